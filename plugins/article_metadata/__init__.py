@@ -1,0 +1,3 @@
+from .article_metadata import register
+
+__all__ = ["register"]

@@ -1,0 +1,76 @@
+"""Pelican glue: check each article's metadata and give undated articles an honest place."""
+
+import logging
+from urllib.parse import urlparse
+
+from feedgenerator import get_tag_uri
+from pelican import signals
+from pelican.contents import Article
+
+from .metadata import UNKNOWN_DATE, missing_metadata
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {"REQUIRED_METADATA": ["title", "author", "category", "tags", "slug", "lang"]}
+
+# Feed links of undated articles, collected per build and reset at `finalized`.
+_undated_links: dict[str, object] = {}
+
+
+def check_article(instance) -> None:
+    if not isinstance(instance, Article):
+        return
+    instance.date_unknown = "date" not in instance.metadata
+    if instance.date_unknown:
+        instance.date = UNKNOWN_DATE
+    if instance.status == "draft":
+        return  # a draft is work in progress: it is checked once published
+    required = instance.settings.get("REQUIRED_METADATA", DEFAULTS["REQUIRED_METADATA"])
+    if instance.date_unknown:
+        # Feeds need some date for the entry: the date of this edition.
+        required = [*required, "modified"]
+    metadata = dict(instance.metadata)
+    if metadata.get("category") is not None and str(metadata["category"]) == instance.settings.get(
+        "DEFAULT_CATEGORY"
+    ):
+        del metadata["category"]  # Pelican's stand-in, not the author's choice
+    for key in missing_metadata(metadata, required):
+        logger.warning(
+            "article_metadata: %s has no '%s' metadata; add a line '%s: …' to its header",
+            instance.relative_source_path,
+            key,
+            key.capitalize(),
+        )
+
+
+def remember_undated(generator) -> None:
+    for article in generator.articles:
+        if article.date_unknown:
+            _undated_links[article.url] = getattr(article, "modified", None)
+
+
+def fix_undated_feed_items(context, feed) -> None:
+    """An Atom entry needs `updated` but must not claim a publication date that
+    the source never gave: use the date of this edition instead."""
+    for item in feed.items:
+        path = urlparse(item["link"]).path
+        for url, modified in _undated_links.items():
+            if modified is not None and path.endswith("/" + url):
+                item["pubdate"] = None
+                item["updateddate"] = modified
+                item["unique_id"] = get_tag_uri(item["link"], modified)
+                break
+
+
+def reset(pelican) -> None:
+    _undated_links.clear()
+
+
+def register():
+    # content_object_init: the article exists but Pelican has not yet rejected it for lacking a date.
+    signals.content_object_init.connect(check_article)
+    # article_generator_finalized: URLs are final, feeds are not yet written.
+    signals.article_generator_finalized.connect(remember_undated)
+    # feed_generated: the last moment to correct an entry before it is written.
+    signals.feed_generated.connect(fix_undated_feed_items)
+    signals.finalized.connect(reset)

@@ -1,0 +1,3 @@
+from .french_typography import register
+
+__all__ = ["register"]
