@@ -1,0 +1,122 @@
+"""Build a real site in-process and parse its output, for the tests.
+
+The build is strict: any warning or error that Pelican or a plugin logs makes
+it fail, as `invoke build --strict` does.
+"""
+
+import logging
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup
+from pelican import Pelican
+from pelican.settings import read_settings
+from slugify import slugify
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_SITEURL = "https://carnet.test"
+
+
+class BuildFailed(AssertionError):
+    """The build logged warnings or errors; the message lists them."""
+
+
+class _Collector(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@dataclass
+class Site:
+    output: Path
+    siteurl: str
+    warnings: list[str]
+
+    def html(self, path: str) -> BeautifulSoup:
+        return BeautifulSoup((self.output / path).read_text(encoding="utf-8"), "lxml")
+
+    def page_for_url(self, url: str) -> Path | None:
+        """The file in output/ that a site URL (absolute or root-relative) points to."""
+        if url.startswith(self.siteurl):
+            url = url[len(self.siteurl) :]
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc:
+            return None  # another site
+        path = unquote(parts.path).lstrip("/")
+        target = self.output / path
+        if path == "" or path.endswith("/"):
+            target = target / "index.html"
+        return target
+
+    def html_files(self) -> list[Path]:
+        return sorted(self.output.rglob("*.html"))
+
+
+def build_site(
+    output: Path,
+    content: Path | None = None,
+    settings_file: str = "publishconf.py",
+    strict: bool = True,
+    **overrides,
+) -> Site:
+    """Build `content` (default: the project's own) with the project's theme and plugins."""
+    override = {"OUTPUT_PATH": str(output), "SITEURL": TEST_SITEURL, "FEED_DOMAIN": TEST_SITEURL}
+    if settings_file == "pelicanconf.py":
+        override.update(SITEURL="", FEED_DOMAIN="")
+    if content is not None:
+        override["PATH"] = str(content)
+    override["CACHE_PATH"] = str(output.parent / f"{output.name}-cache")
+    override.update(overrides)
+    settings = read_settings(str(ROOT / settings_file), override=override)
+    collector = _Collector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    try:
+        Pelican(settings).run()
+    finally:
+        root.removeHandler(collector)
+    messages = [f"{r.levelname} {r.name}: {r.getMessage()}" for r in collector.records]
+    if strict and messages:
+        raise BuildFailed("the build logged:\n" + "\n".join(messages))
+    return Site(output=output, siteurl=override["SITEURL"], warnings=messages)
+
+
+def tiny_content(tmp: Path, articles: dict[str, str], extra_files: dict[str, str] | None = None) -> Path:
+    """Write a small content/ folder: {file name: Markdown text} under articles/."""
+    content = tmp / "content"
+    (content / "articles").mkdir(parents=True)
+    (content / "pages").mkdir()
+    for name, text in articles.items():
+        (content / "articles" / name).write_text(text, encoding="utf-8")
+    for name, text in (extra_files or {}).items():
+        (content / name).write_text(text, encoding="utf-8")
+    return content
+
+
+def copy_theme(tmp: Path) -> Path:
+    theme = tmp / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    return theme
+
+
+def article(title: str, body: str = "Un paragraphe.", **metadata: str) -> str:
+    """The Markdown of a valid article; keyword arguments add or replace header lines
+    (pass an empty string to leave a line out)."""
+    header = {
+        "Title": title,
+        "Date": "2020-05-04",
+        "Author": "Camille",
+        "Category": "Essais",
+        "Tags": "essai",
+        "Slug": slugify(title),
+        "Lang": "fr",
+        **metadata,
+    }
+    lines = [f"{key}: {value}" for key, value in header.items() if value]
+    return "\n".join(lines) + "\n\n" + body + "\n"

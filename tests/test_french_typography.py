@@ -1,0 +1,41 @@
+"""French dates and spacing, without building a site."""
+
+import datetime
+
+from plugins.french_typography.dates import french_date, french_short_date
+from plugins.french_typography.spacing import NARROW_NBSP, NBSP, french_spacing, french_spacing_html
+
+
+def test_long_date_reads_as_a_french_blog_writes_it():
+    assert french_date(datetime.date(2009, 4, 16)) == "jeudi 16 avril 2009"
+    assert french_date(datetime.datetime(2006, 2, 22, 10, 30)) == "mercredi 22 février 2006"
+    assert french_date(datetime.date(2020, 8, 1)) == "samedi 1 août 2020"
+
+
+def test_short_date():
+    assert french_short_date(datetime.date(2026, 11, 22)) == "22 novembre 2026"
+
+
+def test_spaces_before_high_punctuation_become_no_break():
+    assert french_spacing("Vraiment ? Oui ! Ainsi ; voici : « fin »") == (
+        f"Vraiment{NARROW_NBSP}? Oui{NARROW_NBSP}! Ainsi{NARROW_NBSP}; voici{NBSP}: «{NBSP}fin{NARROW_NBSP}»"
+    )
+
+
+def test_spacing_adds_nothing_where_the_author_put_no_space():
+    for text in ["http://exemple.fr", "10:30", "Quoi?", "«mot»", "a;b"]:
+        assert french_spacing(text) == text
+
+
+def test_html_spacing_leaves_markup_and_code_alone():
+    html = '<p>Quoi ? <a href="http://x.fr/?a=1">lien !</a></p><pre><code>x = a ? b : c</code></pre>'
+    spaced = french_spacing_html(html)
+    assert f"Quoi{NARROW_NBSP}?" in spaced
+    assert f"lien{NARROW_NBSP}!" in spaced
+    assert 'href="http://x.fr/?a=1"' in spaced
+    assert "x = a ? b : c" in spaced
+
+
+def test_html_without_punctuation_is_returned_unchanged():
+    html = "<p>Rien à faire</p>"
+    assert french_spacing_html(html) is html

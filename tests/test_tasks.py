@@ -1,0 +1,130 @@
+"""The author's invoke tasks, run as the author runs them."""
+
+import datetime
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import tasks
+from tests.sitebuild import ROOT
+
+INVOKE = [sys.executable, "-m", "invoke"]
+
+
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the project without its build products, to run tasks in."""
+    copy = tmp_path / "projet"
+    ignore = shutil.ignore_patterns(".venv", ".git", "output", "__pycache__", "*-cache", ".pytest_cache")
+    shutil.copytree(ROOT, copy, ignore=ignore)
+    return copy
+
+
+def run(args: list[str], cwd: Path, **kwargs) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONUTF8": "1"}
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=env, timeout=120, **kwargs)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_invoke_list_explains_every_task():
+    result = run([*INVOKE, "--list"], ROOT)
+    assert result.returncode == 0, result.stderr
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()[1:] if line.strip()}
+    for name in ["build", "publish", "serve", "livereload", "new", "clean"]:
+        assert name in lines, result.stdout
+        assert len(lines[name].split()) > 3, f"{name} has no one-line explanation"
+
+
+def test_build_strict_then_clean_in_a_fresh_copy(tmp_path):
+    project = project_copy(tmp_path)
+    result = run([*INVOKE, "build", "--strict"], project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (project / "output/index.html").is_file()
+    assert len(list((project / "output").glob("*/index.html"))) >= 5
+    assert run([*INVOKE, "clean"], project).returncode == 0
+    assert not (project / "output").exists()
+
+
+def test_publish_writes_absolute_urls_and_feeds(tmp_path):
+    project = project_copy(tmp_path)
+    result = run([*INVOKE, "publish", "--strict"], project, input="")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (project / "output/feeds/tous.atom.xml").is_file()
+    home = (project / "output/index.html").read_text(encoding="utf-8")
+    assert 'href="https://carnet-accompagnement.example/perdre-des-clients/"' in home
+
+
+def test_serve_answers_on_the_chosen_port(tmp_path):
+    project = project_copy(tmp_path)
+    assert run([*INVOKE, "build"], project).returncode == 0
+    port = free_port()
+    server = subprocess.Popen(
+        [*INVOKE, "serve", "--port", str(port)],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/perdre-des-clients/") as response:
+                    body = response.read().decode("utf-8")
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        assert "Perdre des clients" in body
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_new_article_has_its_metadata_header(tmp_path):
+    now = datetime.datetime(2026, 11, 22, 9, 5)
+    path = tasks.new_article(
+        "L’écoute active, ça s’apprend ?", author="Camille", directory=tmp_path, today=now
+    )
+    assert path.name == "lecoute-active-ca-sapprend.md"
+    header = dict(
+        line.split(": ", 1) for line in path.read_text(encoding="utf-8").split("\n\n")[0].splitlines()
+    )
+    assert header["Title"] == "L’écoute active, ça s’apprend ?"
+    assert header["Date"] == "2026-11-22 09:05"
+    assert header["Slug"] == "lecoute-active-ca-sapprend"
+    assert header["Lang"] == "fr"
+    assert header["Author"] == "Camille"
+    assert header["Status"] == "draft"
+
+
+def test_new_never_overwrites(tmp_path):
+    tasks.new_article("Deux fois", directory=tmp_path)
+    with pytest.raises(SystemExit, match="existe déjà"):
+        tasks.new_article("Deux fois", directory=tmp_path)
+
+
+def test_new_refuses_an_empty_title(tmp_path):
+    with pytest.raises(SystemExit, match="titre est vide"):
+        tasks.new_article("   ", directory=tmp_path)
+
+
+def test_new_from_the_command_line_makes_a_draft_that_builds(tmp_path):
+    project = project_copy(tmp_path)
+    result = run([*INVOKE, "new", "Un titre tout neuf", "--author", "Camille"], project)
+    assert result.returncode == 0, result.stderr
+    assert (project / "content/articles/un-titre-tout-neuf.md").is_file()
+    build = run([*INVOKE, "build", "--strict"], project)
+    assert build.returncode == 0, build.stdout + build.stderr
+    assert (project / "output/brouillons/un-titre-tout-neuf/index.html").is_file()
