@@ -20,7 +20,7 @@ DEFAULT_LANG = "fr"
 LOCALE = ("C",)  # Dates are formatted by Babel, never by the system locale.
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["article_metadata", "french_typography", "author_profiles"]
+PLUGINS = ["article_metadata", "french_typography", "author_profiles", "resume"]
 
 # Markdown: typographic extensions, and ASCII heading ids for French headings
 # (« Avis avisés » -> #avis-avises) so that links to sections stay readable.

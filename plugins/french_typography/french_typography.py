@@ -12,6 +12,7 @@ def add_filters(generator) -> None:
         date_fr=french_date,
         date_fr_court=french_short_date,
         espaces_fr=french_spacing,
+        espaces_fr_html=french_spacing_html,
     )
 
 

@@ -1,0 +1,3 @@
+from .resume import register
+
+__all__ = ["register"]

@@ -1,0 +1,40 @@
+"""Link résumé points to the sections of the article that develop them."""
+
+import re
+import unicodedata
+
+from .parsing import Problem, ResumePoint
+
+
+def comparable(text: str) -> str:
+    """Text as a reader would compare it: no case, accents, markup or punctuation."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # keep a link's words
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.findall(r"\w+", letters))
+
+
+def section_targets(
+    points: list[ResumePoint], headings: dict[str, str]
+) -> tuple[dict[int, str], list[Problem]]:
+    """Map each point (by line) to a section id: the author's link, or the
+    heading whose words are the point's words. `headings` maps id → heading text."""
+    by_words = {}
+    for anchor, heading in headings.items():
+        by_words.setdefault(comparable(heading), anchor)
+    targets: dict[int, str] = {}
+    problems: list[Problem] = []
+    for point in points:
+        if point.target is not None:
+            if point.target in headings:
+                targets[point.line] = point.target
+            else:
+                known = ", ".join(f"#{a}" for a in headings) or "none"
+                problems.append(
+                    Problem(
+                        point.line, f"point links to #{point.target}, a section this article lacks ({known})"
+                    )
+                )
+        elif comparable(point.text) in by_words:
+            targets[point.line] = by_words[comparable(point.text)]
+    return targets, problems

@@ -1,0 +1,24 @@
+"""A Markdown reader that takes the résumé block out before Markdown sees the text."""
+
+from markdown import Markdown
+from pelican.readers import MarkdownReader
+from pelican.utils import pelican_open
+
+from .parsing import extract_resume
+
+
+class ResumeMarkdownReader(MarkdownReader):
+    """Pelican's Markdown reader, plus `resume_extraction` in the metadata.
+
+    `read` mirrors MarkdownReader.read: the block has to be cut from the raw
+    text, so that line numbers in messages are those of the author's file."""
+
+    def read(self, source_path):
+        self._source_path = source_path
+        self._md = Markdown(**self.settings["MARKDOWN"])
+        with pelican_open(source_path) as text:
+            extraction = extract_resume(text)
+            content = self._md.convert(extraction.text)
+        metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
+        metadata["resume_extraction"] = extraction
+        return content, metadata

@@ -1,0 +1,69 @@
+"""HTML and plain-text forms of a résumé, and the first-paragraph fallback."""
+
+from html import escape
+
+import markdown
+from bs4 import BeautifulSoup, NavigableString
+
+from .parsing import ResumeBlock
+
+# Beyond this, a first paragraph used as a summary is cut (at a word).
+FALLBACK_MAX_WORDS = 60
+
+
+def _list_soup(block: ResumeBlock) -> BeautifulSoup:
+    html = markdown.markdown(block.to_markdown(), output_format="html")
+    return BeautifulSoup(html, "html.parser")
+
+
+def resume_html(block: ResumeBlock, targets: dict[int, str]) -> str:
+    """The list for the article page: each point links to its section when it has one."""
+    soup = _list_soup(block)
+    top_items = soup.find("ul").find_all("li", recursive=False)
+    for point, item in zip(block.points, top_items, strict=True):
+        anchor = targets.get(point.line)
+        if anchor is None or item.find("a") is not None:
+            continue
+        link = soup.new_tag("a", href=f"#{anchor}")
+        for child in [c for c in item.contents if getattr(c, "name", None) not in ("ul", "ol")]:
+            link.append(child.extract())
+        if isinstance(link.contents[-1], NavigableString):
+            # the line break before a sub-list belongs outside the link
+            link.contents[-1].replace_with(link.contents[-1].rstrip())
+        item.insert(0, link)
+    soup.find("ul")["class"] = "resume__points"
+    return str(soup)
+
+
+def resume_summary_html(block: ResumeBlock) -> str:
+    """The list for listings and feeds, where links to sections would lead nowhere."""
+    soup = _list_soup(block)
+    for link in soup.select('a[href^="#"]'):
+        link.unwrap()
+    soup.find("ul")["class"] = "resume"
+    return str(soup)
+
+
+def resume_text(block: ResumeBlock) -> str:
+    """The points as one line of plain text, for <meta name="description">."""
+    soup = _list_soup(block)
+    points = []
+    for item in soup.find("ul").find_all("li", recursive=False):
+        for nested in item.find_all(["ul", "ol"]):
+            nested.extract()
+        points.append(" ".join(item.get_text(" ").split()))
+    return " · ".join(points)
+
+
+def first_paragraph(html: str) -> tuple[str, str]:
+    """The first paragraph with words in it, as (HTML, plain text), cut if long."""
+    soup = BeautifulSoup(html, "html.parser")
+    for paragraph in soup.find_all("p"):
+        words = paragraph.get_text(" ").split()
+        if not words:
+            continue
+        if len(words) <= FALLBACK_MAX_WORDS:
+            return str(paragraph), " ".join(words)
+        text = " ".join(words[:FALLBACK_MAX_WORDS]) + " …"
+        return f"<p>{escape(text)}</p>", text
+    return "", ""
