@@ -191,7 +191,7 @@ def test_no_external_fonts_scripts_or_cdn(site):
         assert page.find("script") is None, path
         for link in page.select("link[rel=stylesheet]"):
             assert link["href"].startswith(site.siteurl), path
-    css = (site.output / "theme/css/site.css").read_text()
+    css = (site.output / "theme/css/site.css").read_text(encoding="utf-8")
     assert "@import" not in css
     assert "url(http" not in css
     assert "@font-face" not in css
