@@ -253,3 +253,22 @@ def test_meta_description_and_canonical(site):
     assert len(description) > 40
     assert "<" not in description
     assert page.select_one("meta[property='og:description']")["content"] == description
+
+
+def test_neighbour_links_follow_the_home_page_order(site):
+    order = [
+        site.page_for_url(card.select_one(".carte__titre a")["href"])
+        for card in site.html("index.html").select(".carte")
+    ]
+    for position, page_path in enumerate(order):
+        page = site.html(str(page_path.relative_to(site.output)))
+        older = page.select_one("a[rel=prev]")
+        newer = page.select_one("a[rel=next]")
+        if position + 1 < len(order):
+            assert site.page_for_url(older["href"]) == order[position + 1]
+        else:
+            assert older is None
+        if position:
+            assert site.page_for_url(newer["href"]) == order[position - 1]
+        else:
+            assert newer is None

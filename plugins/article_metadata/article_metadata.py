@@ -49,6 +49,14 @@ def remember_undated(generator) -> None:
             _undated_links[article.url] = getattr(article, "modified", None)
 
 
+def link_neighbours(generator) -> None:
+    """Previous (older) and next (newer) article, for the navigation under each article."""
+    articles = generator.articles  # newest first
+    for position, article in enumerate(articles):
+        article.prev_article = articles[position + 1] if position + 1 < len(articles) else None
+        article.next_article = articles[position - 1] if position > 0 else None
+
+
 def fix_undated_feed_items(context, feed) -> None:
     """An Atom entry needs `updated` but must not claim a publication date that
     the source never gave: use the date of this edition instead."""
@@ -71,6 +79,7 @@ def register():
     signals.content_object_init.connect(check_article)
     # article_generator_finalized: URLs are final, feeds are not yet written.
     signals.article_generator_finalized.connect(remember_undated)
+    signals.article_generator_finalized.connect(link_neighbours)
     # feed_generated: the last moment to correct an entry before it is written.
     signals.feed_generated.connect(fix_undated_feed_items)
     signals.finalized.connect(reset)
