@@ -1,5 +1,7 @@
 """Pelican settings for local work: `invoke build`, `invoke serve`, `invoke livereload`."""
 
+import os
+
 from slugify import slugify
 
 AUTHOR = "Carnet d'accompagnement"
@@ -20,7 +22,7 @@ DEFAULT_LANG = "fr"
 LOCALE = ("C",)  # Dates are formatted by Babel, never by the system locale.
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["article_metadata", "french_typography", "author_profiles", "resume"]
+PLUGINS = ["article_metadata", "french_typography", "author_profiles", "resume", "search"]
 
 # Markdown: typographic extensions, and ASCII heading ids for French headings
 # (« Avis avisés » -> #avis-avises) so that links to sections stay readable.
@@ -57,12 +59,17 @@ MONTH_ARCHIVE_SAVE_AS = ""
 DRAFT_URL = "brouillons/{slug}/"
 DRAFT_SAVE_AS = "brouillons/{slug}/index.html"
 SITEMAP_SAVE_AS = "sitemap.xml"
-DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "sitemap", "404"]
+DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "sitemap", "404", "search"]
 INDEX_SAVE_AS = "index.html"
 SLUGIFY_SOURCE = "title"
 
-# Where the header's search form sends its query (served by the search service).
-SEARCH_URL = "recherche/"
+# Where the header's search form sends its query: the search service's /search
+# (`invoke serve`). SEARCH_SAVE_AS is the page shown when the site is served
+# without the service; the service fills the same page with the results.
+SEARCH_URL = "search"
+SEARCH_SAVE_AS = "search/index.html"
+# The search index, built by `invoke build` outside output/.
+SEARCH_INDEX_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "search-index")
 
 # Feeds need absolute URLs: publishconf.py turns them on.
 FEED_ALL_ATOM = None

@@ -38,6 +38,10 @@ class Site:
     siteurl: str
     warnings: list[str]
 
+    @property
+    def index(self) -> Path:
+        return self.output.parent / f"{self.output.name}-index"
+
     def html(self, path: str) -> BeautifulSoup:
         return BeautifulSoup((self.output / path).read_text(encoding="utf-8"), "lxml")
 
@@ -72,6 +76,7 @@ def build_site(
     if content is not None:
         override["PATH"] = str(content)
     override["CACHE_PATH"] = str(output.parent / f"{output.name}-cache")
+    override["SEARCH_INDEX_PATH"] = str(output.parent / f"{output.name}-index")
     override.update(overrides)
     settings = read_settings(str(ROOT / settings_file), override=override)
     collector = _Collector()

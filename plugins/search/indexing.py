@@ -1,0 +1,55 @@
+"""Build the index in a fresh folder and swap it in whole, so readers never see half an index."""
+
+import json
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from whoosh import index
+
+from .documents import SearchDocument
+from .schema import build_schema
+
+INDEX_NAME = "carnet"
+# Every way of writing a tag (labels, aliases, slugs, folded) → its key, for `tag:` filters.
+TAG_NAMES_FILE = "tag-names.json"
+
+
+class IndexMissing(RuntimeError):
+    """No index at the expected place: the site has not been built yet."""
+
+
+def build_index(documents: Iterable[SearchDocument], folder: Path, tag_names: dict[str, str]) -> Path:
+    """Write a new index of `documents` into `folder`, which is emptied first."""
+    folder = Path(folder)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    built = index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
+    with built.writer() as writer:
+        for document in documents:
+            writer.add_document(**document.fields())
+    (folder / TAG_NAMES_FILE).write_text(json.dumps(tag_names, ensure_ascii=False, sort_keys=True), "utf-8")
+    return folder
+
+
+def replace_index(fresh: Path, target: Path) -> None:
+    """Put the index built in `fresh` where `target` was, keeping the old one until the end."""
+    fresh, target = Path(fresh), Path(target)
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    fresh.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def open_index(folder: Path):
+    folder = Path(folder)
+    if not index.exists_in(str(folder), indexname=INDEX_NAME):
+        raise IndexMissing(f"no search index in {folder}; run `invoke build`")
+    return index.open_dir(str(folder), indexname=INDEX_NAME, readonly=True)
+
+
+def load_tag_names(folder: Path) -> dict[str, str]:
+    path = Path(folder) / TAG_NAMES_FILE
+    return json.loads(path.read_text("utf-8")) if path.exists() else {}

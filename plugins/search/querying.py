@@ -1,0 +1,335 @@
+"""Read a reader's query and run it: words, phrases, exclusions, prefixes, filters,
+a fallback to any word, a did-you-mean suggestion, facets, sorting and pages.
+
+Nothing a reader types makes this fail: whatever the parser cannot read is read
+again as plain words, and filters it cannot understand are dropped with a notice.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from html import escape
+
+from slugify import slugify
+from whoosh import qparser, sorting
+from whoosh.highlight import ContextFragmenter, HtmlFormatter
+from whoosh.query import And, NullQuery, NumericRange, Query, Term
+
+from .analysis import analyzed_terms, fold
+from .schema import SEARCHED_FIELDS
+
+MAX_QUERY_LENGTH = 500
+MAX_PAGE_SIZE = 50
+MAX_PAGE = 1000
+SORTS = ("pertinence", "date")
+SNIPPET_CHARS = 220
+
+_FILTER = re.compile(
+    r'(?<!\S)(?P<name>tag|etiquette|étiquette|auteur|author|date):(?P<value>"[^"]*"|[^\s"]*)',
+    re.IGNORECASE,
+)
+_YEARS = re.compile(r"^(?P<start>\d{4})?(?:(?P<range>\.\.)(?P<end>\d{4})?)?$")
+_WILDCARD_ONLY = re.compile(r"(?<!\S)[*?]+(?!\S)")
+_HYPHENATED = re.compile(r"(?<![\w-])\w+(?:-\w+)+")
+
+TagResolver = Callable[[str], str | None]
+
+
+@dataclass
+class Filters:
+    tags: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    years: tuple[int | None, int | None] | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.tags or self.authors or self.years)
+
+
+@dataclass
+class ReadQuery:
+    """A reader's query once cleaned: its words, its filters, and what to tell the reader."""
+
+    original: str
+    words: str
+    filters: Filters
+    notices: list[str]
+
+
+def clean_query_text(raw: str) -> tuple[str, list[str]]:
+    """Drop control characters and cut an over-long query."""
+    notices = []
+    text = "".join(c if c.isprintable() else " " for c in raw or "")
+    text = " ".join(text.split())
+    if len(text) > MAX_QUERY_LENGTH:
+        text = text[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0] or text[:MAX_QUERY_LENGTH]
+        notices.append(
+            f"Votre recherche était trop longue : elle a été coupée à {MAX_QUERY_LENGTH} caractères."
+        )
+    return text, notices
+
+
+def read_query(raw: str, resolve_tag: TagResolver | None = None) -> ReadQuery:
+    """Separate filters (tag:, auteur:/author:, date:) from the words of a query."""
+    text, notices = clean_query_text(raw)
+    filters = Filters()
+    kept_words: list[str] = []
+
+    def take_filter(match: re.Match) -> str:
+        name = fold(match.group("name"))
+        value = match.group("value").strip('"').strip()
+        if not value:
+            kept_words.append(match.group("name"))
+            return " "
+        if name in ("tag", "etiquette"):
+            key = resolve_tag(value) if resolve_tag else None
+            filters.tags.append(key or slugify(value))
+        elif name in ("auteur", "author"):
+            filters.authors.append(slugify(value))
+        else:
+            years = read_years(value)
+            if years is None:
+                notices.append(
+                    f"Le filtre « date:{value} » n'a pas été compris : écrivez date:2009 ou date:2006..2009."
+                )
+            else:
+                filters.years = years
+        return " "
+
+    words = _FILTER.sub(take_filter, text)
+    words = " ".join([*kept_words, words]).strip()
+    return ReadQuery(original=text, words=" ".join(words.split()), filters=filters, notices=notices)
+
+
+def read_years(value: str) -> tuple[int | None, int | None] | None:
+    """`2009`, `2006..2009`, `..2009`, `2006..` → (start, end); anything else → None."""
+    match = _YEARS.match(value)
+    if match is None or not (match.group("start") or match.group("end")):
+        return None
+    start = int(match.group("start")) if match.group("start") else None
+    end = int(match.group("end")) if match.group("end") else None
+    if not match.group("range"):
+        end = start
+    if start is not None and end is not None and start > end:
+        start, end = end, start
+    return start, end
+
+
+@dataclass
+class Hit:
+    title: str
+    url: str
+    date: str | None
+    author: str
+    tags: list[str]
+    snippet: str  # HTML: escaped text with <mark> around matched words
+    score: float
+
+
+@dataclass
+class SearchResponse:
+    query: str
+    total: int
+    results: list[Hit]
+    suggestion: str | None
+    facets: dict
+    page: int = 1
+    page_size: int = 10
+    sort: str = "pertinence"
+    notices: list[str] = field(default_factory=list)
+    any_word: bool = False  # no article had every word: these have some of them
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    def as_json(self) -> dict:
+        """The public JSON shape, shared by `invoke search --json` and /search.json."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "results": [hit.__dict__ for hit in self.results],
+            "suggestion": self.suggestion,
+            "facets": self.facets,
+        }
+
+
+def clamp_page(value, default: int, upper: int) -> int:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return default
+    return min(max(number, 1), upper)
+
+
+class ArchiveSearch:
+    """Searches one opened index. It keeps only what it derives from the index."""
+
+    def __init__(self, index, resolve_tag: TagResolver | None = None):
+        self.index = index
+        self.resolve_tag = resolve_tag
+        self.tag_labels = self._tag_labels()
+
+    def _tag_labels(self) -> dict[str, str]:
+        labels = {}
+        with self.index.searcher() as searcher:
+            for stored in searcher.all_stored_fields():
+                keys = [k for k in stored.get("tag_keys", "").split(",") if k]
+                labels.update(zip(keys, stored.get("tag_labels", []), strict=False))
+        return labels
+
+    def search(self, raw_query: str, page=1, page_size=10, sort: str = "pertinence") -> SearchResponse:
+        read = read_query(raw_query, self.resolve_tag)
+        page = clamp_page(page, 1, MAX_PAGE)
+        page_size = clamp_page(page_size, 10, MAX_PAGE_SIZE)
+        sort = sort if sort in SORTS else "pertinence"
+        response = SearchResponse(
+            read.original, 0, [], None, {"tags": [], "years": []}, page, page_size, sort
+        )
+        response.notices.extend(read.notices)
+        with self.index.searcher() as searcher:
+            words_query = self._parse(read.words, searcher, qparser.AndGroup)
+            if words_query is None and not read.filters:
+                if read.words:
+                    response.notices.append(
+                        "Rien à chercher : les mots très courants (de, la, et…) et les exclusions seules"
+                        " ne suffisent pas. Essayez des mots plus précis."
+                    )
+                return response
+            results = self._run(searcher, words_query, read.filters, page, page_size, sort)
+            if results.total == 0 and words_query is not None and len(_positive_words(read.words)) > 1:
+                any_query = self._parse(read.words, searcher, qparser.OrGroup)
+                results = self._run(searcher, any_query, read.filters, page, page_size, sort)
+                response.any_word = results.total > 0
+            response.total = results.total
+            response.results = [self._hit(hit) for hit in results]
+            response.facets = self._facets(results.results)
+            if response.total == 0 or response.any_word:
+                response.suggestion = self._suggestion(searcher, read.words)
+        return response
+
+    def _parse(self, words: str, searcher, group) -> Query | None:
+        """A Whoosh query for the words, or None when nothing searchable is left."""
+        text = hyphens_as_phrases(_WILDCARD_ONLY.sub(" ", fold(words))).strip()
+        if not text:
+            return None
+        parser = qparser.MultifieldParser(list(SEARCHED_FIELDS), searcher.schema, group=group)
+        parser.remove_plugin_class(qparser.FieldsPlugin)
+        parser.remove_plugin_class(qparser.RangePlugin)
+        parser.remove_plugin_class(qparser.BoostPlugin)
+        parser.add_plugin(qparser.PlusMinusPlugin())
+        try:
+            query = parser.parse(text)
+        except Exception:  # Whoosh raises many kinds; the words remain usable as plain words
+            query = None
+        if query is None or _unreadable(query):
+            plain = " ".join(re.findall(r"\w+", text))
+            query = parser.parse(plain) if plain else None
+        if query is None or query is NullQuery or _unreadable(query):
+            return None
+        return query
+
+    def _run(self, searcher, words_query, filters: Filters, page, page_size, sort):
+        parts = [words_query] if words_query is not None else []
+        parts.extend(Term("tag_keys", key) for key in filters.tags)
+        parts.extend(Term("author_key", author) for author in filters.authors)
+        if filters.years:
+            start, end = filters.years
+            parts.append(NumericRange("year", start or 1, end))
+        query = parts[0] if len(parts) == 1 else And(parts)
+        sortedby = None
+        if sort == "date" or words_query is None:
+            sortedby = [sorting.FieldFacet("year", reverse=True), sorting.FieldFacet("date", reverse=True)]
+        facets = {
+            "tags": sorting.FieldFacet("tag_keys", allow_overlap=True, maptype=sorting.Count),
+            "years": sorting.FieldFacet("year", maptype=sorting.Count),
+        }
+        results = searcher.search_page(
+            query, page, pagelen=page_size, sortedby=sortedby, groupedby=facets, terms=True
+        )
+        results.results.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
+        results.results.formatter = HtmlFormatter(tagname="mark", between=" … ")
+        return results
+
+    def _hit(self, hit) -> Hit:
+        snippet = ""
+        for name in ("body", "resume", "title"):
+            snippet = hit.highlights(name, top=2)
+            if snippet:
+                break
+        if not snippet:
+            text = hit.get("resume") or hit.get("body", "")
+            snippet = escape(text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS else ""))
+        date = hit.get("date")
+        return Hit(
+            title=hit["title"],
+            url=hit["url"],
+            date=date.date().isoformat() if isinstance(date, datetime) else None,
+            author=hit.get("author", ""),
+            tags=list(hit.get("tag_labels", [])),
+            snippet=snippet,
+            score=round(hit.score, 4) if isinstance(hit.score, int | float) else 0.0,
+        )
+
+    def _facets(self, results) -> dict:
+        # Articles without tags count under the key None: not a facet to offer.
+        tag_counts = {key: n for key, n in results.groups("tags").items() if key}
+        year_counts = results.groups("years")
+        tags = [
+            {"key": key, "label": self.tag_labels.get(key, key), "count": count}
+            for key, count in sorted(tag_counts.items(), key=lambda item: (-item[1], item[0]))
+        ]
+        years = [
+            {"year": year or None, "count": count}
+            for year, count in sorted(year_counts.items(), key=lambda item: -(item[0] or 0))
+        ]
+        return {"tags": tags, "years": years}
+
+    def _suggestion(self, searcher, words: str) -> str | None:
+        """The query with each unknown word replaced by the closest word of the archive."""
+        reader = searcher.reader()
+        corrector = searcher.corrector("vocabulary")
+        changed = False
+        corrected = []
+        for word in words.split():
+            bare = word.strip('"+-*?()').lower()
+            if len(bare) < 3 or not bare.isalpha() or _known(reader, bare):
+                corrected.append(word)
+                continue
+            # Whoosh ranks candidates by frequency only: ask for the closest words first.
+            candidates = corrector.suggest(bare, limit=1, maxdist=1, prefix=1) or corrector.suggest(
+                bare, limit=1, maxdist=2, prefix=1
+            )
+            if candidates:
+                corrected.append(word.lower().replace(bare, candidates[0]))
+                changed = True
+            else:
+                corrected.append(word)
+        return " ".join(corrected) if changed else None
+
+
+def hyphens_as_phrases(text: str) -> str:
+    """« savoir-être » is one expression, not « savoir » without « être »: outside
+    quotes, hyphenated words become phrases, and only a leading « - » excludes."""
+    parts = text.split('"')
+    for position in range(0, len(parts), 2):  # even parts are outside quotes
+        parts[position] = _HYPHENATED.sub(lambda m: '"' + m.group(0).replace("-", " ") + '"', parts[position])
+    return '"'.join(parts)
+
+
+def _known(reader, word: str) -> bool:
+    terms = analyzed_terms(word)
+    if not terms:
+        return True  # a stop word is not a misspelling
+    return all(any(reader.doc_frequency(name, term) for name in SEARCHED_FIELDS) for term in terms)
+
+
+def _positive_words(words: str) -> list[str]:
+    return [w for w in words.split() if not w.startswith("-") and analyzed_terms(w.strip('"'))]
+
+
+def _unreadable(query: Query) -> bool:
+    """Whoosh's parser reports what it could not read as error nodes."""
+    return (
+        any(type(q).__name__ == "ErrorQuery" for q in query.leaves()) or type(query).__name__ == "ErrorQuery"
+    )

@@ -1,0 +1,31 @@
+"""The fields of the search index, and how much each one weighs."""
+
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from .analysis import french_analyzer, vocabulary_analyzer
+
+# The title and the résumé say what an article is about better than its body.
+BOOSTS = {"title": 4.0, "resume": 2.5, "tags": 2.5, "body": 1.0}
+SEARCHED_FIELDS = tuple(BOOSTS)
+
+
+def build_schema() -> Schema:
+    analyzer = french_analyzer()
+    return Schema(
+        url=ID(stored=True, unique=True),
+        title=TEXT(analyzer=analyzer, stored=True, field_boost=BOOSTS["title"]),
+        resume=TEXT(analyzer=analyzer, stored=True, field_boost=BOOSTS["resume"]),
+        body=TEXT(analyzer=analyzer, stored=True, field_boost=BOOSTS["body"]),
+        # French and English labels and aliases of the article's tags.
+        tags=TEXT(analyzer=analyzer, field_boost=BOOSTS["tags"]),
+        tag_keys=KEYWORD(stored=True, commas=True, scorable=False),
+        tag_labels=STORED(),
+        tag_text=STORED(),
+        author=STORED(),
+        author_key=KEYWORD(scorable=False),
+        category=STORED(),
+        date=DATETIME(stored=True, sortable=True),
+        # 0 when the original date is unknown: such articles sort last by date.
+        year=NUMERIC(stored=True, sortable=True),
+        vocabulary=TEXT(analyzer=vocabulary_analyzer(), spelling=True),
+    )

@@ -1,0 +1,102 @@
+"""Pelican glue: index the articles after the site is generated, and give each
+article page its « À lire aussi » list."""
+
+import logging
+from pathlib import Path
+
+from pelican import signals
+from slugify import slugify
+
+from .analysis import fold
+from .documents import SearchDocument, html_to_text
+from .indexing import build_index, open_index, replace_index
+from .related import related_urls
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "SEARCH_INDEX_PATH": None,  # default: search-index/ beside content/
+    "SEARCH_RELATED_COUNT": 3,
+}
+
+# The index built during this run, swapped in at `finalized`; reset there.
+_pending: dict[str, Path] = {}
+
+
+def setting(settings, name):
+    return settings.get(name, DEFAULTS[name])
+
+
+def index_path(settings) -> Path:
+    configured = setting(settings, "SEARCH_INDEX_PATH")
+    if configured:
+        return Path(configured)
+    return Path(settings["PATH"]).parent / "search-index"
+
+
+def tag_forms(tag) -> tuple[str, list[str]]:
+    """A tag's key and every way of writing it. The tag map, when present, adds
+    English labels and aliases to its tags; a plain Pelican tag has its name."""
+    key = getattr(tag, "key", None) or tag.slug
+    forms = [str(tag), *getattr(tag, "search_terms", [])]
+    return key, forms
+
+
+def document_for(article) -> SearchDocument:
+    keys, forms = [], []
+    for tag in getattr(article, "tags", []):
+        key, tag_names = tag_forms(tag)
+        keys.append(key)
+        forms.extend(tag_names[1:])
+    return SearchDocument(
+        url=article.url,
+        title=article.title,
+        body=html_to_text(article.content),
+        resume=getattr(article, "description_text", "") if getattr(article, "resume_html", "") else "",
+        tags=[str(tag) for tag in getattr(article, "tags", [])],
+        tag_keys=keys,
+        tag_terms=forms,
+        author=str(getattr(article, "author", "")),
+        category=str(getattr(article, "category", "")),
+        date=None if getattr(article, "date_unknown", False) else article.date,
+    )
+
+
+def tag_names(articles) -> dict[str, str]:
+    names = {}
+    for article in articles:
+        for tag in getattr(article, "tags", []):
+            key, forms = tag_forms(tag)
+            for form in [*forms, tag.slug, key]:
+                names[fold(form)] = key
+                names[slugify(form)] = key
+    return names
+
+
+def index_articles(generator) -> None:
+    articles = generator.articles
+    target = index_path(generator.settings)
+    fresh = target.with_name(target.name + ".new")
+    build_index((document_for(a) for a in articles), fresh, tag_names(articles))
+    _pending["fresh"], _pending["target"] = fresh, target
+    by_url = {article.url: article for article in articles}
+    related = related_urls(open_index(fresh), setting(generator.settings, "SEARCH_RELATED_COUNT"))
+    for article in articles:
+        article.related_articles = [by_url[url] for url in related.get(article.url, []) if url in by_url]
+    logger.info("search: %d articles indexed", len(articles))
+
+
+def swap_index(pelican) -> None:
+    """The site is written: only now does the new index replace the old one."""
+    if "fresh" in _pending:
+        replace_index(_pending["fresh"], _pending["target"])
+        logger.info("search: index ready in %s", _pending["target"])
+    _pending.clear()
+
+
+def register():
+    # article_generator_finalized: every article is read and rendered, no page is written yet,
+    # so the « À lire aussi » lists can still reach the article pages.
+    signals.article_generator_finalized.connect(index_articles)
+    # finalized: the whole site was written without error; the new index may go live.
+    signals.finalized.connect(swap_index)
