@@ -11,7 +11,6 @@ from pathlib import Path
 
 from invoke import task
 from pelican import main as pelican_main
-from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 from pelican.settings import DEFAULT_CONFIG, get_settings_from_file
 from slugify import slugify
 
@@ -25,6 +24,7 @@ CONFIG = {
     "deploy_path": SETTINGS["OUTPUT_PATH"],
     "content_path": SETTINGS["PATH"],
     "articles_path": str(Path(SETTINGS["PATH"]) / SETTINGS["ARTICLE_PATHS"][0]),
+    "index_path": SETTINGS["SEARCH_INDEX_PATH"],
     "host": "127.0.0.1",
     "port": 8000,
 }
@@ -53,19 +53,57 @@ def clean(c):
     shutil.rmtree(CONFIG["deploy_path"], ignore_errors=True)
 
 
-@task(help={"port": "Port to listen on (default 8000).", "host": "Address (default 127.0.0.1)."})
-def serve(c, port=CONFIG["port"], host=CONFIG["host"]):
-    """Serve output/ at http://127.0.0.1:PORT/ (default port 8000)."""
+@task(
+    help={
+        "port": "Port to listen on (default 8000).",
+        "host": "Address (default 127.0.0.1).",
+        "threads": "Worker threads of waitress (default 4).",
+    }
+)
+def serve(c, port=CONFIG["port"], host=CONFIG["host"], threads=4):
+    """Serve the site and its search on http://127.0.0.1:PORT/ (default port 8000)."""
+    from waitress import serve as waitress_serve
 
-    class AddressReuseTCPServer(RootedHTTPServer):
-        allow_reuse_address = True
+    from plugins.search.web import SearchApp
 
-    server = AddressReuseTCPServer(CONFIG["deploy_path"], (host, int(port)), ComplexHTTPRequestHandler)
-    sys.stderr.write(f"Le carnet est servi sur http://{host}:{port}/ (Ctrl-C pour arrêter)\n")
+    app = SearchApp(CONFIG["deploy_path"], CONFIG["index_path"])
+    sys.stderr.write(
+        f"Le carnet et sa recherche sont servis sur http://{host}:{port}/ (Ctrl-C pour arrêter)\n"
+    )
+    waitress_serve(app, host=host, port=int(port), threads=int(threads), ident="carnet")
+
+
+@task(
+    help={
+        "query": 'What to look for, in quotes: words, "a phrase", -word, prefix*, tag:, auteur:, date:.',
+        "json": "Print the results as JSON.",
+        "page": "Page of results (default 1).",
+        "page_size": "Results per page (default 10, at most 50).",
+        "sort": "pertinence (default) or date.",
+    }
+)
+def search(c, query, json=False, page=1, page_size=10, sort="pertinence"):
+    """Search the built site's index from the terminal (--json for machines)."""
+    import json as json_module
+
+    from plugins.search.analysis import fold
+    from plugins.search.indexing import IndexMissing, load_tag_names, open_index
+    from plugins.search.querying import ArchiveSearch
+    from plugins.search.terminal import print_results
+
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        server.server_close()
+        index = open_index(CONFIG["index_path"])
+    except IndexMissing:
+        raise SystemExit(
+            f"invoke search : pas d’index dans {CONFIG['index_path']} ; lancez d’abord invoke build"
+        ) from None
+    names = load_tag_names(CONFIG["index_path"])
+    archive = ArchiveSearch(index, lambda value: names.get(fold(value)))
+    response = archive.search(query, page=page, page_size=page_size, sort=sort)
+    if json:
+        print(json_module.dumps(response.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print_results(response)
 
 
 @task(help={"port": "Port to listen on (default 8000)."})
