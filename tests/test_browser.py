@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, CONTRAST_SCRIPT, require_chromium, serve_directory
+from tests.browser import CONTRAST_SCRIPT, serve_directory
 
 pytestmark = pytest.mark.browser
 
@@ -18,25 +18,6 @@ PAGES = [
     "404.html",
 ]
 WIDTHS = [320, 375, 768, 1280]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def dev_site(tmp_path_factory):
-    """Root-relative URLs, as `invoke build` writes them, so pages load from 127.0.0.1."""
-    from tests.sitebuild import build_site
-
-    return build_site(tmp_path_factory.mktemp("dev") / "output", settings_file="pelicanconf.py")
 
 
 @pytest.fixture(scope="module")

@@ -21,14 +21,18 @@ INVOKE = [sys.executable, "-m", "invoke"]
 def project_copy(tmp_path: Path) -> Path:
     """A copy of the project without its build products, to run tasks in."""
     copy = tmp_path / "projet"
-    ignore = shutil.ignore_patterns(".venv", ".git", "output", "__pycache__", "*-cache", ".pytest_cache")
+    ignore = shutil.ignore_patterns(
+        ".venv", ".git", "output", "search-index*", "__pycache__", "*-cache", ".pytest_cache"
+    )
     shutil.copytree(ROOT, copy, ignore=ignore)
     return copy
 
 
 def run(args: list[str], cwd: Path, **kwargs) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONUTF8": "1"}
-    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=env, timeout=120, **kwargs)
+    return subprocess.run(
+        args, cwd=cwd, capture_output=True, text=True, encoding="utf-8", env=env, timeout=120, **kwargs
+    )
 
 
 def free_port() -> int:

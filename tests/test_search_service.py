@@ -1,0 +1,178 @@
+"""The search service on a real waitress server on 127.0.0.1."""
+
+import json
+import os
+from urllib.parse import quote
+
+import pytest
+
+from plugins.search.web import SearchApp
+from tests.searchserver import running
+
+
+@pytest.fixture(scope="module")
+def request_(site):
+    with running(SearchApp(site.output, site.index)) as request:
+        yield request
+
+
+def test_results_page_in_the_theme_with_highlights(request_):
+    reply = request_("/search?q=" + quote("coïncidences"))
+    assert reply.status == 200
+    assert reply.headers["content-type"] == "text/html; charset=utf-8"
+    html = reply.text
+    assert '<html lang="fr">' in html
+    assert 'class="lien-evitement"' in html  # the site's own layout
+    assert '<mark class="match term0">coïncidences</mark>' in html
+    assert "les-synchronicites-qui-provoquent-la-rencontre-avec-le-client/" in html
+    assert 'name="q" type="search" value="coïncidences"' in html
+    assert "jeudi 16 avril 2009" in html
+
+
+def test_results_page_offers_suggestion_facets_and_sorting(request_):
+    html = request_("/search?q=synergys").text
+    assert "Vouliez-vous dire" in html
+    assert "/search?q=synergies" in html
+    html = request_("/search?q=client").text
+    assert "Par étiquette" in html
+    assert "Par année" in html
+    assert "tri=date" in html
+
+
+def test_json_endpoint(request_):
+    reply = request_("/search.json?q=" + quote("tarte au riz"))
+    assert reply.status == 200
+    assert reply.headers["content-type"] == "application/json; charset=utf-8"
+    data = json.loads(reply.body)
+    assert list(data) == ["query", "total", "results", "suggestion", "facets"]
+    assert data["results"][0]["url"] == "aujourdhui-jai-rencontre-un-partenaire/"
+    assert data["suggestion"] is None
+
+
+def test_every_response_carries_security_headers(request_):
+    for path in ["/", "/search?q=riz", "/search.json?q=riz", "/absent", "/theme/css/site.css"]:
+        headers = request_(path).headers
+        assert "default-src 'self'" in headers["content-security-policy"], path
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"]
+
+
+def test_static_files_with_their_types(request_):
+    assert request_("/").headers["content-type"] == "text/html; charset=utf-8"
+    assert request_("/theme/css/site.css").headers["content-type"] == "text/css; charset=utf-8"
+    assert request_("/feeds/tous.atom.xml").headers["content-type"] == "application/atom+xml; charset=utf-8"
+    assert request_("/sitemap.xml").headers["content-type"].startswith(("application/xml", "text/xml"))
+    assert request_("/theme/favicon.svg").headers["content-type"] == "image/svg+xml; charset=utf-8"
+    page = request_("/perdre-des-clients/")
+    assert page.status == 200
+    assert "Perdre des clients" in page.text
+    redirect = request_("/perdre-des-clients")
+    assert redirect.status == 301
+    assert redirect.headers["location"] == "/perdre-des-clients/"
+
+
+def test_unknown_path_gets_the_themes_404(request_):
+    reply = request_("/pas-de-page-ici/")
+    assert reply.status == 404
+    assert "Cette page est introuvable" in reply.text
+
+
+def test_query_is_escaped_wherever_it_is_shown(request_):
+    attack = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
+    html = request_("/search?q=" + quote(attack)).text
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;" in html
+    raw = request_("/search.json?q=" + quote(attack)).body.decode()
+    assert "<script>" not in raw
+    assert json.loads(raw)["query"] == attack
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../pelicanconf.py",
+        "/theme/../../pelicanconf.py",
+        "/%2e%2e/pelicanconf.py",
+        "/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/..%2f..%2fetc%2fpasswd",
+        "/theme/%2e%2e/%2e%2e/tasks.py",
+        "/%00",
+        "/%ff%fe",
+        "/theme\\..\\..\\tasks.py",
+    ],
+)
+def test_nothing_outside_output_is_served(request_, path):
+    reply = request_(path)
+    assert reply.status in (400, 404), path
+    assert b"SITENAME" not in reply.body
+    assert b"import" not in reply.body
+
+
+def test_symlink_out_of_output_is_not_followed(site, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret", encoding="utf-8")
+    link = site.output / "lien-secret.txt"
+    os.symlink(secret, link)
+    try:
+        with running(SearchApp(site.output, site.index)) as request:
+            assert request("/lien-secret.txt").status == 404
+    finally:
+        link.unlink()
+
+
+@pytest.mark.parametrize(
+    "query_string",
+    [
+        "q=%22tarte",
+        "q=AND",
+        "q=*",
+        "q=tag%3A",
+        "q=date%3Aabc",
+        "q=date%3A2009..x",
+        "q=" + "a" * 20_000,
+        "q=riz%00tarte",
+        "q=%ff%fe%fd",
+        "q=riz&page=-4",
+        "q=riz&page=99999999999999999999999",
+        "q=riz&page=abc",
+        "q=riz&taille=100000",
+        "q=riz&tri=%3Cx%3E",
+        "q=",
+        "",
+        "q=%F0%9F%90%84",
+        "q=riz&q=tarte",
+        "page",
+        "q=%E9t%E9",  # Latin-1 bytes, not UTF-8
+    ],
+)
+def test_no_query_gets_a_500(request_, query_string):
+    for path in ["/search", "/search.json"]:
+        reply = request_(f"{path}?{query_string}")
+        assert reply.status == 200, (path, query_string, reply.status)
+
+
+def test_over_long_query_is_cut_with_a_message(request_):
+    html = request_("/search?q=" + "riz+" * 3000).text
+    assert "trop longue" in html
+
+
+def test_only_get_and_head(request_):
+    for method in ["POST", "PUT", "DELETE", "PATCH"]:
+        reply = request_("/search?q=riz", method=method)
+        assert reply.status == 405
+        assert reply.headers["allow"] == "GET, HEAD"
+    head = request_("/", method="HEAD")
+    assert head.status == 200
+    assert head.body == b""
+
+
+def test_missing_index_answers_503_and_the_site_still_works(site, tmp_path):
+    with running(SearchApp(site.output, tmp_path / "nowhere")) as request:
+        reply = request("/search?q=riz")
+        assert reply.status == 503
+        assert "invoke build" in reply.text
+        assert '<html lang="fr">' in reply.text
+        assert request("/search.json?q=riz").status == 503
+        assert request("/").status == 200
+        assert request("/perdre-des-clients/").status == 200
