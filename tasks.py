@@ -5,14 +5,15 @@ Modelled on the `tasks.py` that pelican-quickstart writes; run `invoke --list`.
 
 import contextlib
 import datetime
-import shutil
 import sys
 from pathlib import Path
 
 from invoke import task
-from pelican import main as pelican_main
 from pelican.settings import DEFAULT_CONFIG, get_settings_from_file
 from slugify import slugify
+
+from builds.area import BuildArea, NothingToRollBack
+from builds.runner import BuildFailed, run_pelican
 
 ROOT = Path(__file__).resolve().parent
 SETTINGS_FILE_BASE = "pelicanconf.py"
@@ -21,36 +22,69 @@ SETTINGS = {**DEFAULT_CONFIG, **get_settings_from_file(str(ROOT / SETTINGS_FILE_
 CONFIG = {
     "settings_base": SETTINGS_FILE_BASE,
     "settings_publish": "publishconf.py",
-    "deploy_path": SETTINGS["OUTPUT_PATH"],
+    "deploy_path": "output",
     "content_path": SETTINGS["PATH"],
     "articles_path": str(Path(SETTINGS["PATH"]) / SETTINGS["ARTICLE_PATHS"][0]),
-    "index_path": SETTINGS["SEARCH_INDEX_PATH"],
+    "index_path": "search-index",
     "host": "127.0.0.1",
     "port": 8000,
 }
 
 
-def pelican_run(settings_file: str, *extra: str) -> None:
-    """Run Pelican in-process, as the quickstart does."""
-    pelican_main(["-s", settings_file, *extra])
+def atomic_build(settings_file: str, strict: bool = False) -> Path:
+    """Build into a fresh folder; make it live only if everything succeeded."""
+    area = BuildArea(ROOT)
+
+    def say_waiting():
+        print("Une autre construction est en cours : j’attends qu’elle se termine…", file=sys.stderr)
+
+    with area.lock(on_wait=say_waiting):
+        build_folder = area.new_build()
+        try:
+            run_pelican(ROOT / settings_file, build_folder, strict=strict)
+        except BaseException as error:
+            area.discard(build_folder)
+            if not isinstance(error, BuildFailed | KeyboardInterrupt):
+                print(f"Erreur : {type(error).__name__} : {error}", file=sys.stderr)
+            reason = "interrompue" if isinstance(error, KeyboardInterrupt) else "en échec"
+            unchanged = "le site en ligne (output/) et l’index de recherche n’ont pas changé"
+            print(f"Construction {reason} : {unchanged}.", file=sys.stderr)
+            raise SystemExit(130 if isinstance(error, KeyboardInterrupt) else 1) from None
+        area.publish(build_folder)
+    print(f"Site construit : {CONFIG['deploy_path']}/ et {CONFIG['index_path']}/ sont à jour.")
+    return build_folder
 
 
 @task(help={"strict": "Fail on any warning (broken link, missing metadata, unknown tag…)."})
 def build(c, strict=False):
-    """Build the site into output/ with the local settings."""
-    pelican_run(CONFIG["settings_base"], *(["--fatal", "warnings"] if strict else []))
+    """Build the site into output/ and its search index, atomically."""
+    atomic_build(CONFIG["settings_base"], strict=strict)
 
 
 @task(help={"strict": "Fail on any warning."})
 def publish(c, strict=False):
-    """Build the site for publication (publishconf.py: absolute URLs, feeds)."""
-    pelican_run(CONFIG["settings_publish"], *(["--fatal", "warnings"] if strict else []))
+    """Build the site for publication (publishconf.py: absolute URLs, feeds), atomically."""
+    atomic_build(CONFIG["settings_publish"], strict=strict)
+
+
+@task
+def rollback(c):
+    """Put the previous build back online (site and search index)."""
+    area = BuildArea(ROOT)
+    with area.lock():
+        try:
+            restored = area.rollback()
+        except NothingToRollBack as error:
+            raise SystemExit(f"invoke rollback : {error}") from None
+    print(f"Construction précédente remise en ligne : {restored.name}")
 
 
 @task
 def clean(c):
-    """Remove the generated site (output/)."""
-    shutil.rmtree(CONFIG["deploy_path"], ignore_errors=True)
+    """Remove the generated site, its search index and the kept builds."""
+    area = BuildArea(ROOT)
+    with area.lock():
+        area.remove_all()
 
 
 @task(
@@ -112,9 +146,9 @@ def livereload(c, port=CONFIG["port"]):
     from livereload import Server
 
     def rebuild():
-        # A broken article: Pelican has shown the error; keep serving the last site.
+        # A broken article: the error is shown and the last good site stays online.
         with contextlib.suppress(SystemExit):
-            pelican_run(CONFIG["settings_base"])
+            atomic_build(CONFIG["settings_base"])
 
     rebuild()
     server = Server()

@@ -22,7 +22,7 @@ def project_copy(tmp_path: Path) -> Path:
     """A copy of the project without its build products, to run tasks in."""
     copy = tmp_path / "projet"
     ignore = shutil.ignore_patterns(
-        ".venv", ".git", "output", "search-index*", "__pycache__", "*-cache", ".pytest_cache"
+        ".venv", ".git", ".site", "output", "search-index*", "__pycache__", "*-cache", ".pytest_cache"
     )
     shutil.copytree(ROOT, copy, ignore=ignore)
     return copy

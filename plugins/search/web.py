@@ -57,11 +57,12 @@ def french_date(iso: str) -> str:
 
 class SearchApp:
     def __init__(self, output: Path, index: Path, siteurl: str = ""):
-        self.output = Path(output).resolve()
+        # Kept unresolved: `output` may be a link that each build switches.
+        self.output = Path(output)
         self.index_path = Path(index)
         self.siteurl = siteurl.rstrip("/")
         self._search: ArchiveSearch | None = None
-        self._index_version: float | None = None
+        self._index_version: tuple[str, int] | None = None
         templates = Environment(
             loader=FileSystemLoader(Path(__file__).parent / "templates"),
             autoescape=select_autoescape(default=True),
@@ -82,11 +83,18 @@ class SearchApp:
             self._index_version = version
         return self._search
 
-    def _current_version(self) -> float | None:
+    def _current_version(self) -> tuple[str, int]:
+        """Which index is live: its real folder (a build switches the link) and its time."""
+        real = os.path.realpath(self.index_path)
         try:
-            return self.index_path.stat().st_mtime_ns
+            return real, os.stat(real).st_mtime_ns
         except FileNotFoundError:
             raise IndexMissing(INDEX_MISSING_MESSAGE) from None
+
+    def site_root(self) -> Path:
+        """The live build's output folder, resolved once per request so that a
+        request started on one build finishes on it."""
+        return Path(os.path.realpath(self.output))
 
     # -- WSGI ------------------------------------------------------------
 
@@ -166,7 +174,7 @@ class SearchApp:
         return self._respond(start_response, method, "200 OK", html.encode("utf-8"), "text/html")
 
     def _read_shell(self) -> str:
-        shell = self.output / "search" / "index.html"
+        shell = self.site_root() / "search" / "index.html"
         if shell.is_file():
             return shell.read_text(encoding="utf-8")
         # No built search page: a bare one, so that results still show.
@@ -212,14 +220,15 @@ class SearchApp:
         parts = [part for part in path.split("/") if part]
         if any(part in (".", "..") for part in parts):
             return None
-        candidate = self.output.joinpath(*parts) if parts else self.output
+        root = self.site_root()
+        candidate = root.joinpath(*parts) if parts else root
         real = Path(os.path.realpath(candidate))
-        if real != self.output and self.output not in real.parents:
+        if real != root and root not in real.parents:
             return None  # a symlink that points outside output/
         return real if real.exists() else None
 
     def _not_found(self, start_response, method):
-        page = self.output / "404.html"
+        page = self.site_root() / "404.html"
         body = page.read_bytes() if page.is_file() else b"Page introuvable"
         return self._respond(start_response, method, "404 Not Found", body, "text/html")
 

@@ -1,0 +1,158 @@
+"""The folders of successive builds, and the one atomic switch that makes a build live.
+
+    .site/builds/<id>/output/         each build, complete
+    .site/builds/<id>/search-index/
+    .site/current  -> builds/<id>     switched with a single rename
+    .site/previous -> builds/<id>     kept for `invoke rollback`
+    output         -> .site/current/output
+    search-index   -> .site/current/search-index
+
+Readers (a web server, the search service) follow `output` and `search-index`;
+they see the old build or the new one, never a mix. A build that fails, is
+interrupted or killed leaves `current` where it was.
+"""
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+PUBLISHED = ("output", "search-index")
+
+
+class BuildLocked(RuntimeError):
+    """Another build holds the lock for longer than we are willing to wait."""
+
+
+class NothingToRollBack(RuntimeError):
+    """There is no previous build to go back to."""
+
+
+class BuildArea:
+    def __init__(self, root: Path, state: str = ".site"):
+        self.root = Path(root)
+        self.state = self.root / state
+        self.builds = self.state / "builds"
+        self.current = self.state / "current"
+        self.previous = self.state / "previous"
+        self.lock_path = self.state / "build.lock"
+
+    # -- locking ---------------------------------------------------------
+
+    @contextmanager
+    def lock(self, wait_s: float = 600, on_wait=None) -> Iterator[None]:
+        """Hold the build lock; the kernel releases it if the process dies."""
+        self.state.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_path, "a+") as handle:
+            deadline = time.monotonic() + wait_s
+            told = False
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        message = f"une autre construction tient le verrou {self.lock_path}"
+                        raise BuildLocked(f"{message} depuis plus de {wait_s:.0f} s") from None
+                    if on_wait and not told:
+                        on_wait()
+                        told = True
+                    time.sleep(0.1)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # -- a build's life --------------------------------------------------
+
+    def new_build(self) -> Path:
+        """A fresh, empty folder for the next build."""
+        self.builds.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+        folder = self.builds / f"{stamp}-{os.getpid()}-{time.monotonic_ns() % 100000:05d}"
+        folder.mkdir()
+        return folder
+
+    def publish(self, build: Path) -> None:
+        """Make `build` live in one rename; the live build becomes the previous one."""
+        self._adopt_legacy_folders()
+        live = self.live_build()
+        self._point(self.current, build)
+        if live is not None and live != build.resolve():
+            self._point(self.previous, live)
+        self._link_published_names()
+        self.clean_up()
+
+    def discard(self, build: Path) -> None:
+        shutil.rmtree(build, ignore_errors=True)
+
+    def rollback(self) -> Path:
+        """Go back to the previous build; the current one becomes the previous."""
+        previous = self._target(self.previous)
+        live = self.live_build()
+        if previous is None or not previous.exists():
+            raise NothingToRollBack("aucune construction précédente à restaurer")
+        self._point(self.current, previous)
+        if live is not None:
+            self._point(self.previous, live)
+        self._link_published_names()
+        return previous
+
+    def live_build(self) -> Path | None:
+        return self._target(self.current)
+
+    def clean_up(self) -> None:
+        """Remove every build but the live one and the previous one (also half-written ones)."""
+        keep = {p for p in (self._target(self.current), self._target(self.previous)) if p}
+        for folder in self.builds.iterdir() if self.builds.exists() else []:
+            if folder.resolve() not in keep:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def remove_all(self) -> None:
+        for name in PUBLISHED:
+            path = self.root / name
+            if path.is_symlink() or path.is_file():
+                path.unlink()
+            elif path.exists():
+                shutil.rmtree(path)
+        shutil.rmtree(self.state, ignore_errors=True)
+
+    # -- symlinks --------------------------------------------------------
+
+    def _target(self, link: Path) -> Path | None:
+        return link.resolve() if link.is_symlink() else None
+
+    def _point(self, link: Path, target: Path) -> None:
+        """Point `link` at `target` atomically: a new link renamed over the old one."""
+        temporary = link.with_name(f".{link.name}.{os.getpid()}.tmp")
+        if temporary.is_symlink() or temporary.exists():
+            temporary.unlink()
+        os.symlink(os.path.relpath(target, link.parent), temporary)
+        os.replace(temporary, link)
+
+    def _link_published_names(self) -> None:
+        """`output` and `search-index` lead through `current`, set once and never switched."""
+        for name in PUBLISHED:
+            path = self.root / name
+            wanted = os.path.relpath(self.current / name, self.root)
+            if not (path.is_symlink() and os.readlink(path) == wanted):
+                self._point(path, self.current / name)
+
+    def _adopt_legacy_folders(self) -> None:
+        """A plain output/ or search-index/ from before atomic builds becomes the previous build."""
+        legacy = [
+            self.root / name
+            for name in PUBLISHED
+            if (self.root / name).is_dir() and not (self.root / name).is_symlink()
+        ]
+        if not legacy:
+            return
+        folder = self.new_build()
+        for path in legacy:
+            path.rename(folder / path.name)
+        if self.live_build() is None:
+            self._point(self.current, folder)

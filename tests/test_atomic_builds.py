@@ -1,0 +1,154 @@
+"""A build that fails, is interrupted or killed leaves yesterday's site and search as they were."""
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.sitebuild import article
+from tests.test_tasks import project_copy, run
+
+INVOKE = [sys.executable, "-m", "invoke"]
+
+
+def fingerprint(project: Path) -> dict[str, str]:
+    """Every file of the live site and index, with its checksum."""
+    prints = {}
+    for name in ("output", "search-index"):
+        root = (project / name).resolve()
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                prints[f"{name}/{path.relative_to(root)}"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return prints
+
+
+@pytest.fixture
+def project(tmp_path):
+    copy = project_copy(tmp_path)
+    result = run([*INVOKE, "build"], copy)
+    assert result.returncode == 0, result.stderr
+    return copy
+
+
+def test_build_publishes_through_links(project):
+    assert (project / "output").is_symlink()
+    assert (project / "search-index").is_symlink()
+    assert (project / "output/index.html").is_file()
+    assert any((project / "search-index").iterdir())
+
+
+def test_a_broken_article_leaves_everything_as_it_was(project):
+    before = fingerprint(project)
+    (project / "content/articles/casse.md").write_text(
+        article("Cassé", Date="pas une date"), encoding="utf-8"
+    )
+    result = run([*INVOKE, "build"], project)
+    assert result.returncode == 1
+    assert "le site en ligne (output/) et l’index de recherche n’ont pas changé" in result.stderr
+    assert fingerprint(project) == before
+
+
+def test_a_template_error_leaves_everything_as_it_was(project):
+    before = fingerprint(project)
+    template = project / "theme/templates/article.html"
+    template.write_text(
+        template.read_text(encoding="utf-8").replace("{{ article.title", "{{ article.title|nope"),
+        encoding="utf-8",
+    )
+    result = run([*INVOKE, "build"], project)
+    assert result.returncode == 1
+    assert "nope" in result.stderr
+    assert fingerprint(project) == before
+
+
+def test_an_invalid_data_file_leaves_everything_as_it_was(project):
+    before = fingerprint(project)
+    (project / "content/auteurs.toml").write_text("[[auteur]\nnom = 'x'\n", encoding="utf-8")
+    result = run([*INVOKE, "build"], project)
+    assert result.returncode == 1
+    assert fingerprint(project) == before
+
+
+def slow_down(project: Path, count: int = 150) -> None:
+    """Enough articles for a build to take a few seconds: copies of a real one."""
+    source = (project / "content/articles/perdre-des-clients.md").read_text(encoding="utf-8")
+    header, body = source.split("\n\n", 1)
+    for number in range(count):
+        text = header.replace("Slug: perdre-des-clients", f"Slug: lest-{number}")
+        text = text.replace("Title: Perdre des clients", f"Title: Perdre des clients, copie {number}")
+        (project / f"content/articles/lest-{number}.md").write_text(text + "\n\n" + body, encoding="utf-8")
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGKILL, signal.SIGINT])
+def test_a_killed_or_interrupted_build_leaves_everything_as_it_was(project, signal_number):
+    before = fingerprint(project)
+    slow_down(project)
+    env = {**os.environ, "PYTHONUTF8": "1"}
+    build = subprocess.Popen(
+        [*INVOKE, "build"], cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    builds = project / ".site/builds"
+    deadline = time.monotonic() + 60
+    # Wait until the new build has started writing pages, then strike.
+    while not any(builds.glob("*/output/lest-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    build.send_signal(signal_number)
+    _, stderr = build.communicate(timeout=60)
+    assert build.returncode != 0
+    if signal_number == signal.SIGINT:
+        assert "interrompue" in stderr.decode("utf-8")
+    assert fingerprint(project) == before
+    # The lock died with the process: the next build runs and goes live.
+    result = run([*INVOKE, "build"], project)
+    assert result.returncode == 0, result.stderr
+    assert (project / "output/lest-0/index.html").is_file()
+    assert len(list(builds.iterdir())) <= 2
+
+
+def test_two_builds_at_once_take_turns(project):
+    env = {**os.environ, "PYTHONUTF8": "1"}
+    first, second = (
+        subprocess.Popen(
+            [*INVOKE, "build"], cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(2)
+    )
+    results = [process.communicate(timeout=120) for process in (first, second)]
+    assert first.returncode == 0, results[0]
+    assert second.returncode == 0, results[1]
+    assert (project / "output/index.html").is_file()
+    assert len(list((project / ".site/builds").iterdir())) == 2
+
+
+def test_rollback_puts_the_previous_build_back(project):
+    first = fingerprint(project)
+    (project / "content/articles/nouveau.md").write_text(article("Tout nouveau"), encoding="utf-8")
+    assert run([*INVOKE, "build"], project).returncode == 0
+    assert (project / "output/tout-nouveau/index.html").is_file()
+    result = run([*INVOKE, "rollback"], project)
+    assert result.returncode == 0, result.stderr
+    assert fingerprint(project) == first
+    assert run([*INVOKE, "rollback"], project).returncode == 0
+    assert (project / "output/tout-nouveau/index.html").is_file()
+
+
+def test_rollback_without_a_previous_build_says_so(tmp_path):
+    copy = project_copy(tmp_path)
+    result = run([*INVOKE, "rollback"], copy)
+    assert result.returncode == 1
+    assert "aucune construction précédente" in result.stderr
+
+
+def test_a_plain_output_folder_from_before_is_kept_as_the_previous_build(tmp_path):
+    copy = project_copy(tmp_path)
+    (copy / "output").mkdir()
+    (copy / "output/ancien.html").write_text("ancien", encoding="utf-8")
+    assert run([*INVOKE, "build"], copy).returncode == 0
+    assert (copy / "output").is_symlink()
+    assert run([*INVOKE, "rollback"], copy).returncode == 0
+    assert (copy / "output/ancien.html").read_text(encoding="utf-8") == "ancien"
