@@ -96,15 +96,28 @@ def clean(c):
 )
 def serve(c, port=CONFIG["port"], host=CONFIG["host"], threads=4):
     """Serve the site and its search on http://127.0.0.1:PORT/ (default port 8000)."""
+    import logging
+
     from waitress import serve as waitress_serve
 
-    from plugins.search.web import SearchApp
+    from plugins.search.web import AccessLog, SearchApp
 
-    app = SearchApp(CONFIG["deploy_path"], CONFIG["index_path"])
-    sys.stderr.write(
-        f"Le carnet et sa recherche sont servis sur http://{host}:{port}/ (Ctrl-C pour arrêter)\n"
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    threads = int(threads)
+    app = SearchApp(CONFIG["deploy_path"], CONFIG["index_path"], max_searches=threads)
+    address = f"http://{host}:{port}/"
+    sys.stderr.write(f"Le carnet et sa recherche sont servis sur {address} (Ctrl-C pour arrêter)\n")
+    waitress_serve(
+        AccessLog(app),
+        host=host,
+        port=int(port),
+        threads=threads,
+        connection_limit=200,
+        backlog=1024,
+        channel_timeout=30,
+        max_request_header_size=64 * 1024,
+        ident="carnet",
     )
-    waitress_serve(app, host=host, port=int(port), threads=int(threads), ident="carnet")
 
 
 @task(

@@ -176,3 +176,72 @@ def test_missing_index_answers_503_and_the_site_still_works(site, tmp_path):
         assert request("/search.json?q=riz").status == 503
         assert request("/").status == 200
         assert request("/perdre-des-clients/").status == 200
+
+
+def test_static_files_carry_validators_and_answer_304(request_):
+    first = request_("/perdre-des-clients/")
+    etag = first.headers["etag"]
+    assert first.headers["cache-control"] == "no-cache"
+    assert first.headers["last-modified"].endswith("GMT")
+    assert request_("/perdre-des-clients/", headers={"If-None-Match": etag}).status == 304
+    assert request_("/perdre-des-clients/", headers={"If-None-Match": '"autre"'}).status == 200
+    since = request_("/theme/css/site.css", headers={"If-Modified-Since": first.headers["last-modified"]})
+    assert since.status in (200, 304)
+    later = request_("/theme/css/site.css", headers={"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"})
+    assert later.status == 304
+    assert request_("/theme/css/site.css", headers={"If-Modified-Since": "n'importe quoi"}).status == 200
+    assert "max-age" in request_("/theme/css/site.css").headers["cache-control"]
+
+
+def test_busy_search_gets_503_with_retry_after(site):
+    app = SearchApp(site.output, site.index, max_searches=1, search_wait_s=0.05)
+    with running(app) as request:
+        app._search_slots.acquire()  # another search is running
+        try:
+            reply = request("/search?q=riz")
+            assert reply.status == 503
+            assert reply.headers["retry-after"] == "1"
+            assert request("/perdre-des-clients/").status == 200  # pages still come
+        finally:
+            app._search_slots.release()
+        assert request("/search?q=riz").status == 200
+
+
+def test_over_long_request_line_is_refused(request_):
+    assert request_("/search?q=" + "a" * 70_000).status in (414, 431)
+    assert request_("/" + "a" * 3000).status == 414
+
+
+def test_one_log_line_per_request(site, caplog):
+    import logging
+
+    from plugins.search.web import AccessLog
+
+    with running(AccessLog(SearchApp(site.output, site.index))) as request, caplog.at_level(logging.INFO):
+        request("/search?q=riz%0Afaux")
+        request("/absent")
+    lines = [r.getMessage() for r in caplog.records if r.name == "carnet.access"]
+    assert len(lines) == 2
+    assert "GET /search?q=riz%0Afaux 200" in lines[0]
+    assert " 404 " in lines[1]
+
+
+def test_service_picks_up_a_new_index_without_restart(site, tmp_path):
+    """The index path is a link that a build switches; the service follows it."""
+    import shutil
+
+    from plugins.search.documents import SearchDocument
+    from plugins.search.indexing import build_index
+
+    first, second = tmp_path / "b1", tmp_path / "b2"
+    shutil.copytree(site.index, first)
+    novelty = SearchDocument(url="nouveau/", title="Un mot inédit : zanzibar", body="zanzibar")
+    build_index([novelty], second, {})
+    link = tmp_path / "search-index"
+    link.symlink_to(first)
+    with running(SearchApp(site.output, link)) as request:
+        assert json.loads(request("/search.json?q=zanzibar").body)["total"] == 0
+        replacement = tmp_path / "tmp-link"
+        replacement.symlink_to(second)
+        os.replace(replacement, link)
+        assert json.loads(request("/search.json?q=zanzibar").body)["total"] == 1

@@ -9,9 +9,13 @@ opened index, which it reopens when a build replaces it.
 """
 
 import json
+import logging
 import mimetypes
 import os
+import threading
+import time
 from datetime import date
+from email.utils import formatdate, parsedate_to_datetime
 from html import escape
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
@@ -35,8 +39,11 @@ SECURITY_HEADERS = [
 RESULTS_START, RESULTS_END = "<!-- resultats:debut -->", "<!-- resultats:fin -->"
 SEARCH_PATHS = {"/search", "/search/"}
 MAX_PATH_LENGTH = 2048
+# A longer query string is refused outright (414); shorter ones are cut to MAX_QUERY_STRING.
+MAX_RAW_QUERY_STRING = 64 * 1024
 # Raw query strings longer than this are cut before parsing (the query itself is cut shorter).
 MAX_QUERY_STRING = 8 * MAX_QUERY_LENGTH
+BUSY_MESSAGE = "Trop de recherches en même temps : réessayez dans un instant."
 INDEX_MISSING_MESSAGE = (
     "La recherche est momentanément indisponible : l’index de recherche est introuvable. "
     "Lancez « invoke build » pour le construire."
@@ -56,12 +63,18 @@ def french_date(iso: str) -> str:
 
 
 class SearchApp:
-    def __init__(self, output: Path, index: Path, siteurl: str = ""):
+    def __init__(
+        self, output: Path, index: Path, siteurl: str = "", max_searches: int = 4, search_wait_s: float = 5.0
+    ):
         # Kept unresolved: `output` may be a link that each build switches.
         self.output = Path(output)
         self.index_path = Path(index)
         self.siteurl = siteurl.rstrip("/")
         self._search: ArchiveSearch | None = None
+        self._reopen_lock = threading.Lock()
+        # Searches beyond this many at once wait a little, then get a 503 with Retry-After.
+        self._search_slots = threading.BoundedSemaphore(max_searches)
+        self.search_wait_s = search_wait_s
         self._index_version: tuple[str, int] | None = None
         templates = Environment(
             loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -76,12 +89,17 @@ class SearchApp:
     def archive_search(self) -> ArchiveSearch:
         """The search over the current index, reopened when a build has replaced it."""
         version = self._current_version()
-        if self._search is None or version != self._index_version:
-            index = open_index(self.index_path)
-            names = load_tag_names(self.index_path)
-            self._search = ArchiveSearch(index, lambda value: names.get(fold(value)))
-            self._index_version = version
-        return self._search
+        search = self._search
+        if search is None or version != self._index_version:
+            with self._reopen_lock:
+                if self._search is None or version != self._index_version:
+                    # Open the new index by its real folder: requests in flight keep the old one.
+                    folder = Path(version[0])
+                    names = load_tag_names(folder)
+                    self._search = ArchiveSearch(open_index(folder), lambda value: names.get(fold(value)))
+                    self._index_version = version
+                search = self._search
+        return search
 
     def _current_version(self) -> tuple[str, int]:
         """Which index is live: its real folder (a build switches the link) and its time."""
@@ -108,14 +126,25 @@ class SearchApp:
             path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8")
         except UnicodeError:
             return self._not_found(start_response, method)
-        if len(path) > MAX_PATH_LENGTH:
+        query_string = environ.get("QUERY_STRING", "")
+        if len(path) > MAX_PATH_LENGTH or len(query_string) > MAX_RAW_QUERY_STRING:
             return self._respond(start_response, method, "414 URI Too Long", b"", "text/plain")
-        params = read_params(environ.get("QUERY_STRING", ""))
-        if path in SEARCH_PATHS:
+        if path in SEARCH_PATHS or path == "/search.json":
+            return self._limited_search(start_response, method, path, read_params(query_string))
+        return self._static(start_response, method, path, environ)
+
+    def _limited_search(self, start_response, method, path, params):
+        if not self._search_slots.acquire(timeout=self.search_wait_s):
+            body = BUSY_MESSAGE.encode("utf-8")
+            return self._respond(
+                start_response, method, "503 Service Unavailable", body, "text/plain", [("Retry-After", "1")]
+            )
+        try:
+            if path == "/search.json":
+                return self._search_json(start_response, method, params)
             return self._search_page(start_response, method, params)
-        if path == "/search.json":
-            return self._search_json(start_response, method, params)
-        return self._static(start_response, method, path)
+        finally:
+            self._search_slots.release()
 
     def _run(self, params):
         sort = params.get("tri") or params.get("sort") or "pertinence"
@@ -194,7 +223,7 @@ class SearchApp:
             page = page.replace("<title>Recherche", f"<title>« {escaped} » — Recherche", 1)
         return page
 
-    def _static(self, start_response, method, path):
+    def _static(self, start_response, method, path, environ):
         target = self._resolve(path)
         if target is None:
             return self._not_found(start_response, method)
@@ -211,7 +240,23 @@ class SearchApp:
             target = target / "index.html"
             if not target.is_file():
                 return self._not_found(start_response, method)
-        return self._respond(start_response, method, "200 OK", target.read_bytes(), content_type_of(target))
+        return self._file(start_response, method, target, environ)
+
+    def _file(self, start_response, method, target: Path, environ):
+        """A file with validators, answering 304 when the client's copy is current."""
+        stat = target.stat()
+        etag = f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
+        content_type = content_type_of(target)
+        headers = [
+            ("ETag", etag),
+            ("Last-Modified", formatdate(stat.st_mtime, usegmt=True)),
+            # Pages change with each build: revalidate them; theme files may be kept an hour.
+            ("Cache-Control", "no-cache" if content_type == "text/html" else "public, max-age=3600"),
+        ]
+        if not_modified(environ, etag, stat.st_mtime):
+            start_response("304 Not Modified", [*headers, *SECURITY_HEADERS])
+            return [b""]
+        return self._respond(start_response, method, "200 OK", target.read_bytes(), content_type, headers)
 
     def _resolve(self, path: str) -> Path | None:
         """The file under output/ for `path`, or None for anything that would leave it."""
@@ -250,6 +295,56 @@ class SearchApp:
         ]
         start_response(status, headers)
         return [b""] if method == "HEAD" else [body]
+
+
+def not_modified(environ, etag: str, mtime: float) -> bool:
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        return if_none_match.strip() == "*" or etag in [tag.strip() for tag in if_none_match.split(",")]
+    if_modified_since = environ.get("HTTP_IF_MODIFIED_SINCE")
+    if if_modified_since:
+        try:
+            return int(mtime) <= parsedate_to_datetime(if_modified_since).timestamp()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return False
+    return False
+
+
+class AccessLog:
+    """One line per request: client, method, path, status, size and time."""
+
+    def __init__(self, app, logger: logging.Logger | None = None):
+        self.app = app
+        self.logger = logger or logging.getLogger("carnet.access")
+
+    def __call__(self, environ, start_response):
+        started = time.perf_counter()
+        seen = {}
+
+        def recording_start_response(status, headers, exc_info=None):
+            seen["status"] = status.split(" ", 1)[0]
+            return start_response(status, headers, exc_info)
+
+        body = self.app(environ, recording_start_response)
+        size = sum(len(chunk) for chunk in body)
+        target = environ.get("PATH_INFO", "") + (
+            "?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else ""
+        )
+        self.logger.info(
+            "%s %s %s %s %dB %.1fms",
+            environ.get("REMOTE_ADDR", "-"),
+            environ.get("REQUEST_METHOD", "-"),
+            printable(target[:300]),
+            seen.get("status", "-"),
+            size,
+            (time.perf_counter() - started) * 1000,
+        )
+        return body
+
+
+def printable(text: str) -> str:
+    """A log line is one line: control characters are shown escaped."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def read_params(query_string: str) -> dict[str, str]:

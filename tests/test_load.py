@@ -1,0 +1,137 @@
+"""Load on `invoke serve` (127.0.0.1 only) while the site is rebuilt twice underneath."""
+
+import http.client
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from urllib.parse import quote
+
+from tests.test_tasks import free_port, project_copy, run
+
+INVOKE = [sys.executable, "-m", "invoke"]
+CLIENTS = 16
+DURATION_S = 22
+PAGES = [
+    "/",
+    "/perdre-des-clients/",
+    "/aujourdhui-jai-rencontre-un-partenaire/",
+    "/archives/",
+    "/theme/css/site.css",
+]
+SEARCHES = [
+    "/search?q=" + quote("coïncidences"),
+    "/search.json?q=" + quote("tarte au riz"),
+    "/search.json?q=partnership",
+    "/search?q=" + quote('"unclosed AND * tag: date:abc'),
+    "/search.json?q=" + quote("<script>alert(1)</script>"),
+    "/search?q=synergys&page=-1",
+]
+
+
+def snapshot(project) -> dict[str, bytes]:
+    """The live bytes of each page, as the service should serve them."""
+    root = (project / "output").resolve()
+    files = {}
+    for page in PAGES:
+        path = root / page.lstrip("/")
+        files[page] = (path / "index.html" if page.endswith("/") else path).read_bytes()
+    return files
+
+
+def wait_for(port: int, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            connection.request("GET", "/")
+            connection.getresponse().read()
+            return
+        except OSError:
+            if server.poll() is not None:
+                raise RuntimeError("invoke serve stopped") from None
+            time.sleep(0.2)
+        finally:
+            connection.close()
+    raise TimeoutError("invoke serve did not answer")
+
+
+def test_no_failure_and_no_mix_while_rebuilding(tmp_path):
+    project = project_copy(tmp_path)
+    assert run([*INVOKE, "build"], project).returncode == 0
+    versions = [snapshot(project)]
+    port = free_port()
+    env = {**os.environ, "PYTHONUTF8": "1"}
+    server = subprocess.Popen(
+        [*INVOKE, "serve", "--port", str(port), "--threads", "8"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    statuses: Counter = Counter()
+    failures: list[str] = []
+    served: list[tuple[str, bytes]] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + DURATION_S
+
+    def client(number: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        paths = PAGES + SEARCHES
+        position = number
+        while time.monotonic() < stop:
+            path = paths[position % len(paths)]
+            position += 1
+            try:
+                connection.request("GET", path)
+                response = connection.getresponse()
+                body = response.read()
+            except (OSError, http.client.HTTPException) as error:
+                with lock:
+                    failures.append(f"{path}: {error!r}")
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            with lock:
+                statuses[response.status] += 1
+                if response.status != 200:
+                    failures.append(f"{path}: {response.status}")
+                elif path in PAGES:
+                    served.append((path, body))
+                elif path.startswith("/search.json"):
+                    json.loads(body)
+        connection.close()
+
+    try:
+        wait_for(port, server)
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+        for thread in threads:
+            thread.start()
+        for edition in (1, 2):
+            time.sleep(4)
+            article = project / "content/articles/perdre-des-clients.md"
+            text = article.read_text(encoding="utf-8")
+            article.write_text(
+                text.replace("Rien de bien surprenant", f"Rien de bien surprenant ({edition})"), "utf-8"
+            )
+            css = project / "theme/static/css/site.css"
+            css.write_text(css.read_text(encoding="utf-8") + f"\n/* édition {edition} */\n", encoding="utf-8")
+            result = run([*INVOKE, "build"], project)
+            assert result.returncode == 0, result.stderr
+            versions.append(snapshot(project))
+        for thread in threads:
+            thread.join(timeout=DURATION_S + 60)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    assert failures == [], failures[:10]
+    assert sum(statuses.values()) > CLIENTS * 20
+    mixed = [path for path, body in served if body not in {version[path] for version in versions}]
+    assert mixed == []
+    # The rebuilds did reach the readers.
+    changed = {body for path, body in served if path == "/perdre-des-clients/"}
+    assert len(changed) >= 2
