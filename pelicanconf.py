@@ -22,7 +22,7 @@ DEFAULT_LANG = "fr"
 LOCALE = ("C",)  # Dates are formatted by Babel, never by the system locale.
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["article_metadata", "french_typography", "author_profiles", "resume", "search"]
+PLUGINS = ["article_metadata", "french_typography", "author_profiles", "resume", "search", "tag_map"]
 
 # Markdown: typographic extensions, and ASCII heading ids for French headings
 # (« Avis avisés » -> #avis-avises) so that links to sections stay readable.
@@ -95,3 +95,10 @@ DEFAULT_CATEGORY = "Sans catégorie"
 
 # Biographies shown on author pages, versioned with the articles (in content/).
 AUTHOR_PROFILES_FILE = "auteurs.toml"
+
+# The bilingual tag map (plugins/tag_map), versioned with the articles (in content/):
+# French tag pages stay at TAG_URL, English ones go here; tagmap.json is for machines.
+TAG_MAP_FILE = "tagmap.toml"
+TAG_EN_URL = "en/tag/{slug}/"
+TAG_EN_SAVE_AS = "en/tag/{slug}/index.html"
+TAG_MAP_JSON_SAVE_AS = "tagmap.json"

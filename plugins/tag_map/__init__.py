@@ -1,0 +1,3 @@
+from .tag_map import register
+
+__all__ = ["register"]

@@ -1,0 +1,44 @@
+"""The plugin's settings with their defaults, and the state of one build."""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pelican.urlwrappers import Tag
+
+from .mapfile import TagMap
+
+DEFAULTS = {
+    "TAG_MAP_FILE": "tagmap.toml",  # relative to content/
+    "TAG_EN_URL": "en/tag/{slug}/",
+    "TAG_EN_SAVE_AS": "en/tag/{slug}/index.html",
+    "TAG_MAP_JSON_SAVE_AS": "tagmap.json",
+}
+
+# Where a build keeps what the map decided. Pelican makes a new context for every
+# run, so nothing of one build survives into the next (livereload stays correct).
+BUILD_KEY = "tag_map_build"
+# What the templates read: the map page's groups, SVG and links.
+VIEW_KEY = "tag_map"
+
+
+def setting(settings: dict[str, Any], name: str) -> Any:
+    return settings.get(name, DEFAULTS[name])
+
+
+def map_path(settings: dict[str, Any]) -> Path:
+    """The map file, relative to the working folder when inside it: messages read
+    `content/tagmap.toml:12: …`, as an editor expects."""
+    path = Path(settings["PATH"]) / setting(settings, "TAG_MAP_FILE")
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+@dataclass
+class TagMapBuild:
+    """The map of this build and its canonical tags (Pelican `Tag`s), by key."""
+
+    tag_map: TagMap
+    tags: dict[str, Tag]

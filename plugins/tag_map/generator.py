@@ -1,0 +1,110 @@
+"""The map's own output: each tag's relations, the map page's SVG, the English pages, tagmap.json."""
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup
+from pelican.generators import Generator
+from pelican.urlwrappers import Tag
+
+from .config import BUILD_KEY, VIEW_KEY, TagMapBuild, setting
+from .export import tag_record, tagmap_json
+from .graph import related, shared_articles
+from .layout import GroupSpec, NodeSpec, group_color, lay_out
+from .svg import render_svg
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class GroupView:
+    key: str
+    fr: str
+    en: str
+    color: str
+    tags: list[Tag]
+
+
+@dataclass
+class MapView:
+    """What tags.html shows: the themes with their tags, the SVG, the tags outside the map."""
+
+    groups: list[GroupView]
+    svg: Markup
+    json_url: str
+    stray: list[tuple[Tag, list]] = field(default_factory=list)
+
+
+class TagMapGenerator(Generator):
+    """Runs after the articles generator: tags and articles are final, nothing is written yet."""
+
+    def generate_context(self) -> None:
+        build: TagMapBuild | None = self.context.get(BUILD_KEY)
+        if build is None:
+            return
+        by_tag = dict(self.context.get("tags", []))
+        for tag in build.tags.values():
+            tag.articles = by_tag.get(tag, [])
+            tag.count = len(tag.articles)
+        articles = self.context.get("articles", [])
+        tagged = [[tag.key for tag in getattr(a, "tags", []) if hasattr(tag, "key")] for a in articles]
+        weights = shared_articles(tagged)
+        for key, tag in build.tags.items():
+            tag.related = [(build.tags[other], weight) for other, weight in related(weights, key)]
+        self.context[VIEW_KEY] = self.map_view(build, weights, by_tag)
+
+    def map_view(self, build: TagMapBuild, weights, by_tag: dict) -> MapView:
+        tag_map = build.tag_map
+        groups, specs = [], []
+        for group in tag_map.groups.values():
+            members = [t for t in build.tags.values() if t.group.key == group.key]
+            used = [t for t in members if t.count]
+            if used:
+                groups.append(GroupView(group.key, group.fr, group.en, group_color(len(groups)), used))
+            nodes = tuple(NodeSpec(t.key, t.name, t.en_label, t.count) for t in members)
+            specs.append(GroupSpec(group.key, group.fr, group.en, nodes))
+        svg = Markup(render_svg(lay_out(specs, weights)))  # render_svg escapes every text
+        stray = [(tag, articles) for tag, articles in by_tag.items() if not hasattr(tag, "key")]
+        json_url = setting(self.settings, "TAG_MAP_JSON_SAVE_AS")
+        return MapView(groups, svg, json_url, sorted(stray, key=lambda item: item[0].slug))
+
+    def generate_output(self, writer) -> None:
+        build: TagMapBuild | None = self.context.get(BUILD_KEY)
+        if build is None:
+            return
+        used = [tag for tag in build.tags.values() if tag.count]
+        template = self.get_template("tag_en")
+        dates = self.context.get("dates", [])
+        for tag in used:
+            writer.write_file(
+                tag.en_save_as,
+                template,
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                tag=tag,
+                url=tag.en_url,
+                articles=tag.articles,
+                dates=[article for article in dates if article in tag.articles],
+                template_name="tag",
+                blog=True,
+                page_name=tag.en_url,
+                all_articles=self.context.get("articles", []),
+            )
+        self.write_json(build, used)
+
+    def write_json(self, build: TagMapBuild, used: list[Tag]) -> None:
+        records = [
+            tag_record(
+                build.tag_map.tags[tag.key],
+                tag.url,
+                tag.en_url,
+                [article.url for article in tag.articles],
+                [(other.key, weight) for other, weight in tag.related],
+            )
+            for tag in used
+        ]
+        path = Path(self.output_path) / setting(self.settings, "TAG_MAP_JSON_SAVE_AS")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(tagmap_json(self.settings.get("TAGS_URL", ""), records), encoding="utf-8")
+        logger.info('Writing "%s"', path)

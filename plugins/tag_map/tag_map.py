@@ -1,0 +1,118 @@
+"""Pelican glue: every tag an author writes resolves through the map to one canonical tag.
+
+The canonical tag is a Pelican `Tag` named by its French label, with the French slug,
+so Pelican's own tag pages and feeds are the French ones; it also carries its English
+label and URL, its theme and its aliases for the templates, tagmap.json and search.
+"""
+
+import logging
+
+from pelican import signals
+from pelican.log import console
+from pelican.urlwrappers import Tag
+
+from .config import BUILD_KEY, TagMapBuild, map_path, setting
+from .generator import TagMapGenerator
+from .mapfile import TagMap, TagMapError, load_map
+from .matching import Resolver
+
+logger = logging.getLogger(__name__)
+
+
+def canonical_tags(tag_map: TagMap, settings: dict) -> dict[str, Tag]:
+    tags = {}
+    for entry in tag_map.tags.values():
+        tag = Tag(entry.fr, settings)
+        tag.slug = entry.slug_fr
+        tag.key = entry.key
+        tag.group = tag_map.groups[entry.group]
+        tag.en_label = entry.en
+        tag.en_url = setting(settings, "TAG_EN_URL").format(slug=entry.slug_en)
+        tag.en_save_as = setting(settings, "TAG_EN_SAVE_AS").format(slug=entry.slug_en)
+        tag.description_fr = entry.description_fr
+        tag.description_en = entry.description_en
+        # Other names of the tag, for the search index.
+        tag.search_terms = [entry.en, *entry.aliases]
+        tag.count, tag.articles, tag.related = 0, [], []
+        tags[entry.key] = tag
+    return tags
+
+
+def resolve_article(article, resolver: Resolver, canonical: dict[str, Tag], source: str, warn: bool) -> None:
+    resolved: list[Tag] = []
+    for tag in getattr(article, "tags", None) or []:
+        key = resolver.resolve(str(tag))
+        if key is None and warn:
+            logger.warning(
+                "tag_map: %s: the tag « %s » is not in the tag map %s; add a [tags.<key>] table for it, "
+                "or add « %s » to the aliases of the tag it means",
+                article.relative_source_path,
+                tag,
+                source,
+                tag,
+            )
+        chosen = tag if key is None else canonical[key]
+        if chosen not in resolved:  # « savoir-être, soft skills » is one tag
+            resolved.append(chosen)
+    if hasattr(article, "tags"):
+        article.tags = resolved
+        article.metadata["tags"] = resolved
+
+
+def resolve_tags(generator) -> None:
+    path = map_path(generator.settings)
+    try:
+        tag_map = load_map(path)
+    except TagMapError as error:
+        logger.error(
+            "tag_map: %s cannot be used; tags stay as the articles write them until it is fixed:\n%s",
+            path,
+            "\n".join(error.lines()),
+        )
+        return
+    if tag_map is None:
+        logger.debug("tag_map: no %s; tags stay as the articles write them", path)
+        return
+    build = TagMapBuild(tag_map, canonical_tags(tag_map, generator.settings))
+    resolver = tag_map.resolver()
+    listed = [*generator.articles, *generator.translations, *generator.hidden_articles]
+    for article in listed:
+        resolve_article(article, resolver, build.tags, str(path), warn=True)
+    # A draft is work in progress: its tags resolve, but it is checked once published.
+    for article in [*generator.drafts, *generator.drafts_translations, *generator.hidden_translations]:
+        resolve_article(article, resolver, build.tags, str(path), warn=False)
+    used = {getattr(tag, "key", None) for a in generator.articles for tag in getattr(a, "tags", [])}
+    report_unused(tag_map, [key for key in tag_map.tags if key not in used])
+    generator.context[BUILD_KEY] = build
+
+
+def report_unused(tag_map: TagMap, unused: list[str]) -> None:
+    """An entry that no article uses is not an error (it may be waiting for an article),
+    so it must not fail a strict build; it is still said, in the build's summary."""
+    for key in unused:
+        entry = tag_map.tags[key]
+        logger.info(
+            "tag_map: %s:%s: [tags.%s] « %s » is used by no article; it gets no page until one uses it",
+            tag_map.source,
+            entry.line,
+            key,
+            entry.fr,
+        )
+    if unused:
+        console.print(
+            f"tag_map: {len(unused)} tag(s) of {tag_map.source} used by no article, so without a page: "
+            + ", ".join(unused),
+            markup=False,
+        )
+
+
+def add_generator(pelican):
+    return TagMapGenerator
+
+
+def register():
+    # article_generator_pretaxonomy: articles are read and Pelican has not yet grouped them
+    # by tag, so its tag pages and feeds are built from the canonical tags.
+    signals.article_generator_pretaxonomy.connect(resolve_tags)
+    # get_generators: the English pages and tagmap.json are written like Pelican's own pages.
+    signals.get_generators.connect(add_generator)
