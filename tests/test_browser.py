@@ -16,6 +16,9 @@ PAGES = [
     "archives/",
     "auteur/anonyme-ottawa/",
     "404.html",
+    "etiquettes/",
+    "etiquette/partenariat/",
+    "en/tag/soft-skills/",
 ]
 WIDTHS = [320, 375, 768, 1280]
 
