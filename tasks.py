@@ -221,3 +221,28 @@ def new_article(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@task(
+    help={
+        "json": "Print the report as JSON.",
+        "strict": "Warnings count as problems too (non-zero exit).",
+        "content": "Check another content folder (default: content/).",
+    }
+)
+def check(c, json=False, strict=False, content=""):
+    """Editorial health report: metadata, tags, links, images, repeats, scrape leftovers."""
+    import logging
+
+    from editorial_check.findings import exit_code
+    from editorial_check.report import as_json, print_table
+    from editorial_check.run import check_archive
+
+    logging.disable(logging.WARNING)  # problems are in the report, not in the log
+    findings, articles = check_archive(ROOT / CONFIG["settings_base"], Path(content) if content else None)
+    logging.disable(logging.NOTSET)
+    if json:
+        print(as_json(findings, articles))
+    else:
+        print_table(findings, articles)
+    raise SystemExit(exit_code(findings, strict))

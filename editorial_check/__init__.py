@@ -1,0 +1,1 @@
+"""`invoke check`: an editorial health report on the whole archive."""
