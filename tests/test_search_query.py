@@ -4,9 +4,8 @@ from datetime import datetime
 
 import pytest
 
-from plugins.search.analysis import fold
 from plugins.search.documents import SearchDocument
-from plugins.search.indexing import build_index, open_index
+from plugins.search.indexing import build_index
 from plugins.search.querying import MAX_PAGE, MAX_QUERY_LENGTH, ArchiveSearch, read_query, read_years
 
 CORPUS = [
@@ -75,7 +74,7 @@ TAG_NAMES = {
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
     folder = build_index(CORPUS, tmp_path_factory.mktemp("index") / "index", TAG_NAMES)
-    return ArchiveSearch(open_index(folder), lambda value: TAG_NAMES.get(fold(value)))
+    return ArchiveSearch.open(folder)
 
 
 def urls(response):

@@ -5,8 +5,6 @@ import sys
 
 import pytest
 
-from plugins.search.analysis import fold
-from plugins.search.indexing import load_tag_names, open_index
 from plugins.search.querying import ArchiveSearch
 from tests.test_tasks import project_copy, run
 
@@ -52,8 +50,7 @@ FIRST = {
 
 @pytest.fixture(scope="module")
 def archive(site):
-    names = load_tag_names(site.index)
-    return ArchiveSearch(open_index(site.index), lambda value: names.get(fold(value)))
+    return ArchiveSearch.open(site.index)
 
 
 @pytest.mark.parametrize(("query", "url"), FIRST.items())

@@ -44,13 +44,9 @@ def french_analyzer():
         | LowercaseFilter()
         | CharsetFilter(FOLDING)
         | StopFilter(stoplist=french_stop_words(), minsize=2)
-        | StemFilter(lang="fr")
+        # An unbounded cache: an archive has a few tens of thousands of distinct words.
+        | StemFilter(lang="fr", cachesize=-1)
     )
-
-
-def vocabulary_analyzer():
-    """Words as written (accents kept), for did-you-mean suggestions."""
-    return RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=french_stop_words(), minsize=3)
 
 
 def analyzed_terms(text: str) -> list[str]:

@@ -1,18 +1,23 @@
 """Build the index in a fresh folder and swap it in whole, so readers never see half an index."""
 
 import json
+import pickle
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import index
 
-from .documents import SearchDocument
+from .documents import SearchDocument, word_counts
 from .schema import build_schema
 
 INDEX_NAME = "carnet"
 # Every way of writing a tag (labels, aliases, slugs, folded) → its key, for `tag:` filters.
 TAG_NAMES_FILE = "tag-names.json"
+# The archive's words as written, with their counts, for did-you-mean.
+VOCABULARY_FILE = "vocabulary.json"
 
 
 class IndexMissing(RuntimeError):
@@ -24,11 +29,14 @@ def build_index(documents: Iterable[SearchDocument], folder: Path, tag_names: di
     folder = Path(folder)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
+    documents = list(documents)
     built = index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
     with built.writer() as writer:
         for document in documents:
             writer.add_document(**document.fields())
     (folder / TAG_NAMES_FILE).write_text(json.dumps(tag_names, ensure_ascii=False, sort_keys=True), "utf-8")
+    vocabulary = word_counts(documents)
+    (folder / VOCABULARY_FILE).write_text(json.dumps(vocabulary, ensure_ascii=False, sort_keys=True), "utf-8")
     return folder
 
 
@@ -53,3 +61,30 @@ def open_index(folder: Path):
 def load_tag_names(folder: Path) -> dict[str, str]:
     path = Path(folder) / TAG_NAMES_FILE
     return json.loads(path.read_text("utf-8")) if path.exists() else {}
+
+
+def load_vocabulary(folder: Path) -> dict[str, int]:
+    path = Path(folder) / VOCABULARY_FILE
+    return json.loads(path.read_text("utf-8")) if path.exists() else {}
+
+
+def start_background_build(documents: list[SearchDocument], folder: Path, tag_names: dict[str, str]):
+    """Build the index in another process (the second core), while Pelican writes pages.
+
+    A plain subprocess rather than multiprocessing: this runs inside `invoke`,
+    whose main module must not be imported again by a child."""
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    job = folder.with_name(folder.name + ".job")
+    job.write_bytes(pickle.dumps((documents, str(folder), tag_names)))
+    plugins_dir = str(Path(__file__).resolve().parent.parent)
+    code = f"import sys; sys.path.insert(0, {plugins_dir!r}); from search.indexing import main; main()"
+    return subprocess.Popen([sys.executable, "-c", code, str(job)])
+
+
+def main() -> None:
+    """Entry point of the background process: build the index described by a job file."""
+    job = Path(sys.argv[1])
+    documents, folder, tag_names = pickle.loads(job.read_bytes())
+    job.unlink()
+    build_index(documents, Path(folder), tag_names)

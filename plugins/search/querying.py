@@ -15,6 +15,7 @@ from slugify import slugify
 from whoosh import qparser, sorting
 from whoosh.highlight import ContextFragmenter, HtmlFormatter
 from whoosh.query import And, NullQuery, NumericRange, Query, Term
+from whoosh.spelling import ListCorrector
 
 from .analysis import analyzed_terms, fold
 from .schema import SEARCHED_FIELDS
@@ -165,10 +166,22 @@ def clamp_page(value, default: int, upper: int) -> int:
 class ArchiveSearch:
     """Searches one opened index. It keeps only what it derives from the index."""
 
-    def __init__(self, index, resolve_tag: TagResolver | None = None):
+    def __init__(
+        self, index, resolve_tag: TagResolver | None = None, vocabulary: dict[str, int] | None = None
+    ):
         self.index = index
         self.resolve_tag = resolve_tag
         self.tag_labels = self._tag_labels()
+        self.vocabulary = vocabulary or {}
+        self.corrector = ListCorrector(sorted(self.vocabulary))
+
+    @classmethod
+    def open(cls, folder) -> "ArchiveSearch":
+        """The search over the index in `folder`, with its tag names and vocabulary."""
+        from .indexing import load_tag_names, load_vocabulary, open_index
+
+        names = load_tag_names(folder)
+        return cls(open_index(folder), lambda value: names.get(fold(value)), load_vocabulary(folder))
 
     def _tag_labels(self) -> dict[str, str]:
         labels = {}
@@ -288,7 +301,6 @@ class ArchiveSearch:
     def _suggestion(self, searcher, words: str) -> str | None:
         """The query with each unknown word replaced by the closest word of the archive."""
         reader = searcher.reader()
-        corrector = searcher.corrector("vocabulary")
         changed = False
         corrected = []
         for word in words.split():
@@ -296,12 +308,13 @@ class ArchiveSearch:
             if len(bare) < 3 or not bare.isalpha() or _known(reader, bare):
                 corrected.append(word)
                 continue
-            # Whoosh ranks candidates by frequency only: ask for the closest words first.
-            candidates = corrector.suggest(bare, limit=1, maxdist=1, prefix=1) or corrector.suggest(
-                bare, limit=1, maxdist=2, prefix=1
-            )
+            # The closest words first; among them, the one the archive uses most.
+            candidates = self.corrector.suggest(
+                bare, limit=20, maxdist=1, prefix=1
+            ) or self.corrector.suggest(bare, limit=20, maxdist=2, prefix=1)
             if candidates:
-                corrected.append(word.lower().replace(bare, candidates[0]))
+                best = max(candidates, key=lambda candidate: (self.vocabulary[candidate], candidate))
+                corrected.append(word.lower().replace(bare, best))
                 changed = True
             else:
                 corrected.append(word)

@@ -1,26 +1,80 @@
-"""« À lire aussi »: the articles most like each one, by the words of their body and tags."""
+"""« À lire aussi »: for each article, the articles closest to it by their words and tags.
 
-from collections import defaultdict
+Whoosh's `more_like` runs one search per article, which grows with the square
+of the archive (70 s for 500 articles here). This computes the same idea in one
+pass: each article's key terms by tf-idf (the French folding and stop words of
+the index, with a light stem), then candidates that share key terms or tags.
+"""
 
-# Tags say what an article is about in few words: they count as much as the body.
-_FIELDS = {"body": 1.0, "tags": 1.0}
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from .analysis import fold, french_stop_words
+from .documents import SearchDocument
+
+KEY_TERMS = 15
+# A shared tag says more than any single shared word.
+TAG_WEIGHT = 2.0
+_WORD = re.compile(r"\w{3,}")
+# Truncation is a crude stem, enough to make « partenaires » meet « partenariat »'s neighbours.
+_STEM_LENGTH = 7
 
 
-def related_urls(index, count: int = 3) -> dict[str, list[str]]:
-    """For every article URL, the URLs of the `count` most similar articles."""
+def light_terms(text: str) -> Counter:
+    stops = french_stop_words()
+    return Counter(word[:_STEM_LENGTH] for word in _WORD.findall(fold(text)) if word not in stops)
+
+
+def related_urls(documents: Sequence[SearchDocument], count: int = 3) -> dict[str, list[str]]:
+    """For every document URL, the URLs of the `count` most similar documents."""
+    term_counts = [light_terms(f"{doc.title} {doc.resume} {doc.body}") for doc in documents]
+    document_frequency = Counter(term for counts in term_counts for term in counts)
+    total = len(documents)
+    key_terms: list[dict[str, float]] = []
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for number, counts in enumerate(term_counts):
+        length = sum(counts.values()) or 1
+        weights = {
+            term: (n / length) * math.log(1 + total / document_frequency[term]) for term, n in counts.items()
+        }
+        best = dict(sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:KEY_TERMS])
+        norm = math.sqrt(sum(w * w for w in best.values())) or 1
+        best = {term: w / norm for term, w in best.items()}
+        key_terms.append(best)
+        for term, weight in best.items():
+            postings[term].append((number, weight))
+    by_tag: dict[str, list[int]] = defaultdict(list)
+    for number, doc in enumerate(documents):
+        for key in doc.tag_keys:
+            by_tag[key].append(number)
+    tag_sets = [set(doc.tag_keys) for doc in documents]
     related: dict[str, list[str]] = {}
-    with index.searcher() as searcher:
-        for docnum, stored in searcher.iter_docs():
-            scores: dict[str, float] = defaultdict(float)
-            for name, weight in _FIELDS.items():
-                text = stored.get("body") if name == "body" else stored.get("tag_text", "")
-                if not text:
-                    continue
-                hits = searcher.more_like(docnum, name, text=text, top=count + 5, numterms=25)
-                best = max((hit.score for hit in hits), default=0) or 1
-                for hit in hits:
-                    scores[hit["url"]] += weight * hit.score / best
-            scores.pop(stored["url"], None)
-            ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-            related[stored["url"]] = [url for url, _ in ranked[:count]]
+    for number, doc in enumerate(documents):
+        scores: dict[int, float] = defaultdict(float)
+        for term, weight in key_terms[number].items():
+            for other, other_weight in postings[term]:
+                scores[other] += weight * other_weight
+        # Tags weigh on the candidates the words found; scoring every article of a
+        # popular tag would cost the square of the archive again.
+        if tag_sets[number]:
+            for other in scores:
+                shared = len(tag_sets[number] & tag_sets[other])
+                scores[other] += TAG_WEIGHT * shared / len(tag_sets[number])
+        scores.pop(number, None)
+        if len(scores) < count:  # few key terms in common: fall back on tags, then on any word
+            for key in doc.tag_keys:
+                for other in by_tag[key][: count + 1]:
+                    if other != number:
+                        scores.setdefault(other, TAG_WEIGHT / len(doc.tag_keys))
+        if len(scores) < count:
+            mine = term_counts[number]
+            for other, theirs in enumerate(term_counts):
+                if other != number and other not in scores:
+                    shared = sum(min(n, theirs[term]) for term, n in mine.items() if term in theirs)
+                    if shared:
+                        scores[other] = shared / 1e6  # below any key-term score
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], documents[item[0]].url))
+        related[doc.url] = [documents[other].url for other, _ in ranked[:count]]
     return related

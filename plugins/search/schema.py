@@ -2,7 +2,7 @@
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import french_analyzer, vocabulary_analyzer
+from .analysis import french_analyzer
 
 # The title and the résumé say what an article is about better than its body.
 BOOSTS = {"title": 4.0, "resume": 2.5, "tags": 2.5, "body": 1.0}
@@ -27,5 +27,4 @@ def build_schema() -> Schema:
         date=DATETIME(stored=True, sortable=True),
         # 0 when the original date is unknown: such articles sort last by date.
         year=NUMERIC(stored=True, sortable=True),
-        vocabulary=TEXT(analyzer=vocabulary_analyzer(), spelling=True),
     )

@@ -9,7 +9,7 @@ from slugify import slugify
 
 from .analysis import fold
 from .documents import SearchDocument, html_to_text
-from .indexing import build_index, open_index, replace_index
+from .indexing import build_index, replace_index, start_background_build
 from .related import related_urls
 
 logger = logging.getLogger(__name__)
@@ -17,10 +17,13 @@ logger = logging.getLogger(__name__)
 DEFAULTS = {
     "SEARCH_INDEX_PATH": None,  # default: search-index/ beside content/
     "SEARCH_RELATED_COUNT": 3,
+    # From this many articles on, the index is built in a second process while
+    # Pelican writes the pages (below, starting that process costs more than it saves).
+    "SEARCH_BACKGROUND_FROM": 200,
 }
 
-# The index built during this run, swapped in at `finalized`; reset there.
-_pending: dict[str, Path] = {}
+# The index being built during this run, swapped in at `finalized`; reset there.
+_pending: dict[str, object] = {}
 
 
 def setting(settings, name):
@@ -75,23 +78,34 @@ def tag_names(articles) -> dict[str, str]:
 
 def index_articles(generator) -> None:
     articles = generator.articles
-    target = index_path(generator.settings)
+    settings = generator.settings
+    documents = [document_for(article) for article in articles]
+    target = index_path(settings)
     fresh = target.with_name(target.name + ".new")
-    build_index((document_for(a) for a in articles), fresh, tag_names(articles))
+    arguments = (documents, fresh, tag_names(articles))
+    if len(documents) >= setting(settings, "SEARCH_BACKGROUND_FROM"):
+        _pending["process"] = start_background_build(*arguments)
+    else:
+        build_index(*arguments)
     _pending["fresh"], _pending["target"] = fresh, target
     by_url = {article.url: article for article in articles}
-    related = related_urls(open_index(fresh), setting(generator.settings, "SEARCH_RELATED_COUNT"))
+    related = related_urls(documents, setting(settings, "SEARCH_RELATED_COUNT"))
     for article in articles:
         article.related_articles = [by_url[url] for url in related.get(article.url, []) if url in by_url]
-    logger.info("search: %d articles indexed", len(articles))
 
 
 def swap_index(pelican) -> None:
     """The site is written: only now does the new index replace the old one."""
-    if "fresh" in _pending:
-        replace_index(_pending["fresh"], _pending["target"])
-        logger.info("search: index ready in %s", _pending["target"])
-    _pending.clear()
+    try:
+        process = _pending.get("process")
+        if process is not None and process.wait() != 0:
+            logger.error("search: building the index failed (exit code %s)", process.returncode)
+            return
+        if "fresh" in _pending:
+            replace_index(_pending["fresh"], _pending["target"])
+            logger.info("search: index ready in %s", _pending["target"])
+    finally:
+        _pending.clear()
 
 
 def register():

@@ -23,8 +23,7 @@ from urllib.parse import parse_qs, urlencode
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .analysis import fold
-from .indexing import IndexMissing, load_tag_names, open_index
+from .indexing import IndexMissing
 from .querying import MAX_QUERY_LENGTH, ArchiveSearch
 
 SECURITY_HEADERS = [
@@ -95,8 +94,7 @@ class SearchApp:
                 if self._search is None or version != self._index_version:
                     # Open the new index by its real folder: requests in flight keep the old one.
                     folder = Path(version[0])
-                    names = load_tag_names(folder)
-                    self._search = ArchiveSearch(open_index(folder), lambda value: names.get(fold(value)))
+                    self._search = ArchiveSearch.open(folder)
                     self._index_version = version
                 search = self._search
         return search
