@@ -7,8 +7,6 @@ and their order stay exactly as written.
 
 import re
 
-from bs4 import BeautifulSoup, NavigableString
-
 NARROW_NBSP = "\u202f"
 NBSP = "\u00a0"
 
@@ -19,6 +17,8 @@ _AFTER_OPENING = re.compile(r"(?<=«)[ \u00a0\u202f]+")
 
 # Text inside these elements is code or markup, not prose.
 _SKIPPED = {"code", "pre", "kbd", "samp", "script", "style", "textarea"}
+_TAG = re.compile(r"(<[^>]*>)")
+_TAG_NAME = re.compile(r"<(/?)\s*([a-zA-Z][a-zA-Z0-9]*)")
 
 
 def french_spacing(text: str) -> str:
@@ -28,14 +28,19 @@ def french_spacing(text: str) -> str:
 
 
 def french_spacing_html(html: str) -> str:
-    """Apply `french_spacing` to the prose of an HTML fragment."""
+    """Apply `french_spacing` to the prose of an HTML fragment.
+
+    The fragment is Markdown's own well-formed output: splitting it into tags and
+    text is exact, and much faster than a parser on thousands of articles."""
     if not any(mark in html for mark in ";:!?«»"):
         return html
-    soup = BeautifulSoup(html, "html.parser")
-    for node in soup.find_all(string=True):
-        if any(parent.name in _SKIPPED for parent in node.parents):
-            continue
-        spaced = french_spacing(str(node))
-        if spaced != node:
-            node.replace_with(NavigableString(spaced))
-    return str(soup)
+    pieces = _TAG.split(html)
+    skipped_depth = 0
+    for position, piece in enumerate(pieces):
+        if position % 2:  # a tag
+            match = _TAG_NAME.match(piece)
+            if match and match.group(2).lower() in _SKIPPED:
+                skipped_depth += -1 if match.group(1) else (0 if piece.endswith("/>") else 1)
+        elif piece and skipped_depth == 0:
+            pieces[position] = french_spacing(piece)
+    return "".join(pieces)

@@ -1,5 +1,6 @@
 """HTML and plain-text forms of a résumé, and the first-paragraph fallback."""
 
+from functools import lru_cache
 from html import escape
 
 import markdown
@@ -11,9 +12,18 @@ from .parsing import ResumeBlock
 FALLBACK_MAX_WORDS = 60
 
 
+# One converter for every résumé: building a Markdown instance costs more than converting a list.
+_CONVERTER = markdown.Markdown(output_format="html")
+
+
+@lru_cache(maxsize=256)
+def _list_html(list_markdown: str) -> str:
+    """The three forms of a résumé are made from one conversion."""
+    return _CONVERTER.reset().convert(list_markdown)
+
+
 def _list_soup(block: ResumeBlock) -> BeautifulSoup:
-    html = markdown.markdown(block.to_markdown(), output_format="html")
-    return BeautifulSoup(html, "html.parser")
+    return BeautifulSoup(_list_html(block.to_markdown()), "html.parser")
 
 
 def resume_html(block: ResumeBlock, targets: dict[int, str]) -> str:
