@@ -51,6 +51,23 @@ def replace_index(fresh: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def update_index(folder: Path, changed: Iterable[SearchDocument], removed_urls: Iterable[str]) -> None:
+    """Replace the changed documents and drop the removed ones, leaving the rest as it is."""
+    folder = Path(folder)
+    changed = list(changed)
+    writer = index.open_dir(str(folder), indexname=INDEX_NAME).writer()
+    for url in removed_urls:
+        writer.delete_by_term("url", url)
+    for document in changed:
+        writer.update_document(**document.fields())
+    writer.commit()
+    vocabulary_path = folder / VOCABULARY_FILE
+    vocabulary = load_vocabulary(folder)
+    for word, count in word_counts(changed).items():  # new words become suggestions too
+        vocabulary[word] = vocabulary.get(word, 0) + count
+    vocabulary_path.write_text(json.dumps(vocabulary, ensure_ascii=False, sort_keys=True), "utf-8")
+
+
 def open_index(folder: Path):
     folder = Path(folder)
     if not index.exists_in(str(folder), indexname=INDEX_NAME):

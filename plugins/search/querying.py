@@ -13,7 +13,7 @@ from html import escape
 
 from slugify import slugify
 from whoosh import qparser, sorting
-from whoosh.highlight import ContextFragmenter, HtmlFormatter
+from whoosh.highlight import HtmlFormatter, PinpointFragmenter
 from whoosh.query import And, NullQuery, NumericRange, Query, Term
 from whoosh.spelling import ListCorrector
 
@@ -260,7 +260,7 @@ class ArchiveSearch:
         results = searcher.search_page(
             query, page, pagelen=page_size, sortedby=sortedby, groupedby=facets, terms=True
         )
-        results.results.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
+        results.results.fragmenter = PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=70, autotrim=True)
         results.results.formatter = HtmlFormatter(tagname="mark", between=" … ")
         return results
 

@@ -15,7 +15,9 @@ def build_schema() -> Schema:
         url=ID(stored=True, unique=True),
         title=TEXT(analyzer=analyzer, stored=True, field_boost=BOOSTS["title"]),
         resume=TEXT(analyzer=analyzer, stored=True, field_boost=BOOSTS["resume"]),
-        body=TEXT(analyzer=analyzer, stored=True, field_boost=BOOSTS["body"]),
+        # chars=True: the positions of every word are stored, so that snippets are cut
+        # without analysing the whole text again for each result shown.
+        body=TEXT(analyzer=analyzer, stored=True, chars=True, field_boost=BOOSTS["body"]),
         # French and English labels and aliases of the article's tags.
         tags=TEXT(analyzer=analyzer, field_boost=BOOSTS["tags"]),
         tag_keys=KEYWORD(stored=True, commas=True, scorable=False),
