@@ -14,6 +14,7 @@ from slugify import slugify
 
 from builds.area import BuildArea, NothingToRollBack
 from builds.runner import BuildFailed, run_pelican
+from importer.cli import ManyFilesTask, run_import
 
 ROOT = Path(__file__).resolve().parent
 SETTINGS_FILE_BASE = "pelicanconf.py"
@@ -133,19 +134,16 @@ def search(c, query, json=False, page=1, page_size=10, sort="pertinence"):
     """Search the built site's index from the terminal (--json for machines)."""
     import json as json_module
 
-    from plugins.search.analysis import fold
-    from plugins.search.indexing import IndexMissing, load_tag_names, open_index
+    from plugins.search.indexing import IndexMissing
     from plugins.search.querying import ArchiveSearch
     from plugins.search.terminal import print_results
 
     try:
-        index = open_index(CONFIG["index_path"])
+        archive = ArchiveSearch.open(CONFIG["index_path"])
     except IndexMissing:
         raise SystemExit(
             f"invoke search : pas d’index dans {CONFIG['index_path']} ; lancez d’abord invoke build"
         ) from None
-    names = load_tag_names(CONFIG["index_path"])
-    archive = ArchiveSearch(index, lambda value: names.get(fold(value)))
     response = archive.search(query, page=page, page_size=page_size, sort=sort)
     if json:
         print(json_module.dumps(response.as_json(), ensure_ascii=False, indent=2))
@@ -187,6 +185,25 @@ def new(c, title, author="", category="", tags=""):
     """Create a draft article in content/articles/ with its metadata header filled in."""
     path = new_article(title, author=author, category=category, tags=tags)
     print(f"Nouvel article : {path}")
+
+
+@task(
+    klass=ManyFilesTask,
+    name="import",
+    help={
+        "files": "Raw .txt files (UTF-8 or Windows-1252), as many as needed: ../shared/seeds/*.txt",
+        "out": "Folder of the drafts (default content/articles/drafts/, built as drafts).",
+        "force": "Replace a draft of the same name instead of numbering the new one.",
+        "json": "Print the report as JSON.",
+    },
+)
+def import_(c, files, out="", force=False, json=False):
+    """Turn raw scraped articles into Markdown drafts, with a report of what was removed."""
+    drafts = Path(out) if out else ROOT / CONFIG["articles_path"] / "drafts"
+    tag_map = ROOT / CONFIG["content_path"] / SETTINGS.get("TAG_MAP_FILE", "tagmap.toml")
+    status = run_import(files, drafts, force=force, as_json=json, tag_map=tag_map)
+    if status:
+        raise SystemExit(status)
 
 
 def new_article(
@@ -246,3 +263,18 @@ def check(c, json=False, strict=False, content=""):
     else:
         print_table(findings, articles)
     raise SystemExit(exit_code(findings, strict))
+
+
+@task(
+    help={
+        "articles": "Archive sizes, comma-separated (default 1000).",
+        "quick": "One run of each build and 3 s of HTTP load: a smoke test, not a measurement.",
+        "out": "Folder of results.json and results.svg (default bench/).",
+    }
+)
+def bench(c, articles="1000", quick=False, out="bench"):
+    """Measure builds, rebuilds, index, queries and HTTP against plain Pelican on a synthetic archive."""
+    from bench.run import run_bench
+
+    sizes = [int(size) for size in str(articles).split(",") if size.strip()]
+    run_bench(sizes, quick, ROOT / out)
