@@ -1,0 +1,1 @@
+"""`invoke bench`: the project measured against plain Pelican on a synthetic archive."""

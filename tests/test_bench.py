@@ -1,0 +1,74 @@
+"""The benchmark's corpus is deterministic and realistic; `invoke bench --quick` runs end to end."""
+
+import json
+import re
+import sys
+
+import pytest
+
+from bench.corpus import CorpusWriter, vocabulary, write_corpus
+from bench.run import tag_forms
+from tests.sitebuild import ROOT, build_site
+from tests.test_tasks import project_copy, run
+
+
+def test_same_seed_same_archive(tmp_path):
+    forms = tag_forms()
+    first = write_corpus(tmp_path / "a", 20, 7, forms, {})
+    second = write_corpus(tmp_path / "b", 20, 7, forms, {})
+    other = write_corpus(tmp_path / "c", 20, 8, forms, {})
+    texts = [
+        sorted(p.read_text("utf-8") for p in (folder / "articles").glob("*.md"))
+        for folder in (first, second, other)
+    ]
+    assert texts[0] == texts[1]
+    assert texts[0] != texts[2]
+
+
+def test_vocabulary_is_large_and_french():
+    words = vocabulary(42)
+    assert len(words) > 3000
+    assert sum(1 for word in words if re.search(r"[éèêàçôûî]", word)) > 300
+
+
+def test_articles_look_like_the_archive():
+    writer = CorpusWriter(3, tag_forms())
+    articles = [writer.article(number)[1] for number in range(60)]
+    lengths = [len(text.split("\n\n", 1)[1].split()) for text in articles]
+    assert min(lengths) >= 250
+    assert max(lengths) <= 2300
+    assert sum("::: résumé" in text for text in articles) >= 36
+    years = {int(m) for text in articles for m in re.findall(r"^Date: (\d{4})", text, re.MULTILINE)}
+    assert max(years) - min(years) >= 10
+    assert len({re.search(r"^Author: (.*)$", text, re.MULTILINE).group(1) for text in articles}) > 3
+
+
+def test_corpus_builds_strictly_with_every_tag_resolved(tmp_path):
+    tagmap = (ROOT / "content/tagmap.toml").read_text("utf-8")
+    content = write_corpus(tmp_path / "content", 30, 11, tag_forms(), {"tagmap.toml": tagmap})
+    site = build_site(tmp_path / "out", content, settings_file="pelicanconf.py")
+    assert len(list(site.output.glob("article-*/index.html"))) == 30
+
+
+@pytest.mark.parametrize("sizes", ["20,40"])
+def test_invoke_bench_quick_writes_results(tmp_path, sizes):
+    project = project_copy(tmp_path)
+    result = run([sys.executable, "-m", "invoke", "bench", "--articles", sizes, "--quick"], project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = json.loads((project / "bench/results.json").read_text("utf-8"))
+    assert set(data) >= {"machine", "versions", "runs"}
+    assert [r["articles"] for r in data["runs"]] == [20, 40]
+    for run_ in data["runs"]:
+        assert set(run_["build"]) == {"pelican_s", "project_s", "ratio"}
+        assert set(run_["rebuild"]) == {"edit_s", "add_s", "noop_s"}
+        assert set(run_["index"]) == {"full_s", "update_s", "bytes"}
+        assert set(run_["query_ms"]) == {"p50", "p95", "p99", "first"}
+        assert set(run_["http"]) >= {"rps", "p50_ms", "p95_ms", "p99_ms", "errors"}
+        assert set(run_["rss_mb"]) == {"build", "service"}
+        assert run_["http"]["errors"] == 0
+        assert run_["build"]["pelican_s"] > 0
+        assert run_["index"]["bytes"] > 0
+    svg = (project / "bench/results.svg").read_text("utf-8")
+    assert svg.startswith("<svg")
+    assert "<polyline" in svg
+    assert "Banc d’essai" in result.stdout + result.stderr
