@@ -66,9 +66,16 @@ def test_a_template_error_leaves_everything_as_it_was(project):
     assert fingerprint(project) == before
 
 
-def test_an_invalid_data_file_leaves_everything_as_it_was(project):
+@pytest.mark.parametrize(
+    ("name", "broken"),
+    [
+        ("auteurs.toml", "[[auteur]\nnom = 'x'\n"),  # malformed TOML
+        ("tagmap.toml", '[tags.x]\ngroup = "inconnu"\nfr = "X"\nen = "x"\n'),  # an unknown group
+    ],
+)
+def test_an_invalid_data_file_leaves_everything_as_it_was(project, name, broken):
     before = fingerprint(project)
-    (project / "content/auteurs.toml").write_text("[[auteur]\nnom = 'x'\n", encoding="utf-8")
+    (project / "content" / name).write_text(broken, encoding="utf-8")
     result = run([*INVOKE, "build"], project)
     assert result.returncode == 1
     assert fingerprint(project) == before

@@ -100,3 +100,41 @@ def test_any_query_gets_an_answer(archive, query, page, sort):
         assert hit.url
     data = response.as_json()
     assert list(data) == ["query", "total", "results", "suggestion", "facets"]
+
+
+TOML_BITS = st.sampled_from(
+    [
+        "[groups.a]\n",
+        "[tags.x]\n",
+        "[tags.y]\n",
+        "[autre]\n",
+        'fr = "Alpha"\n',
+        'en = "alpha"\n',
+        'group = "a"\n',
+        'group = "b"\n',
+        'aliases = ["alpha", "Bêta"]\n',
+        'slug_fr = "alpha"\n',
+        "aliases = 3\n",
+        '"\n',
+        "=\n",
+        "[[tags]]\n",
+    ]
+)
+
+
+@SETTINGS
+@given(st.lists(st.one_of(TOML_BITS, st.text(max_size=10)), max_size=25).map("".join))
+def test_tag_map_loads_or_says_where_it_is_wrong(text):
+    from plugins.tag_map.mapfile import TagMapError, parse_map
+
+    try:
+        tag_map, error = parse_map(text, source="carte.toml"), None
+    except TagMapError as raised:
+        tag_map, error = None, raised
+    if error is not None:
+        assert error.problems
+        assert all(line.startswith("carte.toml") for line in error.lines())
+        return
+    for entry in tag_map.tags.values():
+        assert entry.group in tag_map.groups
+        assert tag_map.resolver().resolve(entry.fr) == entry.key
