@@ -5,13 +5,15 @@ from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
 from .parsing import extract_resume
+from .rendering import render_extraction
 
 
 class ResumeMarkdownReader(MarkdownReader):
-    """Pelican's Markdown reader, plus `resume_extraction` in the metadata.
+    """Pelican's Markdown reader, plus `resume_rendered` in the metadata.
 
     `read` mirrors MarkdownReader.read: the block has to be cut from the raw
-    text, so that line numbers in messages are those of the author's file."""
+    text, so that line numbers in messages are those of the author's file.
+    The résumé is rendered here, so that Pelican's content cache keeps it too."""
 
     def read(self, source_path):
         self._source_path = source_path
@@ -20,5 +22,5 @@ class ResumeMarkdownReader(MarkdownReader):
             extraction = extract_resume(text)
             content = self._md.convert(extraction.text)
         metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
-        metadata["resume_extraction"] = extraction
+        metadata["resume_rendered"] = render_extraction(extraction, content)
         return content, metadata

@@ -1,12 +1,15 @@
 """HTML and plain-text forms of a résumé, and the first-paragraph fallback."""
 
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
-from html import escape
+from html import escape, unescape
 
 import markdown
 from bs4 import BeautifulSoup, NavigableString
 
-from .parsing import ResumeBlock
+from .linking import section_targets
+from .parsing import Extraction, Problem, ResumeBlock
 
 # Beyond this, a first paragraph used as a summary is cut (at a word).
 FALLBACK_MAX_WORDS = 60
@@ -77,3 +80,42 @@ def first_paragraph(html: str) -> tuple[str, str]:
         text = " ".join(words[:FALLBACK_MAX_WORDS]) + " …"
         return f"<p>{escape(text)}</p>", text
     return "", ""
+
+
+@dataclass
+class RenderedResume:
+    """Everything the pages need from a résumé block, made once when the article is read."""
+
+    html: str = ""  # the list on the article page, points linked to their sections
+    summary_html: str = ""  # the list in listings and feeds
+    text: str = ""  # one line, for <meta name="description">
+    problems: list[Problem] = field(default_factory=list)
+
+
+# Python-Markdown's toc extension writes headings as <h2 id="…">…</h2>: a pattern reads them
+# far faster than a parser, which matters on a large archive.
+_HEADING = re.compile(r'<h([234])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def headings_of(html: str) -> dict[str, str]:
+    return {
+        anchor: " ".join(unescape(_TAG.sub(" ", inner)).split())
+        for _, anchor, inner in _HEADING.findall(html)
+    }
+
+
+def render_extraction(extraction: Extraction, article_html: str) -> RenderedResume:
+    """The three forms of the article's résumé, and every problem found on the way."""
+    rendered = RenderedResume(problems=list(extraction.problems))
+    block = extraction.block
+    if block is None:
+        return rendered
+    rendered.problems.extend(block.problems)
+    targets, link_problems = section_targets(block.points, headings_of(article_html))
+    rendered.problems.extend(link_problems)
+    if block.points:
+        rendered.html = resume_html(block, targets)
+        rendered.summary_html = resume_summary_html(block)
+        rendered.text = resume_text(block)
+    return rendered
