@@ -4,6 +4,9 @@ Whoosh's `more_like` runs one search per article, which grows with the square
 of the archive (70 s for 500 articles here). This computes the same idea in one
 pass: each article's key terms by tf-idf (the French folding and stop words of
 the index, with a light stem), then candidates that share key terms or tags.
+Each term keeps only the articles it characterises most, so that a word common
+to half the archive does not make every article a candidate of every other:
+the work grows with the archive, not with its square.
 """
 
 import math
@@ -15,6 +18,8 @@ from .analysis import fold, french_stop_words
 from .documents import SearchDocument
 
 KEY_TERMS = 15
+# The articles a key term can bring as candidates: those where it weighs most.
+POSTINGS_PER_TERM = 40
 # A shared tag says more than any single shared word.
 TAG_WEIGHT = 2.0
 _WORD = re.compile(r"\w{3,}")
@@ -45,6 +50,10 @@ def related_urls(documents: Sequence[SearchDocument], count: int = 3) -> dict[st
         key_terms.append(best)
         for term, weight in best.items():
             postings[term].append((number, weight))
+    for entries in postings.values():
+        if len(entries) > POSTINGS_PER_TERM:
+            entries.sort(key=lambda entry: (-entry[1], entry[0]))
+            del entries[POSTINGS_PER_TERM:]
     by_tag: dict[str, list[int]] = defaultdict(list)
     for number, doc in enumerate(documents):
         for key in doc.tag_keys:
