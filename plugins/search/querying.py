@@ -14,7 +14,7 @@ from html import escape
 from slugify import slugify
 from whoosh import qparser, sorting
 from whoosh.highlight import HtmlFormatter, PinpointFragmenter
-from whoosh.query import And, NullQuery, NumericRange, Query, Term
+from whoosh.query import And, AndNot, Not, NullQuery, NumericRange, Or, Query, Term
 from whoosh.spelling import ListCorrector
 
 from .analysis import analyzed_terms, fold
@@ -243,6 +243,7 @@ class ArchiveSearch:
         return query
 
     def _run(self, searcher, words_query, filters: Filters, page, page_size, sort):
+        words_query, excluded = split_exclusions(words_query)
         parts = [words_query] if words_query is not None else []
         parts.extend(Term("tag_keys", key) for key in filters.tags)
         parts.extend(Term("author_key", author) for author in filters.authors)
@@ -258,7 +259,13 @@ class ArchiveSearch:
             "years": sorting.FieldFacet("year", maptype=sorting.Count),
         }
         results = searcher.search_page(
-            query, page, pagelen=page_size, sortedby=sortedby, groupedby=facets, terms=True
+            query,
+            page,
+            pagelen=page_size,
+            sortedby=sortedby,
+            groupedby=facets,
+            terms=True,
+            mask=Or(excluded) if excluded else None,
         )
         results.results.fragmenter = PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=70, autotrim=True)
         results.results.formatter = HtmlFormatter(tagname="mark", between=" … ")
@@ -346,3 +353,27 @@ def _unreadable(query: Query) -> bool:
     return (
         any(type(q).__name__ == "ErrorQuery" for q in query.leaves()) or type(query).__name__ == "ErrorQuery"
     )
+
+
+def split_exclusions(query: Query | None) -> tuple[Query | None, list[Query]]:
+    """The words to find, and the `-words` to exclude, apart.
+
+    Whoosh's AndNot can keep an excluded article when the index has several
+    segments (as after a build that re-indexed a few articles); a search mask
+    excludes reliably, whatever the segments."""
+    excluded: list[Query] = []
+    positive = query
+    while isinstance(positive, AndNot):
+        excluded.append(positive.b)
+        positive = positive.a
+    if isinstance(positive, And):
+        kept = []
+        for part in positive.subqueries:
+            if isinstance(part, Not):
+                excluded.append(part.query)
+            else:
+                kept.append(part)
+        positive = And(kept) if len(kept) > 1 else (kept[0] if kept else None)
+    if positive is None:  # only exclusions: leave the query as it was
+        return query, []
+    return positive, excluded
