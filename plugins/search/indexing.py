@@ -1,5 +1,6 @@
 """Build the index in a fresh folder and swap it in whole, so readers never see half an index."""
 
+import hashlib
 import json
 import pickle
 import shutil
@@ -18,6 +19,8 @@ INDEX_NAME = "carnet"
 TAG_NAMES_FILE = "tag-names.json"
 # The archive's words as written, with their counts, for did-you-mean.
 VOCABULARY_FILE = "vocabulary.json"
+# A digest of each indexed document, so that the next build re-indexes only what changed.
+DOCUMENTS_FILE = "documents.json"
 
 
 class IndexMissing(RuntimeError):
@@ -34,10 +37,28 @@ def build_index(documents: Iterable[SearchDocument], folder: Path, tag_names: di
     with built.writer() as writer:
         for document in documents:
             writer.add_document(**document.fields())
-    (folder / TAG_NAMES_FILE).write_text(json.dumps(tag_names, ensure_ascii=False, sort_keys=True), "utf-8")
-    vocabulary = word_counts(documents)
-    (folder / VOCABULARY_FILE).write_text(json.dumps(vocabulary, ensure_ascii=False, sort_keys=True), "utf-8")
+    write_companions(folder, documents, tag_names)
     return folder
+
+
+def write_companions(folder: Path, documents: list[SearchDocument], tag_names: dict[str, str]) -> None:
+    """The files beside the Whoosh index: tag names, vocabulary, document digests."""
+    companions = {
+        TAG_NAMES_FILE: tag_names,
+        VOCABULARY_FILE: word_counts(documents),
+        DOCUMENTS_FILE: document_digests(documents),
+    }
+    for name, data in companions.items():
+        (folder / name).write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), "utf-8")
+
+
+def document_digests(documents: Iterable[SearchDocument]) -> dict[str, str]:
+    return {
+        document.url: hashlib.blake2b(
+            json.dumps(document.fields(), sort_keys=True, default=str).encode(), digest_size=16
+        ).hexdigest()
+        for document in documents
+    }
 
 
 def replace_index(fresh: Path, target: Path) -> None:
@@ -51,21 +72,29 @@ def replace_index(fresh: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def update_index(folder: Path, changed: Iterable[SearchDocument], removed_urls: Iterable[str]) -> None:
-    """Replace the changed documents and drop the removed ones, leaving the rest as it is."""
+def update_index(folder: Path, documents: list[SearchDocument], tag_names: dict[str, str]) -> tuple[int, int]:
+    """Bring the index in `folder` to `documents`: re-index the documents whose digest
+    changed, drop those that are gone, leave the rest. Returns (changed, removed)."""
     folder = Path(folder)
-    changed = list(changed)
-    writer = index.open_dir(str(folder), indexname=INDEX_NAME).writer()
-    for url in removed_urls:
-        writer.delete_by_term("url", url)
-    for document in changed:
-        writer.update_document(**document.fields())
-    writer.commit()
-    vocabulary_path = folder / VOCABULARY_FILE
-    vocabulary = load_vocabulary(folder)
-    for word, count in word_counts(changed).items():  # new words become suggestions too
-        vocabulary[word] = vocabulary.get(word, 0) + count
-    vocabulary_path.write_text(json.dumps(vocabulary, ensure_ascii=False, sort_keys=True), "utf-8")
+    before = json.loads((folder / DOCUMENTS_FILE).read_text("utf-8"))
+    after = document_digests(documents)
+    changed = [document for document in documents if before.get(document.url) != after[document.url]]
+    removed = [url for url in before if url not in after]
+    if changed or removed:
+        writer = index.open_dir(str(folder), indexname=INDEX_NAME).writer()
+        for url in removed:
+            writer.delete_by_term("url", url)
+        for document in changed:
+            writer.update_document(**document.fields())
+        writer.commit()
+    write_companions(folder, documents, tag_names)
+    return len(changed), len(removed)
+
+
+def can_update(folder: Path) -> bool:
+    """An index that a build can bring up to date rather than rebuild."""
+    folder = Path(folder)
+    return (folder / DOCUMENTS_FILE).is_file() and index.exists_in(str(folder), indexname=INDEX_NAME)
 
 
 def open_index(folder: Path):

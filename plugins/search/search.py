@@ -2,6 +2,7 @@
 article page its « À lire aussi » list."""
 
 import logging
+import shutil
 from pathlib import Path
 
 from pelican import signals
@@ -9,7 +10,7 @@ from slugify import slugify
 
 from .analysis import fold
 from .documents import SearchDocument, html_to_text
-from .indexing import build_index, replace_index, start_background_build
+from .indexing import build_index, can_update, replace_index, start_background_build, update_index
 from .related import related_urls
 
 logger = logging.getLogger(__name__)
@@ -20,6 +21,9 @@ DEFAULTS = {
     # From this many articles on, the index is built in a second process while
     # Pelican writes the pages (below, starting that process costs more than it saves).
     "SEARCH_BACKGROUND_FROM": 200,
+    # The index of the live build: when set, it is copied and brought up to date
+    # (only changed articles re-indexed) instead of being rebuilt. Set by builds/.
+    "SEARCH_PREVIOUS_INDEX_PATH": None,
 }
 
 # The index being built during this run, swapped in at `finalized`; reset there.
@@ -82,11 +86,18 @@ def index_articles(generator) -> None:
     documents = [document_for(article) for article in articles]
     target = index_path(settings)
     fresh = target.with_name(target.name + ".new")
-    arguments = (documents, fresh, tag_names(articles))
-    if len(documents) >= setting(settings, "SEARCH_BACKGROUND_FROM"):
-        _pending["process"] = start_background_build(*arguments)
+    names = tag_names(articles)
+    previous = setting(settings, "SEARCH_PREVIOUS_INDEX_PATH")
+    if previous and can_update(previous):
+        # A copy, not links: the live build's index must stay exactly as it is.
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.copytree(previous, fresh)
+        changed, removed = update_index(fresh, documents, names)
+        logger.info("search: %d articles re-indexed, %d removed", changed, removed)
+    elif len(documents) >= setting(settings, "SEARCH_BACKGROUND_FROM"):
+        _pending["process"] = start_background_build(documents, fresh, names)
     else:
-        build_index(*arguments)
+        build_index(documents, fresh, names)
     _pending["fresh"], _pending["target"] = fresh, target
     by_url = {article.url: article for article in articles}
     related = related_urls(documents, setting(settings, "SEARCH_RELATED_COUNT"))
