@@ -22,14 +22,29 @@ DEFAULT_LANG = "fr"
 LOCALE = ("C",)  # Dates are formatted by Babel, never by the system locale.
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["article_metadata", "french_typography", "author_profiles", "resume", "search", "tag_map"]
+PLUGINS = [
+    "article_metadata",
+    "french_typography",
+    "author_profiles",
+    "resume",
+    "search",
+    "tag_map",
+    "incremental",
+]
 
-# Markdown: typographic extensions, and ASCII heading ids for French headings
-# (« Avis avisés » -> #avis-avises) so that links to sections stay readable.
+
+def heading_id(value: str, separator: str) -> str:
+    """ASCII heading ids for French headings (« Avis avisés » -> #avis-avises), so that
+    links to sections stay readable. A named function, not a lambda: the content cache
+    stores the settings with what it reads, and a lambda cannot be stored."""
+    return slugify(value, separator=separator)
+
+
+# Markdown: typographic extensions and readable heading ids.
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
-        "markdown.extensions.toc": {"slugify": lambda value, separator: slugify(value, separator=separator)},
+        "markdown.extensions.toc": {"slugify": heading_id},
         "markdown.extensions.smarty": {"smart_quotes": False},
     },
     "output_format": "html5",

@@ -1,0 +1,152 @@
+"""Stable digests of the values a template reads, so that a page whose inputs did not
+change between two builds can be taken from the previous build instead of rendered.
+
+Three depths, so that one edited article does not make every page look changed:
+- a value a template reads directly (an article, a page of a listing) counts whole,
+  with the articles it links to (related articles, neighbours, translations);
+- those linked articles count by their own fields, and link on by address only;
+- a tag, category or author counts by its own fields; the articles it gathers count by
+  address and title (templates list them through the listing pages, not through the tag).
+
+A value that cannot be read safely (an object of unknown shape, a structure too deep)
+raises `Unfingerprintable`, and the page is rendered as usual.
+"""
+
+import datetime
+import hashlib
+from collections.abc import Callable
+
+from pelican.contents import Content
+from pelican.paginator import Paginator
+from pelican.urlwrappers import URLWrapper
+
+# Attributes that are build plumbing, not what a page shows.
+IGNORED_ATTRIBUTES = frozenset({"settings", "_context", "_content"})
+MAX_DEPTH = 12
+# Marks, among the objects being followed, that we are inside a tag, category or author.
+_IN_TAXONOMY = -1
+
+
+class Unfingerprintable(Exception):
+    """A value whose changes a digest could not follow."""
+
+
+class Fingerprints:
+    """Digests for one build; articles are digested once and remembered."""
+
+    def __init__(self):
+        self._own: dict[int, tuple[bytes, list[Content]]] = {}
+        self._whole: dict[int, bytes] = {}
+        self._taxonomy: dict[int, bytes] = {}
+
+    def digest(self, value) -> bytes:
+        hasher = hashlib.blake2b(digest_size=16)
+        self._feed(hasher, value, self._whole_content, 0, set())
+        return hasher.digest()
+
+    # -- articles and pages ------------------------------------------------
+
+    def _whole_content(self, hasher, content: Content) -> None:
+        key = id(content)
+        if key not in self._whole:
+            own, linked = self._own_content(content)
+            whole = hashlib.blake2b(own, digest_size=16)
+            for other in linked:
+                whole.update(self._own_content(other)[0])
+            self._whole[key] = whole.digest()
+        hasher.update(self._whole[key])
+
+    def _own_content(self, content: Content) -> tuple[bytes, list[Content]]:
+        key = id(content)
+        if key not in self._own:
+            linked: list[Content] = []
+
+            def link(hasher, other: Content) -> None:
+                linked.append(other)
+                _feed_text(hasher, f"→{other.source_path}|{other.url}")
+
+            hasher = hashlib.blake2b(digest_size=16)
+            _feed_text(hasher, type(content).__qualname__)
+            # `content` resolves {filename} links against the other articles' addresses.
+            _feed_text(hasher, content.content or "")
+            self._feed_attributes(hasher, content, link, 1, {id(content)})
+            self._own[key] = (hasher.digest(), linked)
+        return self._own[key]
+
+    # -- any value ---------------------------------------------------------
+
+    def _feed(self, hasher, value, on_content: Callable, depth: int, seen: set[int]) -> None:
+        if depth > MAX_DEPTH:
+            raise Unfingerprintable(f"structure deeper than {MAX_DEPTH} levels")
+        if value is None or isinstance(value, bool | int | float):
+            _feed_text(hasher, f"{type(value).__name__}:{value!r}")
+        elif isinstance(value, str):
+            _feed_text(hasher, value)
+        elif isinstance(value, bytes):
+            hasher.update(b"b%d:" % len(value) + value)
+        elif isinstance(value, datetime.date | datetime.time):
+            _feed_text(hasher, f"{type(value).__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', None)}")
+        elif isinstance(value, datetime.tzinfo):
+            _feed_text(hasher, f"tz:{value}")
+        elif isinstance(value, Content):
+            on_content(hasher, value)
+        elif isinstance(value, URLWrapper):
+            self._feed_taxonomy(hasher, value, depth, seen)
+        elif isinstance(value, Paginator):
+            # Templates reach a listing's articles through its Page, not the paginator.
+            fields = (value.name, value.url, value.per_page, value.orphans, value.count, value.num_pages)
+            _feed_text(hasher, f"paginator:{fields!r}")
+        elif callable(value) and hasattr(value, "__qualname__"):
+            _feed_text(hasher, f"callable:{getattr(value, '__module__', '')}.{value.__qualname__}")
+        elif id(value) in seen:
+            _feed_text(hasher, "cycle")
+        elif isinstance(value, dict):
+            seen = seen | {id(value)}
+            _feed_text(hasher, f"dict:{len(value)}")
+            for item_key in sorted(value, key=str):
+                _feed_text(hasher, str(item_key))
+                self._feed(hasher, value[item_key], on_content, depth + 1, seen)
+        elif isinstance(value, list | tuple):
+            seen = seen | {id(value)}
+            _feed_text(hasher, f"{type(value).__name__}:{len(value)}")
+            for item in value:
+                self._feed(hasher, item, on_content, depth + 1, seen)
+        elif isinstance(value, set | frozenset):
+            digests = sorted(self._digest_with(item, on_content, depth + 1, seen) for item in value)
+            _feed_text(hasher, f"set:{len(digests)}")
+            for item_digest in digests:
+                hasher.update(item_digest)
+        elif hasattr(value, "__dict__"):
+            _feed_text(hasher, f"object:{type(value).__module__}.{type(value).__qualname__}")
+            self._feed_attributes(hasher, value, on_content, depth + 1, seen | {id(value)})
+        else:
+            raise Unfingerprintable(f"cannot follow a {type(value).__qualname__}")
+
+    def _digest_with(self, value, on_content, depth, seen) -> bytes:
+        hasher = hashlib.blake2b(digest_size=16)
+        self._feed(hasher, value, on_content, depth, seen)
+        return hasher.digest()
+
+    def _feed_attributes(self, hasher, value, on_content, depth, seen) -> None:
+        fields = {name: item for name, item in vars(value).items() if name not in IGNORED_ATTRIBUTES}
+        self._feed(hasher, fields, on_content, depth, seen)
+
+    def _feed_taxonomy(self, hasher, wrapper: URLWrapper, depth: int, seen: set[int]) -> None:
+        _feed_text(hasher, f"{type(wrapper).__qualname__}:{wrapper.name}|{wrapper.slug}|{wrapper.url}")
+        if _IN_TAXONOMY in seen:
+            return  # a tag's related tags count by name and address
+        key = id(wrapper)
+        if key not in self._taxonomy:
+
+            def by_address(inner, content: Content) -> None:
+                _feed_text(inner, f"→{content.url}|{getattr(content, 'title', '')}")
+
+            inner = hashlib.blake2b(digest_size=16)
+            self._feed_attributes(inner, wrapper, by_address, depth + 1, seen | {key, _IN_TAXONOMY})
+            self._taxonomy[key] = inner.digest()
+        hasher.update(self._taxonomy[key])
+
+
+def _feed_text(hasher, text: str) -> None:
+    data = text.encode("utf-8", "surrogatepass")
+    hasher.update(b"%d:" % len(data) + data)

@@ -1,0 +1,66 @@
+"""Pelican glue: a writer that reuses the pages of the previous build whose inputs did not change.
+
+Each build is written into a fresh folder (see builds/); the build runner names that
+folder and the live build in the settings. Without them, Pelican's own writer is used.
+"""
+
+import logging
+from pathlib import Path
+
+from pelican import signals
+from pelican.writers import Writer
+
+from .fingerprint import Unfingerprintable
+from .memo import MemoTemplate, RenderMemo
+from .sources import site_digest
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "INCREMENTAL_BUILD": None,  # the folder of this build (holds output/); None: no memo
+    "INCREMENTAL_PREVIOUS_BUILD": None,  # the live build, whose pages may be reused
+}
+# Settings that name this build's folders: they change every time, the pages do not.
+VOLATILE_SETTINGS = frozenset(
+    {"OUTPUT_PATH", "CACHE_PATH", "SEARCH_INDEX_PATH", "SEARCH_PREVIOUS_INDEX_PATH", *DEFAULTS}
+)
+
+# The memo of the running build, saved and reset at `finalized`.
+_state: dict[str, RenderMemo] = {}
+
+
+class MemoWriter(Writer):
+    def write_file(self, name, template, context, *args, **kwargs):
+        memo = _state.get("memo")
+        if memo is not None:
+            template = MemoTemplate(template, memo)
+        return super().write_file(name, template, context, *args, **kwargs)
+
+
+def choose_writer(pelican):
+    settings = pelican.settings
+    if not settings.get("INCREMENTAL_BUILD"):
+        return None
+    try:
+        digest = site_digest(settings, VOLATILE_SETTINGS)
+    except Unfingerprintable as reason:
+        logger.warning("incremental: every page is rendered, a setting cannot be followed: %s", reason)
+        return None
+    previous = settings.get("INCREMENTAL_PREVIOUS_BUILD")
+    _state["memo"] = RenderMemo(digest, Path(previous) if previous else None)
+    return MemoWriter
+
+
+def save_memo(pelican) -> None:
+    memo = _state.pop("memo", None)
+    if memo is None:
+        return
+    memo.save(Path(pelican.settings["INCREMENTAL_BUILD"]))
+    logger.info("incremental: %d pages rendered, %d reused", len(memo.rendered), memo.reused)
+
+
+def register():
+    # get_writer: every page goes through the writer, which can reuse it or render it.
+    signals.get_writer.connect(choose_writer)
+    # finalized: the whole site was written; its keys become the next build's reference.
+    signals.finalized.connect(save_memo)
