@@ -13,7 +13,8 @@ from pelican.settings import DEFAULT_CONFIG, get_settings_from_file
 from slugify import slugify
 
 from builds.area import BuildArea, NothingToRollBack
-from builds.runner import BuildFailed, run_pelican
+from builds.pipeline import build_site
+from builds.runner import BuildFailed
 from importer.cli import ManyFilesTask, run_import
 
 ROOT = Path(__file__).resolve().parent
@@ -32,40 +33,43 @@ CONFIG = {
 }
 
 
-def atomic_build(settings_file: str, strict: bool = False) -> Path:
-    """Build into a fresh folder; make it live only if everything succeeded."""
-    area = BuildArea(ROOT)
+def atomic_build(settings_file: str, strict: bool = False, full: bool = False) -> Path:
+    """Build into a fresh folder, reusing what did not change; make it live only if everything succeeded."""
 
     def say_waiting():
         print("Une autre construction est en cours : j’attends qu’elle se termine…", file=sys.stderr)
 
-    with area.lock(on_wait=say_waiting):
-        build_folder = area.new_build()
-        try:
-            run_pelican(ROOT / settings_file, build_folder, strict=strict)
-        except BaseException as error:
-            area.discard(build_folder)
-            if not isinstance(error, BuildFailed | KeyboardInterrupt):
-                print(f"Erreur : {type(error).__name__} : {error}", file=sys.stderr)
-            reason = "interrompue" if isinstance(error, KeyboardInterrupt) else "en échec"
-            unchanged = "le site en ligne (output/) et l’index de recherche n’ont pas changé"
-            print(f"Construction {reason} : {unchanged}.", file=sys.stderr)
-            raise SystemExit(130 if isinstance(error, KeyboardInterrupt) else 1) from None
-        area.publish(build_folder)
-    print(f"Site construit : {CONFIG['deploy_path']}/ et {CONFIG['index_path']}/ sont à jour.")
-    return build_folder
+    try:
+        result = build_site(ROOT, ROOT / settings_file, strict=strict, full=full, on_wait=say_waiting)
+    except BaseException as error:
+        if not isinstance(error, BuildFailed | KeyboardInterrupt):
+            print(f"Erreur : {type(error).__name__} : {error}", file=sys.stderr)
+        reason = "interrompue" if isinstance(error, KeyboardInterrupt) else "en échec"
+        unchanged = "le site en ligne (output/) et l’index de recherche n’ont pas changé"
+        print(f"Construction {reason} : {unchanged}.", file=sys.stderr)
+        raise SystemExit(130 if isinstance(error, KeyboardInterrupt) else 1) from None
+    if result.changed:
+        print(f"Site construit : {CONFIG['deploy_path']}/ et {CONFIG['index_path']}/ sont à jour.")
+    else:
+        print("Rien n’a changé depuis la dernière construction : le site en ligne est à jour.")
+    return result.folder
 
 
-@task(help={"strict": "Fail on any warning (broken link, missing metadata, unknown tag…)."})
-def build(c, strict=False):
-    """Build the site into output/ and its search index, atomically."""
-    atomic_build(CONFIG["settings_base"], strict=strict)
+FULL_HELP = "Read and render every article again, ignoring the live build and the content cache."
 
 
-@task(help={"strict": "Fail on any warning."})
-def publish(c, strict=False):
+@task(
+    help={"strict": "Fail on any warning (broken link, missing metadata, unknown tag…).", "full": FULL_HELP}
+)
+def build(c, strict=False, full=False):
+    """Build the site into output/ and its search index, atomically and incrementally."""
+    atomic_build(CONFIG["settings_base"], strict=strict, full=full)
+
+
+@task(help={"strict": "Fail on any warning.", "full": FULL_HELP})
+def publish(c, strict=False, full=False):
     """Build the site for publication (publishconf.py: absolute URLs, feeds), atomically."""
-    atomic_build(CONFIG["settings_publish"], strict=strict)
+    atomic_build(CONFIG["settings_publish"], strict=strict, full=full)
 
 
 @task

@@ -4,6 +4,7 @@ import logging
 from pathlib import Path
 
 from pelican import Pelican
+from pelican.log import FatalLogger
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
@@ -32,3 +33,7 @@ def run_pelican(
         if str(error) == "Warning or error encountered":  # pelican.log's fatal logger
             raise BuildFailed("Pelican ou une extension a signalé un problème (voir ci-dessus)") from None
         raise
+    finally:
+        # init_logging made errors fatal process-wide; a later run in this process
+        # (livereload, tests) chooses its own strictness.
+        FatalLogger.fatal_lvl = logging.CRITICAL + 1  # pelican.log's default: nothing is fatal

@@ -121,7 +121,7 @@ def test_two_builds_at_once_take_turns(project):
     env = {**os.environ, "PYTHONUTF8": "1"}
     first, second = (
         subprocess.Popen(
-            [*INVOKE, "build"], cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            [*INVOKE, "build", "--full"], cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
         for _ in range(2)
     )

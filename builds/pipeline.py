@@ -1,0 +1,101 @@
+"""One build of the site, start to finish: skip it when nothing changed, otherwise build
+into a fresh folder from what the live build already holds, and make it live at once.
+
+    .site/builds/<id>/inputs.json         digest of what the build read
+    .site/builds/<id>/render-manifest.json   key of every page (plugins/incremental)
+    .site/cache/<code digest>/            Pelican's content cache, per settings and code
+"""
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from pelican.settings import read_settings
+
+from .area import BuildArea
+from .inputs import code_digest, inputs_digest
+from .runner import run_pelican
+
+INPUTS_FILE = "inputs.json"
+# Content caches kept: one per settings file in use (build and publish), the newest first.
+CACHES_KEPT = 2
+
+
+@dataclass
+class BuildResult:
+    folder: Path
+    changed: bool  # False: nothing had changed, the live build stays
+
+
+def build_site(
+    root: Path,
+    settings_file: Path,
+    strict: bool = False,
+    full: bool = False,
+    overrides: dict | None = None,
+    on_wait=None,
+) -> BuildResult:
+    """Build the site under `root` (output/, search-index/, .site/) atomically.
+
+    `full` ignores the live build and the content cache: every page is read and rendered.
+    Raises BuildFailed or KeyboardInterrupt, leaving the live build as it was."""
+    root, settings_file = Path(root), Path(settings_file)
+    overrides = dict(overrides or {})
+    area = BuildArea(root)
+    with area.lock(on_wait=on_wait):
+        settings = read_settings(str(settings_file), override=overrides)
+        settings_files = sorted({settings_file, settings_file.with_name("pelicanconf.py")})
+        code = code_digest(
+            [p for p in settings_files if p.exists()],
+            [Path(settings["THEME"]), *map(Path, settings["PLUGIN_PATHS"])],
+            {"settings": settings_file.name, "strict": strict, **overrides},
+        )
+        inputs = inputs_digest(code, Path(settings["PATH"]))
+        live = None if full else area.live_build()
+        if live is not None and read_inputs(live) == inputs and (live / "output").is_dir():
+            return BuildResult(live, changed=False)
+        folder = area.new_build()
+        incremental = {
+            "INCREMENTAL_BUILD": str(folder),
+            "INCREMENTAL_PREVIOUS_BUILD": str(live) if live else None,
+            "SEARCH_PREVIOUS_INDEX_PATH": str(live / "search-index") if live else None,
+            **content_cache(area.state / "cache", code, fresh=full),
+        }
+        try:
+            run_pelican(settings_file, folder, strict=strict, overrides={**overrides, **incremental})
+        except BaseException:
+            area.discard(folder)
+            raise
+        (folder / INPUTS_FILE).write_text(json.dumps({"inputs": inputs}), "utf-8")
+        area.publish(folder)
+    return BuildResult(folder, changed=True)
+
+
+def read_inputs(build: Path) -> str | None:
+    try:
+        return json.loads((build / INPUTS_FILE).read_text("utf-8"))["inputs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def content_cache(caches: Path, code: str, fresh: bool) -> dict:
+    """Pelican's reader cache, in a folder per code digest: changed settings or plugins
+    never meet pages read by other ones. Checksums, not dates, say what changed."""
+    folder = caches / code
+    if fresh:
+        shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    os.utime(folder)
+    others = sorted((p for p in caches.iterdir() if p != folder), key=lambda p: p.stat().st_mtime)
+    for old in others[: max(0, len(others) - (CACHES_KEPT - 1))]:
+        shutil.rmtree(old, ignore_errors=True)
+    return {
+        "CACHE_PATH": str(folder),
+        "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": True,
+        "CONTENT_CACHING_LAYER": "reader",
+        "CHECK_MODIFIED_METHOD": "md5",
+        "GZIP_CACHE": False,  # compressing takes longer than reading the bigger file
+    }

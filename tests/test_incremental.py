@@ -1,0 +1,157 @@
+"""Incremental builds: a rebuild reuses what did not change, and its output is the one
+a clean build of the same sources writes, byte for byte, with nothing stale left over.
+
+Each step changes the sources the way an author does (edit, retitle, add, delete, change
+the tag map or the theme), rebuilds incrementally, then builds the same sources from
+scratch in another folder and compares the two trees file by file.
+"""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench.corpus import write_corpus
+from bench.run import tag_forms
+from builds.pipeline import build_site
+from plugins.search.querying import ArchiveSearch
+from tests.sitebuild import ROOT
+
+SETTINGS = ROOT / "pelicanconf.py"
+QUERIES = ["confiance", "partenariat", "tag:partnership", "fidélisation", "formation -confiance"]
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+def manifest(root: Path) -> dict:
+    return json.loads((root / ".site/current/render-manifest.json").read_text("utf-8"))
+
+
+def found(root: Path, query: str) -> list[str]:
+    return [hit.url for hit in ArchiveSearch.open(root / "search-index").search(query, page_size=50).results]
+
+
+class Workspace:
+    """Sources in a temp folder, an incremental site built from them, and clean builds to compare."""
+
+    def __init__(self, base: Path):
+        self.base = base
+        self.content = base / "content"
+        self.theme = base / "theme"
+        self.incremental = base / "incremental"
+        self.clean_builds = 0
+        shutil.copytree(ROOT / "content", self.content)
+        shutil.copytree(ROOT / "theme", self.theme)
+        # Enough generated articles for listings of several pages, whose pages shift.
+        write_corpus(self.content / "generated", 26, 11, tag_forms(), {})
+        (self.content / "generated" / "articles").rename(self.content / "articles" / "generated")
+        shutil.rmtree(self.content / "generated")
+        self.overrides = {"PATH": str(self.content), "THEME": str(self.theme)}
+
+    def build(self, root: Path, full: bool = False):
+        root.mkdir(parents=True, exist_ok=True)
+        return build_site(root, SETTINGS, overrides=self.overrides, full=full)
+
+    def rebuild_and_compare(self) -> dict:
+        """Rebuild incrementally; assert it equals a clean build; return its manifest."""
+        result = self.build(self.incremental)
+        assert result.changed
+        self.clean_builds += 1
+        clean = self.base / f"clean-{self.clean_builds}"
+        self.build(clean, full=True)
+        mine, reference = tree(self.incremental / "output"), tree(clean / "output")
+        assert sorted(mine) == sorted(reference), "files missing or left over"
+        differing = sorted(name for name in reference if mine[name] != reference[name])
+        assert differing == [], f"pages differ from a clean build: {differing[:10]}"
+        for query in QUERIES:
+            assert found(self.incremental, query) == found(clean, query), query
+        return manifest(self.incremental)
+
+    def article(self, name: str) -> Path:
+        return self.content / "articles" / name
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    space = Workspace(tmp_path_factory.mktemp("incremental"))
+    assert space.build(space.incremental).changed
+    return space
+
+
+def test_first_build_renders_every_page(workspace):
+    pages = manifest(workspace.incremental)
+    assert len(pages["pages"]) > 60
+    assert sorted(pages["rendered"]) == sorted(pages["pages"])
+
+
+def test_nothing_changed_nothing_built(workspace):
+    live = (workspace.incremental / ".site/current").resolve()
+    result = workspace.build(workspace.incremental)
+    assert not result.changed
+    assert (workspace.incremental / ".site/current").resolve() == live
+
+
+def test_edited_article_only_its_pages_are_rendered(workspace):
+    path = workspace.article("perdre-des-clients.md")
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("\n\n", "\n\nUne phrase ajoutée par le test.\n\n", 1), "utf-8")
+    pages = workspace.rebuild_and_compare()
+    assert "perdre-des-clients/index.html" in pages["rendered"]
+    # Besides the article: its neighbours and the articles that list it as related.
+    generated = [name for name in pages["rendered"] if name.startswith("article-0")]
+    assert len(generated) <= 6
+    assert len(pages["rendered"]) < len(pages["pages"]) / 2
+    assert found(workspace.incremental, '"Une phrase ajoutée par le test"') == ["perdre-des-clients/"]
+
+
+def test_retitled_article_updates_listings_and_neighbours(workspace):
+    path = workspace.article("quen-est-il-de-la-fidelisation-dans-le-be-to-be.md")
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("Title: ", "Title: Nouveau titre — ", 1), "utf-8")
+    pages = workspace.rebuild_and_compare()
+    assert "index.html" in pages["rendered"] or "index2.html" in pages["rendered"]
+    assert "archives/index.html" in pages["rendered"]
+
+
+def test_added_article_shifts_the_listings(workspace):
+    source = workspace.article("generated/article-00003.md").read_text("utf-8")
+    added = source.replace("Slug: article-00003", "Slug: article-ajoute").replace(
+        "Title: ", "Title: Ajouté ", 1
+    )
+    added = "\n".join(
+        "Date: 2030-01-01 10:00" if line.startswith("Date:") else line for line in added.split("\n")
+    )
+    workspace.article("generated/article-ajoute.md").write_text(added, "utf-8")
+    pages = workspace.rebuild_and_compare()
+    assert "article-ajoute/index.html" in pages["rendered"]
+    assert "index2.html" in pages["rendered"]  # every listing page moved by one article
+
+
+def test_deleted_article_leaves_nothing_behind(workspace):
+    workspace.article("generated/article-00005.md").unlink()
+    workspace.rebuild_and_compare()
+    assert not (workspace.incremental / "output/article-00005").exists()
+    assert "article-00005/" not in found(workspace.incremental, "tag:partnership")
+
+
+def test_tag_map_change_reaches_every_page_of_the_tag(workspace):
+    tagmap = workspace.content / "tagmap.toml"
+    text = tagmap.read_text("utf-8")
+    assert 'en = "partnership"' in text
+    tagmap.write_text(text.replace('en = "partnership"', 'en = "partnering"', 1), "utf-8")
+    workspace.rebuild_and_compare()
+    page = (workspace.incremental / "output/aujourdhui-jai-rencontre-un-partenaire/index.html").read_text(
+        "utf-8"
+    )
+    assert "partnering" in page
+
+
+def test_theme_change_renders_every_page(workspace):
+    base = workspace.theme / "templates/base.html"
+    base.write_text(base.read_text("utf-8").replace("</footer>", "<p>Pied modifié.</p></footer>", 1), "utf-8")
+    pages = workspace.rebuild_and_compare()
+    assert sorted(pages["rendered"]) == sorted(pages["pages"])
+    assert "Pied modifié." in (workspace.incremental / "output/index.html").read_text("utf-8")
