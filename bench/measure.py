@@ -56,10 +56,10 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[position]
 
 
-def timed_build(content: Path, output: Path, index: Path, flavour: str) -> tuple[float, float]:
+def timed_build(content: Path, root: Path, flavour: str) -> tuple[float, float]:
     """(seconds, peak RSS in MB) of one build in its own process."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench.build_once", str(content), str(output), str(index), flavour],
+        [sys.executable, "-m", "bench.build_once", str(content), str(root), flavour],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -97,11 +97,11 @@ def index_measures(documents, folder: Path) -> dict:
     started = time.perf_counter()
     build_index(documents, folder, {})
     full = time.perf_counter() - started
-    changed = documents[len(documents) // 2]
-    changed.body += " Une phrase ajoutée pour le banc d’essai."
+    documents[len(documents) // 2].body += " Une phrase ajoutée pour le banc d’essai."
     started = time.perf_counter()
-    update_index(folder, [changed], removed_urls=[])
+    changed, _ = update_index(folder, documents, {})
     update = time.perf_counter() - started
+    assert changed == 1, changed
     size = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
     return {"full_s": round(full, 4), "update_s": round(update, 4), "bytes": size}
 

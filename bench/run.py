@@ -2,7 +2,6 @@
 
 import json
 import re
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -47,30 +46,28 @@ def run_size(articles: int, repeats: int, http_seconds: float, progress, task) -
         tagmap = (measure.ROOT / "content/tagmap.toml").read_text("utf-8")
         write_corpus(content, articles, SEED, tag_forms(), {"tagmap.toml": tagmap}, own_text)
         progress.update(task, description=f"{articles} articles : construction Pelican seul")
-        vanilla = [
-            measure.timed_build(content, scratch / "vanilla", scratch / "vi", "vanilla")
-            for _ in range(repeats)
-        ]
+        vanilla = [measure.timed_build(content, scratch / f"vanilla-{n}", "vanilla") for n in range(repeats)]
         progress.update(task, description=f"{articles} articles : construction du projet")
-        project = []
-        for _ in range(repeats):
-            shutil.rmtree(scratch / "site", ignore_errors=True)
-            shutil.rmtree(scratch / "index", ignore_errors=True)
-            project.append(measure.timed_build(content, scratch / "site", scratch / "index", "project"))
+        # Each full build starts from nothing: no previous build, no content cache.
+        project = [measure.timed_build(content, scratch / f"site-{n}", "project") for n in range(repeats)]
         pelican_s = measure.median([s for s, _ in vanilla])
         project_s = measure.median([s for s, _ in project])
         progress.update(task, description=f"{articles} articles : reconstructions")
-        measure.edit_one(content)
-        edit_s, _ = measure.timed_build(content, scratch / "site", scratch / "index", "project")
-        measure.add_one(content, 1)
-        add_s, _ = measure.timed_build(content, scratch / "site", scratch / "index", "project")
-        noop_s, _ = measure.timed_build(content, scratch / "site", scratch / "index", "project")
+        site = scratch / "site-0"
+        edits, additions, noops = [], [], []
+        for number in range(repeats):
+            measure.edit_one(content)
+            edits.append(measure.timed_build(content, site, "project")[0])
+            measure.add_one(content, number)
+            additions.append(measure.timed_build(content, site, "project")[0])
+            noops.append(measure.timed_build(content, site, "project")[0])
+        edit_s, add_s, noop_s = (measure.median(times) for times in (edits, additions, noops))
         progress.update(task, description=f"{articles} articles : index")
         index = measure.index_measures(corpus_documents(content), scratch / "index-bench")
         progress.update(task, description=f"{articles} articles : requêtes")
-        queries = measure.query_measures(scratch / "index", rounds=max(1, repeats * 3))
+        queries = measure.query_measures(site / "search-index", rounds=max(1, repeats * 3))
         progress.update(task, description=f"{articles} articles : service HTTP")
-        http = measure.http_measures(scratch / "site", scratch / "index", http_seconds)
+        http = measure.http_measures(site / "output", site / "search-index", http_seconds)
         return {
             "articles": articles,
             "build": {
@@ -78,7 +75,7 @@ def run_size(articles: int, repeats: int, http_seconds: float, progress, task) -
                 "project_s": project_s,
                 "ratio": round(project_s / pelican_s, 2),
             },
-            "rebuild": {"edit_s": round(edit_s, 4), "add_s": round(add_s, 4), "noop_s": round(noop_s, 4)},
+            "rebuild": {"edit_s": edit_s, "add_s": add_s, "noop_s": noop_s},
             "index": index,
             "query_ms": queries,
             "http": {key: http[key] for key in ("rps", "p50_ms", "p95_ms", "p99_ms", "errors", "requests")},
