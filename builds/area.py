@@ -15,6 +15,7 @@ interrupted or killed leaves `current` where it was.
 import fcntl
 import os
 import shutil
+import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -106,11 +107,24 @@ class BuildArea:
         return self._target(self.current)
 
     def clean_up(self) -> None:
-        """Remove every build but the live one and the previous one (also half-written ones)."""
+        """Remove every build but the live one and the previous one (also half-written ones).
+
+        They leave builds/ at once, renamed into trash/; deleting thousands of files
+        takes seconds, so a separate process does it without holding up the build."""
         keep = {p for p in (self._target(self.current), self._target(self.previous)) if p}
+        trash = self.state / "trash"
+        trash.mkdir(parents=True, exist_ok=True)
         for folder in self.builds.iterdir() if self.builds.exists() else []:
             if folder.resolve() not in keep:
-                shutil.rmtree(folder, ignore_errors=True)
+                folder.rename(trash / folder.name)
+        leftovers = [str(path) for path in trash.iterdir()]
+        if leftovers:
+            # The shell puts rm in the background and returns at once; rm outlives the build.
+            subprocess.run(
+                ["sh", "-c", 'rm -rf -- "$@" >/dev/null 2>&1 &', "sh", *leftovers],
+                check=False,
+                start_new_session=True,
+            )
 
     def remove_all(self) -> None:
         for name in PUBLISHED:

@@ -38,6 +38,14 @@ class Fingerprints:
         self._own: dict[int, tuple[bytes, list[Content]]] = {}
         self._whole: dict[int, bytes] = {}
         self._taxonomy: dict[int, bytes] = {}
+        self._addresses: dict[int, str] = {}
+
+    def address(self, content: Content) -> str:
+        """Pelican computes `url` from the settings at each call: once per build is enough."""
+        key = id(content)
+        if key not in self._addresses:
+            self._addresses[key] = f"{content.source_path}|{content.url}|{getattr(content, 'title', '')}"
+        return self._addresses[key]
 
     def digest(self, value) -> bytes:
         hasher = hashlib.blake2b(digest_size=16)
@@ -63,7 +71,7 @@ class Fingerprints:
 
             def link(hasher, other: Content) -> None:
                 linked.append(other)
-                _feed_text(hasher, f"→{other.source_path}|{other.url}")
+                _feed_text(hasher, "→" + self.address(other))
 
             hasher = hashlib.blake2b(digest_size=16)
             _feed_text(hasher, type(content).__qualname__)
@@ -132,16 +140,17 @@ class Fingerprints:
         self._feed(hasher, fields, on_content, depth, seen)
 
     def _feed_taxonomy(self, hasher, wrapper: URLWrapper, depth: int, seen: set[int]) -> None:
-        _feed_text(hasher, f"{type(wrapper).__qualname__}:{wrapper.name}|{wrapper.slug}|{wrapper.url}")
-        if _IN_TAXONOMY in seen:
-            return  # a tag's related tags count by name and address
         key = id(wrapper)
+        if _IN_TAXONOMY in seen:  # a tag's related tags count by name and address
+            _feed_text(hasher, f"{type(wrapper).__qualname__}:{wrapper.name}|{wrapper.slug}|{wrapper.url}")
+            return
         if key not in self._taxonomy:
 
             def by_address(inner, content: Content) -> None:
-                _feed_text(inner, f"→{content.url}|{getattr(content, 'title', '')}")
+                _feed_text(inner, "→" + self.address(content))
 
             inner = hashlib.blake2b(digest_size=16)
+            _feed_text(inner, f"{type(wrapper).__qualname__}:{wrapper.name}|{wrapper.slug}|{wrapper.url}")
             self._feed_attributes(inner, wrapper, by_address, depth + 1, seen | {key, _IN_TAXONOMY})
             self._taxonomy[key] = inner.digest()
         hasher.update(self._taxonomy[key])

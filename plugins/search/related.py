@@ -9,6 +9,8 @@ to half the archive does not make every article a candidate of every other:
 the work grows with the archive, not with its square.
 """
 
+import hashlib
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -32,9 +34,30 @@ def light_terms(text: str) -> Counter:
     return Counter(word[:_STEM_LENGTH] for word in _WORD.findall(fold(text)) if word not in stops)
 
 
-def related_urls(documents: Sequence[SearchDocument], count: int = 3) -> dict[str, list[str]]:
-    """For every document URL, the URLs of the `count` most similar documents."""
-    term_counts = [light_terms(f"{doc.title} {doc.resume} {doc.body}") for doc in documents]
+def terms_key(document: SearchDocument) -> str:
+    text = f"{document.title} {document.resume} {document.body}"
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def document_terms(documents: Sequence[SearchDocument], known: dict[str, Counter]) -> list[Counter]:
+    """Each document's terms, taken from `known` (keyed by `terms_key`) when its text was
+    seen before; the new ones are added to `known`."""
+    counted = []
+    for document in documents:
+        key = terms_key(document)
+        if key not in known:
+            known[key] = light_terms(f"{document.title} {document.resume} {document.body}")
+        counted.append(known[key])
+    return counted
+
+
+def related_urls(
+    documents: Sequence[SearchDocument], count: int = 3, known_terms: dict[str, Counter] | None = None
+) -> dict[str, list[str]]:
+    """For every document URL, the URLs of the `count` most similar documents.
+
+    `known_terms` carries the terms of texts already counted, from one build to the next."""
+    term_counts = document_terms(documents, {} if known_terms is None else known_terms)
     document_frequency = Counter(term for counts in term_counts for term in counts)
     total = len(documents)
     key_terms: list[dict[str, float]] = []
@@ -44,7 +67,7 @@ def related_urls(documents: Sequence[SearchDocument], count: int = 3) -> dict[st
         weights = {
             term: (n / length) * math.log(1 + total / document_frequency[term]) for term, n in counts.items()
         }
-        best = dict(sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:KEY_TERMS])
+        best = dict(heapq.nsmallest(KEY_TERMS, weights.items(), key=lambda item: (-item[1], item[0])))
         norm = math.sqrt(sum(w * w for w in best.values())) or 1
         best = {term: w / norm for term, w in best.items()}
         key_terms.append(best)

@@ -2,6 +2,7 @@
 article page its « À lire aussi » list."""
 
 import logging
+import pickle
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from slugify import slugify
 from .analysis import fold
 from .documents import SearchDocument, html_to_text
 from .indexing import build_index, can_update, replace_index, start_background_build, update_index
-from .related import related_urls
+from .related import related_urls, terms_key
 
 logger = logging.getLogger(__name__)
 
@@ -100,9 +101,38 @@ def index_articles(generator) -> None:
         build_index(documents, fresh, names)
     _pending["fresh"], _pending["target"] = fresh, target
     by_url = {article.url: article for article in articles}
-    related = related_urls(documents, setting(settings, "SEARCH_RELATED_COUNT"))
+    # Saved at once: keyed by the texts themselves, the terms stay true even if the build fails.
+    terms = RememberedTerms(settings, documents)
+    related = related_urls(documents, setting(settings, "SEARCH_RELATED_COUNT"), terms)
+    terms.save()
     for article in articles:
         article.related_articles = [by_url[url] for url in related.get(article.url, []) if url in by_url]
+
+
+class RememberedTerms(dict):
+    """The terms « À lire aussi » counted in each article's text, kept with Pelican's
+    content cache (when it is on) so that a rebuild counts only the changed texts."""
+
+    FILE_NAME = "related-terms.pickle"
+
+    def __init__(self, settings, documents):
+        super().__init__()
+        self.path = Path(settings["CACHE_PATH"]) / self.FILE_NAME if settings.get("CACHE_CONTENT") else None
+        self.documents = documents
+        if self.path and settings.get("LOAD_CONTENT_CACHE") and self.path.is_file():
+            try:
+                self.update(pickle.loads(self.path.read_bytes()))
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as error:
+                logger.warning("search: %s cannot be read (%s); terms are counted again", self.path, error)
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        kept = {key: self[key] for key in map(terms_key, self.documents) if key in self}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+        temporary.replace(self.path)
 
 
 def swap_index(pelican) -> None:
