@@ -68,6 +68,9 @@ class Workspace:
         assert differing == [], f"pages differ from a clean build: {differing[:10]}"
         for query in QUERIES:
             assert found(self.incremental, query) == found(clean, query), query
+        for name in ("vocabulary.json", "tag-names.json", "documents.json"):  # beside the index
+            mine, reference = (root / "search-index" / name for root in (self.incremental, clean))
+            assert mine.read_bytes() == reference.read_bytes(), name
         return manifest(self.incremental)
 
     def article(self, name: str) -> Path:

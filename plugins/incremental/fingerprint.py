@@ -40,11 +40,14 @@ class Fingerprints:
         self._taxonomy: dict[int, bytes] = {}
         self._addresses: dict[int, str] = {}
 
-    def address(self, content: Content) -> str:
+    def address(self, item: Content | URLWrapper) -> str:
         """Pelican computes `url` from the settings at each call: once per build is enough."""
-        key = id(content)
+        key = id(item)
         if key not in self._addresses:
-            self._addresses[key] = f"{content.source_path}|{content.url}|{getattr(content, 'title', '')}"
+            if isinstance(item, URLWrapper):
+                self._addresses[key] = f"{type(item).__qualname__}:{item.name}|{item.slug}|{item.url}"
+            else:
+                self._addresses[key] = f"{item.source_path}|{item.url}|{getattr(item, 'title', '')}"
         return self._addresses[key]
 
     def digest(self, value) -> bytes:
@@ -142,7 +145,7 @@ class Fingerprints:
     def _feed_taxonomy(self, hasher, wrapper: URLWrapper, depth: int, seen: set[int]) -> None:
         key = id(wrapper)
         if _IN_TAXONOMY in seen:  # a tag's related tags count by name and address
-            _feed_text(hasher, f"{type(wrapper).__qualname__}:{wrapper.name}|{wrapper.slug}|{wrapper.url}")
+            _feed_text(hasher, self.address(wrapper))
             return
         if key not in self._taxonomy:
 
@@ -150,7 +153,7 @@ class Fingerprints:
                 _feed_text(inner, "→" + self.address(content))
 
             inner = hashlib.blake2b(digest_size=16)
-            _feed_text(inner, f"{type(wrapper).__qualname__}:{wrapper.name}|{wrapper.slug}|{wrapper.url}")
+            _feed_text(inner, self.address(wrapper))
             self._feed_attributes(inner, wrapper, by_address, depth + 1, seen | {key, _IN_TAXONOMY})
             self._taxonomy[key] = inner.digest()
         hasher.update(self._taxonomy[key])

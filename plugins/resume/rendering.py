@@ -90,6 +90,9 @@ class RenderedResume:
     summary_html: str = ""  # the list in listings and feeds
     text: str = ""  # one line, for <meta name="description">
     problems: list[Problem] = field(default_factory=list)
+    # Without a résumé: the article's first paragraph stands in for it (HTML, text).
+    fallback_html: str = ""
+    fallback_text: str = ""
 
 
 # Python-Markdown's toc extension writes headings as <h2 id="…">…</h2>: a pattern reads them
@@ -109,6 +112,8 @@ def render_extraction(extraction: Extraction, article_html: str) -> RenderedResu
     """The three forms of the article's résumé, and every problem found on the way."""
     rendered = RenderedResume(problems=list(extraction.problems))
     block = extraction.block
+    if block is None or not block.points:
+        rendered.fallback_html, rendered.fallback_text = first_paragraph(article_html)
     if block is None:
         return rendered
     rendered.problems.extend(block.problems)

@@ -6,7 +6,7 @@ from pelican import signals
 from pelican.contents import Article
 
 from .reader import ResumeMarkdownReader
-from .rendering import RenderedResume, first_paragraph
+from .rendering import RenderedResume
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +33,9 @@ def attach_resume(instance) -> None:
     origin = str(instance.metadata.get("resume_source", "auteur")).strip().casefold()
     instance.resume_by_author = origin in AUTHOR_VALUES
     if not instance.resume_html:
-        fallback_html, fallback_text = first_paragraph(instance._content or "")
-        if "summary" not in instance.metadata and fallback_html:
-            instance.metadata["summary"] = fallback_html
-        instance.description_text = fallback_text or instance.title
+        if "summary" not in instance.metadata and rendered.fallback_html:
+            instance.metadata["summary"] = rendered.fallback_html
+        instance.description_text = rendered.fallback_text or instance.title
 
 
 def register():

@@ -37,15 +37,17 @@ def build_index(documents: Iterable[SearchDocument], folder: Path, tag_names: di
     with built.writer() as writer:
         for document in documents:
             writer.add_document(**document.fields())
-    write_companions(folder, documents, tag_names)
+    write_companions(folder, documents, tag_names, word_counts(documents))
     return folder
 
 
-def write_companions(folder: Path, documents: list[SearchDocument], tag_names: dict[str, str]) -> None:
+def write_companions(
+    folder: Path, documents: list[SearchDocument], tag_names: dict[str, str], vocabulary: dict[str, int]
+) -> None:
     """The files beside the Whoosh index: tag names, vocabulary, document digests."""
     companions = {
         TAG_NAMES_FILE: tag_names,
-        VOCABULARY_FILE: word_counts(documents),
+        VOCABULARY_FILE: vocabulary,
         DOCUMENTS_FILE: document_digests(documents),
     }
     for name, data in companions.items():
@@ -80,14 +82,29 @@ def update_index(folder: Path, documents: list[SearchDocument], tag_names: dict[
     after = document_digests(documents)
     changed = [document for document in documents if before.get(document.url) != after[document.url]]
     removed = [url for url in before if url not in after]
+    vocabulary = load_vocabulary(folder)
     if changed or removed:
-        writer = index.open_dir(str(folder), indexname=INDEX_NAME).writer()
+        existing = index.open_dir(str(folder), indexname=INDEX_NAME)
+        # The words of the versions that leave the index leave the vocabulary too.
+        with existing.searcher() as searcher:
+            leaving = [searcher.document(url=url) for url in [*removed, *(d.url for d in changed)]]
+        stale = [
+            SearchDocument(url=d["url"], title=d["title"], body=d["body"], resume=d["resume"])
+            for d in leaving
+            if d
+        ]
+        for word, count in word_counts(stale).items():
+            vocabulary[word] = vocabulary.get(word, 0) - count
+        for word, count in word_counts(changed).items():
+            vocabulary[word] = vocabulary.get(word, 0) + count
+        vocabulary = {word: count for word, count in vocabulary.items() if count > 0}
+        writer = existing.writer()
         for url in removed:
             writer.delete_by_term("url", url)
         for document in changed:
             writer.update_document(**document.fields())
         writer.commit()
-    write_companions(folder, documents, tag_names)
+    write_companions(folder, documents, tag_names, vocabulary)
     return len(changed), len(removed)
 
 
