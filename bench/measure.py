@@ -84,7 +84,7 @@ def edit_one(content: Path) -> None:
 
 
 def add_one(content: Path, number: int) -> None:
-    source = sorted((content / "articles").glob("*.md"))[0].read_text(encoding="utf-8")
+    source = (content / "articles" / "article-00000.md").read_text(encoding="utf-8")
     text = source.replace("Slug: article-00000", f"Slug: ajout-{number}").replace(
         "Title: ", f"Title: Ajout {number} ", 1
     )
