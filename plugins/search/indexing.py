@@ -21,6 +21,8 @@ TAG_NAMES_FILE = "tag-names.json"
 VOCABULARY_FILE = "vocabulary.json"
 # A digest of each indexed document, so that the next build re-indexes only what changed.
 DOCUMENTS_FILE = "documents.json"
+# Each tag key with its French label, for the facets (without reading every article at start-up).
+TAG_LABELS_FILE = "tag-labels.json"
 
 
 class IndexMissing(RuntimeError):
@@ -47,6 +49,9 @@ def write_companions(
     """The files beside the Whoosh index: tag names, vocabulary, document digests."""
     companions = {
         TAG_NAMES_FILE: tag_names,
+        TAG_LABELS_FILE: {
+            key: label for d in documents for key, label in zip(d.tag_keys, d.tags, strict=False)
+        },
         VOCABULARY_FILE: vocabulary,
         DOCUMENTS_FILE: document_digests(documents),
     }
@@ -124,6 +129,11 @@ def open_index(folder: Path):
 def load_tag_names(folder: Path) -> dict[str, str]:
     path = Path(folder) / TAG_NAMES_FILE
     return json.loads(path.read_text("utf-8")) if path.exists() else {}
+
+
+def load_tag_labels(folder: Path) -> dict[str, str] | None:
+    path = Path(folder) / TAG_LABELS_FILE
+    return json.loads(path.read_text("utf-8")) if path.exists() else None
 
 
 def load_vocabulary(folder: Path) -> dict[str, int]:

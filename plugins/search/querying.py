@@ -6,6 +6,7 @@ again as plain words, and filters it cannot understand are dropped with a notice
 """
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -164,26 +165,47 @@ def clamp_page(value, default: int, upper: int) -> int:
 
 
 class ArchiveSearch:
-    """Searches one opened index. It keeps only what it derives from the index."""
+    """Searches one opened index. It keeps only what it derives from the index.
+
+    Each thread keeps its own Whoosh searcher for the life of the index: opening one
+    reads every segment's term dictionary, and its field caches make facets cheap."""
 
     def __init__(
-        self, index, resolve_tag: TagResolver | None = None, vocabulary: dict[str, int] | None = None
+        self,
+        index,
+        resolve_tag: TagResolver | None = None,
+        vocabulary: dict[str, int] | None = None,
+        tag_labels: dict[str, str] | None = None,
     ):
         self.index = index
         self.resolve_tag = resolve_tag
-        self.tag_labels = self._tag_labels()
+        self._threads = threading.local()
+        self._tag_lists: dict[int, tuple[object, list]] = {}
+        self.tag_labels = tag_labels if tag_labels is not None else self._tag_labels()
         self.vocabulary = vocabulary or {}
         self.corrector = ListCorrector(sorted(self.vocabulary))
+
+    def searcher(self):
+        searcher = getattr(self._threads, "searcher", None)
+        if searcher is None:
+            searcher = self._threads.searcher = self.index.searcher()
+        return searcher
 
     @classmethod
     def open(cls, folder) -> "ArchiveSearch":
         """The search over the index in `folder`, with its tag names and vocabulary."""
-        from .indexing import load_tag_names, load_vocabulary, open_index
+        from .indexing import load_tag_labels, load_tag_names, load_vocabulary, open_index
 
         names = load_tag_names(folder)
-        return cls(open_index(folder), lambda value: names.get(fold(value)), load_vocabulary(folder))
+        return cls(
+            open_index(folder),
+            lambda value: names.get(fold(value)),
+            load_vocabulary(folder),
+            load_tag_labels(folder),
+        )
 
     def _tag_labels(self) -> dict[str, str]:
+        """Read from the articles, for an index written without its tag-labels file."""
         labels = {}
         with self.index.searcher() as searcher:
             for stored in searcher.all_stored_fields():
@@ -200,25 +222,25 @@ class ArchiveSearch:
             read.original, 0, [], None, {"tags": [], "years": []}, page, page_size, sort
         )
         response.notices.extend(read.notices)
-        with self.index.searcher() as searcher:
-            words_query = self._parse(read.words, searcher, qparser.AndGroup)
-            if words_query is None and not read.filters:
-                if read.words:
-                    response.notices.append(
-                        "Rien à chercher : les mots très courants (de, la, et…) et les exclusions seules"
-                        " ne suffisent pas. Essayez des mots plus précis."
-                    )
-                return response
-            results = self._run(searcher, words_query, read.filters, page, page_size, sort)
-            if results.total == 0 and words_query is not None and len(_positive_words(read.words)) > 1:
-                any_query = self._parse(read.words, searcher, qparser.OrGroup)
-                results = self._run(searcher, any_query, read.filters, page, page_size, sort)
-                response.any_word = results.total > 0
-            response.total = results.total
-            response.results = [self._hit(hit) for hit in results]
-            response.facets = self._facets(results.results)
-            if response.total == 0 or response.any_word:
-                response.suggestion = self._suggestion(searcher, read.words)
+        searcher = self.searcher()
+        words_query = self._parse(read.words, searcher, qparser.AndGroup)
+        if words_query is None and not read.filters:
+            if read.words:
+                response.notices.append(
+                    "Rien à chercher : les mots très courants (de, la, et…) et les exclusions seules"
+                    " ne suffisent pas. Essayez des mots plus précis."
+                )
+            return response
+        results = self._run(searcher, words_query, read.filters, page, page_size, sort)
+        if results.total == 0 and words_query is not None and len(_positive_words(read.words)) > 1:
+            any_query = self._parse(read.words, searcher, qparser.OrGroup)
+            results = self._run(searcher, any_query, read.filters, page, page_size, sort)
+            response.any_word = results.total > 0
+        response.total = results.total
+        response.results = [self._hit(hit) for hit in results]
+        response.facets = self._facets(results.results)
+        if response.total == 0 or response.any_word:
+            response.suggestion = self._suggestion(searcher, read.words)
         return response
 
     def _parse(self, words: str, searcher, group) -> Query | None:
@@ -255,7 +277,7 @@ class ArchiveSearch:
         if sort == "date" or words_query is None:
             sortedby = [sorting.FieldFacet("year", reverse=True), sorting.FieldFacet("date", reverse=True)]
         facets = {
-            "tags": sorting.FieldFacet("tag_keys", allow_overlap=True, maptype=sorting.Count),
+            "tags": KeptOverlapFacet("tag_keys", self._tag_lists, maptype=sorting.Count),
             "years": sorting.FieldFacet("year", maptype=sorting.Count),
         }
         results = searcher.search_page(
@@ -264,7 +286,7 @@ class ArchiveSearch:
             pagelen=page_size,
             sortedby=sortedby,
             groupedby=facets,
-            terms=True,
+            terms=True,  # the matched terms let the highlighter use the stored positions
             mask=Or(excluded) if excluded else None,
         )
         results.results.fragmenter = PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=70, autotrim=True)
@@ -377,3 +399,32 @@ def split_exclusions(query: Query | None) -> tuple[Query | None, list[Query]]:
     if positive is None:  # only exclusions: leave the query as it was
         return query, []
     return positive, excluded
+
+
+class KeptOverlapFacet(sorting.FieldFacet):
+    """Whoosh's facet over a field of several values per article (the tags), except that
+    each segment's table of values is read once and kept with the searcher: Whoosh's own
+    reads every posting of the field again at each search."""
+
+    def __init__(self, fieldname: str, kept: dict, **options):
+        super().__init__(fieldname, allow_overlap=True, **options)
+        self.kept = kept
+
+    def categorizer(self, global_searcher):
+        return _KeptOverlapCategorizer(global_searcher, self.fieldname, self.kept)
+
+
+class _KeptOverlapCategorizer(sorting.OverlappingCategorizer):
+    def __init__(self, global_searcher, fieldname: str, kept: dict):
+        super().__init__(global_searcher, fieldname)
+        self.kept = kept
+
+    def set_searcher(self, segment_searcher, docoffset):
+        reader = segment_searcher.reader()
+        entry = self.kept.get(id(reader))
+        if entry is not None and entry[0] is reader:
+            self._segment_searcher, self._lists = segment_searcher, entry[1]
+            return
+        super().set_searcher(segment_searcher, docoffset)
+        if self._lists is not None:
+            self.kept[id(reader)] = (reader, self._lists)
