@@ -49,6 +49,7 @@ def build_site(
         settings_files = sorted({settings_file, settings_file.with_name("pelicanconf.py")})
         code = code_digest(
             [p for p in settings_files if p.exists()],
+            settings,
             [Path(settings["THEME"]), *map(Path, settings["PLUGIN_PATHS"])],
             {"settings": settings_file.name, "strict": strict, **overrides},
         )

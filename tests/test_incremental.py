@@ -158,3 +158,15 @@ def test_theme_change_renders_every_page(workspace):
     pages = workspace.rebuild_and_compare()
     assert sorted(pages["rendered"]) == sorted(pages["pages"])
     assert "Pied modifié." in (workspace.incremental / "output/index.html").read_text("utf-8")
+
+
+def test_a_setting_from_the_environment_is_a_change(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    overrides = {"PATH": str(tmp_path / "content")}
+    monkeypatch.setenv("SITEURL", "https://un.example")
+    assert build_site(tmp_path / "site", ROOT / "publishconf.py", overrides=overrides).changed
+    monkeypatch.setenv("SITEURL", "https://deux.example")
+    assert build_site(tmp_path / "site", ROOT / "publishconf.py", overrides=overrides).changed
+    home = (tmp_path / "site/output/index.html").read_text("utf-8")
+    assert "https://deux.example/" in home
+    assert "https://un.example" not in home
