@@ -5,21 +5,9 @@ import json
 from importlib.metadata import version
 from pathlib import Path
 
+from plugins.incremental.sources import tree_digest
+
 LIBRARIES = ("pelican", "markdown", "jinja2", "whoosh-reloaded", "babel")
-
-
-def tree_digest(folder: Path, hasher=None):
-    """The names and bytes of every file under `folder` (compiled caches aside)."""
-    hasher = hasher or hashlib.blake2b(digest_size=16)
-    folder = Path(folder)
-    if folder.is_file():
-        hasher.update(folder.name.encode() + b"\0" + folder.read_bytes())
-    elif folder.is_dir():
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            data = path.read_bytes()
-            hasher.update(f"{path.relative_to(folder)}\0{len(data)}\0".encode())
-            hasher.update(data)
-    return hasher
 
 
 def code_digest(settings_files: list[Path], settings: dict, folders: list[Path], options: dict) -> str:
@@ -46,4 +34,6 @@ def _named(value) -> str:
 
 def inputs_digest(code: str, content: Path) -> str:
     """The code digest and every content file: equal digests, equal sites."""
-    return tree_digest(content, hashlib.blake2b(code.encode(), digest_size=16)).hexdigest()
+    hasher = hashlib.blake2b(code.encode(), digest_size=16)
+    tree_digest(content, hasher)
+    return hasher.hexdigest()

@@ -24,12 +24,15 @@ def site_digest(settings: dict, volatile: frozenset[str]) -> bytes:
     return hasher.digest()
 
 
-def tree_digest(folder: Path) -> bytes:
-    """The names and bytes of every file under `folder` (compiled caches aside)."""
-    hasher = hashlib.blake2b(digest_size=16)
-    if folder.is_dir():
-        files = sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-        for path in files:
-            hasher.update(str(path.relative_to(folder)).encode() + b"\0")
-            hasher.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+def tree_digest(folder: Path, hasher=None) -> bytes:
+    """The names and bytes of a file, or of every file under a folder (compiled caches aside)."""
+    hasher = hasher or hashlib.blake2b(digest_size=16)
+    folder = Path(folder)
+    if folder.is_file():
+        hasher.update(folder.name.encode() + b"\0" + folder.read_bytes())
+    elif folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            data = path.read_bytes()
+            hasher.update(f"{path.relative_to(folder)}\0{len(data)}\0".encode())
+            hasher.update(data)
     return hasher.digest()
