@@ -23,6 +23,9 @@ VOCABULARY_FILE = "vocabulary.json"
 DOCUMENTS_FILE = "documents.json"
 # Each tag key with its French label, for the facets (without reading every article at start-up).
 TAG_LABELS_FILE = "tag-labels.json"
+# Whoosh sorts postings in memory up to this size, then spills runs to disk and merges
+# them again: 5 000 articles hold about 400 MB of postings, which fit.
+POOL_LIMIT_MB = 1024
 
 
 class IndexMissing(RuntimeError):
@@ -36,7 +39,7 @@ def build_index(documents: Iterable[SearchDocument], folder: Path, tag_names: di
     folder.mkdir(parents=True)
     documents = list(documents)
     built = index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
-    with built.writer() as writer:
+    with built.writer(limitmb=POOL_LIMIT_MB) as writer:
         for document in documents:
             writer.add_document(**document.fields())
     write_companions(folder, documents, tag_names, word_counts(documents))

@@ -2,7 +2,7 @@
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import french_analyzer
+from .analysis import IndexingAnalyzer
 
 # The title and the résumé say what an article is about better than its body.
 BOOSTS = {"title": 4.0, "resume": 2.5, "tags": 2.5, "body": 1.0}
@@ -10,7 +10,7 @@ SEARCHED_FIELDS = tuple(BOOSTS)
 
 
 def build_schema() -> Schema:
-    analyzer = french_analyzer()
+    analyzer = IndexingAnalyzer()
     return Schema(
         url=ID(stored=True, unique=True),
         title=TEXT(analyzer=analyzer, stored=True, field_boost=BOOSTS["title"]),
