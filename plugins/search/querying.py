@@ -14,18 +14,18 @@ from html import escape
 
 from slugify import slugify
 from whoosh import qparser, sorting
-from whoosh.highlight import HtmlFormatter, PinpointFragmenter
 from whoosh.query import And, AndNot, Not, NullQuery, NumericRange, Or, Query, Term
 from whoosh.spelling import ListCorrector
 
 from .analysis import analyzed_terms, fold
+from .facets import KeptFacetTables, KeptLengthsBM25F, search_recording
 from .schema import SEARCHED_FIELDS
+from .snippets import SNIPPET_CHARS, SNIPPET_FIELDS, best_fragments, matched_words, snippet_formatter
 
 MAX_QUERY_LENGTH = 500
 MAX_PAGE_SIZE = 50
 MAX_PAGE = 1000
 SORTS = ("pertinence", "date")
-SNIPPET_CHARS = 220
 
 _FILTER = re.compile(
     r'(?<!\S)(?P<name>tag|etiquette|étiquette|auteur|author|date):(?P<value>"[^"]*"|[^\s"]*)',
@@ -129,6 +129,19 @@ class Hit:
 
 
 @dataclass
+class Found:
+    """What one run of a query found: the hits of the page, and every match's number."""
+
+    query: Query
+    shown: list
+    docnums: list[int]
+
+    @property
+    def total(self) -> int:
+        return len(self.docnums)
+
+
+@dataclass
 class SearchResponse:
     query: str
     total: int
@@ -180,7 +193,8 @@ class ArchiveSearch:
         self.index = index
         self.resolve_tag = resolve_tag
         self._threads = threading.local()
-        self._tag_lists: dict[int, tuple[object, list]] = {}
+        self._facet_tables = KeptFacetTables()
+        self._weighting = KeptLengthsBM25F()
         self.tag_labels = tag_labels if tag_labels is not None else self._tag_labels()
         self.vocabulary = vocabulary or {}
         self.corrector = ListCorrector(sorted(self.vocabulary))
@@ -188,7 +202,7 @@ class ArchiveSearch:
     def searcher(self):
         searcher = getattr(self._threads, "searcher", None)
         if searcher is None:
-            searcher = self._threads.searcher = self.index.searcher()
+            searcher = self._threads.searcher = self.index.searcher(weighting=self._weighting)
         return searcher
 
     @classmethod
@@ -231,14 +245,14 @@ class ArchiveSearch:
                     " ne suffisent pas. Essayez des mots plus précis."
                 )
             return response
-        results = self._run(searcher, words_query, read.filters, page, page_size, sort)
-        if results.total == 0 and words_query is not None and len(_positive_words(read.words)) > 1:
+        found = self._run(searcher, words_query, read.filters, page, page_size, sort)
+        if found.total == 0 and words_query is not None and len(_positive_words(read.words)) > 1:
             any_query = self._parse(read.words, searcher, qparser.OrGroup)
-            results = self._run(searcher, any_query, read.filters, page, page_size, sort)
-            response.any_word = results.total > 0
-        response.total = results.total
-        response.results = [self._hit(hit) for hit in results]
-        response.facets = self._facets(results.results)
+            found = self._run(searcher, any_query, read.filters, page, page_size, sort)
+            response.any_word = found.total > 0
+        response.total = found.total
+        response.results = self._hits(searcher, found)
+        response.facets = self._facets(searcher, found.docnums)
         if response.total == 0 or response.any_word:
             response.suggestion = self._suggestion(searcher, read.words)
         return response
@@ -264,7 +278,7 @@ class ArchiveSearch:
             return None
         return query
 
-    def _run(self, searcher, words_query, filters: Filters, page, page_size, sort):
+    def _run(self, searcher, words_query, filters: Filters, page, page_size, sort) -> "Found":
         words_query, excluded = split_exclusions(words_query)
         parts = [words_query] if words_query is not None else []
         parts.extend(Term("tag_keys", key) for key in filters.tags)
@@ -276,29 +290,36 @@ class ArchiveSearch:
         sortedby = None
         if sort == "date" or words_query is None:
             sortedby = [sorting.FieldFacet("year", reverse=True), sorting.FieldFacet("date", reverse=True)]
-        facets = {
-            "tags": KeptOverlapFacet("tag_keys", self._tag_lists, maptype=sorting.Count),
-            "years": sorting.FieldFacet("year", maptype=sorting.Count),
-        }
-        results = searcher.search_page(
-            query,
-            page,
-            pagelen=page_size,
-            sortedby=sortedby,
-            groupedby=facets,
-            terms=True,  # the matched terms let the highlighter use the stored positions
-            mask=Or(excluded) if excluded else None,
+        results, docnums = search_recording(
+            searcher, query, page * page_size, sortedby, Or(excluded) if excluded else None
         )
-        results.results.fragmenter = PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=70, autotrim=True)
-        results.results.formatter = HtmlFormatter(tagname="mark", between=" … ")
-        return results
+        shown = results[(page - 1) * page_size : page * page_size]
+        return Found(query, shown, docnums)
 
-    def _hit(self, hit) -> Hit:
-        snippet = ""
-        for name in ("body", "resume", "title"):
-            snippet = hit.highlights(name, top=2)
-            if snippet:
+    def _hits(self, searcher, found: "Found") -> list[Hit]:
+        # A snippet comes from the body, else the résumé, else the title: each field
+        # is looked up only for the articles shown that still lack one.
+        fragments: dict[int, list] = {}
+        pending = [hit.docnum for hit in found.shown]
+        for name in SNIPPET_FIELDS:
+            matched = matched_words(searcher, found.query, name, pending)
+            analyzer = searcher.schema[name].analyzer
+            for hit in found.shown:
+                if hit.docnum in matched:
+                    chosen = best_fragments(hit.get(name, ""), matched[hit.docnum], analyzer)
+                    if chosen:
+                        fragments[hit.docnum] = chosen
+            pending = [docnum for docnum in pending if docnum not in fragments]
+            if not pending:
                 break
+        # Formatted in the order shown: the formatter numbers the words as it meets them.
+        formatter = snippet_formatter()
+        return [
+            self._hit(hit, formatter.format(fragments[hit.docnum]) if hit.docnum in fragments else "")
+            for hit in found.shown
+        ]
+
+    def _hit(self, hit, snippet: str) -> Hit:
         if not snippet:
             text = hit.get("resume") or hit.get("body", "")
             snippet = escape(text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS else ""))
@@ -313,10 +334,8 @@ class ArchiveSearch:
             score=round(hit.score, 4) if isinstance(hit.score, int | float) else 0.0,
         )
 
-    def _facets(self, results) -> dict:
-        # Articles without tags count under the key None: not a facet to offer.
-        tag_counts = {key: n for key, n in results.groups("tags").items() if key}
-        year_counts = results.groups("years")
+    def _facets(self, searcher, docnums: list[int]) -> dict:
+        tag_counts, year_counts = self._facet_tables.get(searcher).counts(docnums)
         tags = [
             {"key": key, "label": self.tag_labels.get(key, key), "count": count}
             for key, count in sorted(tag_counts.items(), key=lambda item: (-item[1], item[0]))
@@ -329,6 +348,8 @@ class ArchiveSearch:
 
     def _suggestion(self, searcher, words: str) -> str | None:
         """The query with each unknown word replaced by the closest word of the archive."""
+        if not self.vocabulary:  # an empty archive; Whoosh's corrector fails on an empty list
+            return None
         reader = searcher.reader()
         changed = False
         corrected = []
@@ -399,32 +420,3 @@ def split_exclusions(query: Query | None) -> tuple[Query | None, list[Query]]:
     if positive is None:  # only exclusions: leave the query as it was
         return query, []
     return positive, excluded
-
-
-class KeptOverlapFacet(sorting.FieldFacet):
-    """Whoosh's facet over a field of several values per article (the tags), except that
-    each segment's table of values is read once and kept with the searcher: Whoosh's own
-    reads every posting of the field again at each search."""
-
-    def __init__(self, fieldname: str, kept: dict, **options):
-        super().__init__(fieldname, allow_overlap=True, **options)
-        self.kept = kept
-
-    def categorizer(self, global_searcher):
-        return _KeptOverlapCategorizer(global_searcher, self.fieldname, self.kept)
-
-
-class _KeptOverlapCategorizer(sorting.OverlappingCategorizer):
-    def __init__(self, global_searcher, fieldname: str, kept: dict):
-        super().__init__(global_searcher, fieldname)
-        self.kept = kept
-
-    def set_searcher(self, segment_searcher, docoffset):
-        reader = segment_searcher.reader()
-        entry = self.kept.get(id(reader))
-        if entry is not None and entry[0] is reader:
-            self._segment_searcher, self._lists = segment_searcher, entry[1]
-            return
-        super().set_searcher(segment_searcher, docoffset)
-        if self._lists is not None:
-            self.kept[id(reader)] = (reader, self._lists)

@@ -1,0 +1,168 @@
+"""The search engine's own machinery, against Whoosh's: the indexing analyzer gives
+the same terms as the query pipeline, the index opens with Whoosh alone, totals and
+facets count every match, whatever the segments."""
+
+import json
+import re
+import subprocess
+import sys
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from whoosh import qparser
+
+from plugins.search.analysis import IndexingAnalyzer, french_analyzer
+from plugins.search.documents import SearchDocument
+from plugins.search.indexing import build_index, update_index
+from plugins.search.querying import ArchiveSearch, read_query, split_exclusions
+
+WORDS = [
+    *["formation", "formations", "former", "formé", "confiance", "confiant", "partenaire", "partenariat"],
+    *[
+        "été",
+        "où",
+        "sûr",
+        "œuvre",
+        "cœur",
+        "acheteur",
+        "achats",
+        "référencement",
+        "savoir-être",
+        "client",
+        "clients",
+    ],
+    *["rencontre", "hasard", "de", "la", "le", "les", "et", "des", "un", "une", "pour"],
+]
+
+
+def token_stream(analyzer, text, **options):
+    return [
+        (token.text, token.pos, token.startchar, token.endchar, token.boost)
+        for token in analyzer(text, mode="index", positions=True, chars=True, boosts=True, **options)
+        if not token.stopped
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from([*"aeéèêiîoôuùûcçœæ' -.,;:!?’«»0123456789\n", "Été", "ŒUVRE", "d’", *WORDS]),
+        max_size=80,
+    ).map("".join),
+    start=st.integers(min_value=0, max_value=50),
+)
+def test_indexing_analyzer_gives_the_pipelines_tokens(text, start):
+    expected = token_stream(french_analyzer(), text, start_pos=start, start_char=start)
+    assert token_stream(IndexingAnalyzer(), text, start_pos=start, start_char=start) == expected
+
+
+def test_indexing_analyzer_on_real_articles():
+    for path in sorted(Path("content/articles").glob("*.md")):
+        text = path.read_text("utf-8")
+        assert token_stream(IndexingAnalyzer(), text) == token_stream(french_analyzer(), text), path
+
+
+def corpus(size: int) -> list[SearchDocument]:
+    documents = []
+    for number in range(size):
+        words = [WORDS[(number * 7 + k * k) % len(WORDS)] for k in range(12 + number % 9)]
+        tags = [["partenariat"], ["achats", "savoir-etre"], []][number % 3]
+        documents.append(
+            SearchDocument(
+                url=f"article-{number}/",
+                title=" ".join(words[:3]),
+                body=" ".join(words),
+                resume=" ".join(words[-4:]) if number % 2 else "",
+                tags=[tag.title() for tag in tags],
+                tag_keys=tags,
+                date=datetime(2006 + number % 5, 1, 1) if number % 4 else None,
+            )
+        )
+    return documents
+
+
+def test_the_index_opens_with_whoosh_alone(tmp_path):
+    folder = build_index(corpus(20), tmp_path / "index", {})
+    code = (
+        "import sys; from whoosh import index; from whoosh.qparser import QueryParser\n"
+        "ix = index.open_dir(sys.argv[1], indexname='carnet')\n"
+        "with ix.searcher() as s: print(len(s.search(QueryParser('body', ix.schema).parse('formations'))))"
+    )
+    # -I: no current folder on the path, so the project's modules cannot be imported.
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", code, str(folder)], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 0
+
+
+@pytest.fixture(scope="module")
+def segmented(tmp_path_factory):
+    """An index of three segments with deletions, as after incremental builds."""
+    documents = corpus(60)
+    folder = build_index(documents, tmp_path_factory.mktemp("segments") / "index", {})
+    for round_ in range(2):
+        for document in documents[round_ * 9 : round_ * 9 + 6]:
+            document.body += " confiance partenaire"
+        documents = [d for d in documents if d.url != f"article-{50 + round_}/"]
+        update_index(folder, documents, {})
+    archive = ArchiveSearch.open(folder)
+    assert len(archive.searcher().subsearchers) > 1
+    return archive
+
+
+def brute_force(archive: ArchiveSearch, raw: str):
+    """Total and facets counted from Whoosh's own list of matching documents."""
+    searcher = archive.searcher()
+    query, excluded = split_exclusions(archive._parse(read_query(raw).words, searcher, qparser.AndGroup))
+    if query is None:  # nothing searchable: the search answers with nothing
+        return 0, {}, {}
+    found = set(searcher.docs_for_query(query))
+    for part in excluded:
+        found -= set(searcher.docs_for_query(part))
+    tags, years = Counter(), Counter()
+    for docnum in found:
+        stored = searcher.stored_fields(docnum)
+        tags.update(key for key in stored["tag_keys"].split(",") if key)
+        years[stored["year"] or None] += 1
+    return len(found), dict(tags), dict(years)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    words=st.lists(
+        st.sampled_from([*WORDS, "form*", "conf*", "-formation", "-client", '"pour formation"']),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_totals_and_facets_count_every_match(segmented, words):
+    raw = " ".join(words)
+    response = segmented.search(raw)
+    if response.any_word:
+        return  # the fallback to any word has its own tests
+    total, tags, years = brute_force(segmented, raw)
+    assert response.total == total
+    assert {facet["key"]: facet["count"] for facet in response.facets["tags"]} == tags
+    assert {facet["year"]: facet["count"] for facet in response.facets["years"]} == years
+
+
+def test_snippets_mark_the_words_found_and_only_them(segmented):
+    response = segmented.search("formations", page_size=50)
+    assert response.results
+    for hit in response.results:
+        marked = re.findall(r"<mark[^>]*>(.*?)</mark>", hit.snippet)
+        assert marked, hit
+        assert all(word.lower().startswith("form") for word in marked), hit.snippet
+
+
+def test_an_empty_archive_answers_without_suggestion(tmp_path):
+    archive = ArchiveSearch.open(build_index([], tmp_path / "index", {}))
+    response = archive.search("zzzyxw formation")
+    assert response.total == 0
+    assert response.suggestion is None
+    assert json.dumps(response.as_json())
