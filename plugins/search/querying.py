@@ -7,6 +7,7 @@ again as plain words, and filters it cannot understand are dropped with a notice
 
 import re
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -181,7 +182,9 @@ class ArchiveSearch:
     """Searches one opened index. It keeps only what it derives from the index.
 
     Each thread keeps its own Whoosh searcher for the life of the index: opening one
-    reads every segment's term dictionary, and its field caches make facets cheap."""
+    reads every segment's term dictionary, and its field caches make facets cheap.
+    They are closed with the last reference to this object (an index replaced by a
+    build stays open until the searches running on it are over)."""
 
     def __init__(
         self,
@@ -193,6 +196,9 @@ class ArchiveSearch:
         self.index = index
         self.resolve_tag = resolve_tag
         self._threads = threading.local()
+        self._searchers: list = []
+        self._searchers_lock = threading.Lock()
+        weakref.finalize(self, _close_all, self._searchers)
         self._facet_tables = KeptFacetTables()
         self._weighting = KeptLengthsBM25F()
         self.tag_labels = tag_labels if tag_labels is not None else self._tag_labels()
@@ -203,6 +209,8 @@ class ArchiveSearch:
         searcher = getattr(self._threads, "searcher", None)
         if searcher is None:
             searcher = self._threads.searcher = self.index.searcher(weighting=self._weighting)
+            with self._searchers_lock:
+                self._searchers.append(searcher)
         return searcher
 
     @classmethod
@@ -369,6 +377,11 @@ class ArchiveSearch:
             else:
                 corrected.append(word)
         return " ".join(corrected) if changed else None
+
+
+def _close_all(searchers: list) -> None:
+    for searcher in searchers:
+        searcher.close()
 
 
 def hyphens_as_phrases(text: str) -> str:
