@@ -5,6 +5,7 @@ Modelled on the `tasks.py` that pelican-quickstart writes; run `invoke --list`.
 
 import contextlib
 import datetime
+import os
 import sys
 from pathlib import Path
 
@@ -94,35 +95,21 @@ def clean(c):
 
 @task(
     help={
-        "port": "Port to listen on (default 8000).",
+        "port": "Port to listen on (default 8000; 0 for any free port).",
         "host": "Address (default 127.0.0.1).",
-        "threads": "Worker threads of waitress (default 4).",
+        "workers": "Server processes (default: one per processor core).",
+        "threads": "Threads in each process (default 4).",
     }
 )
-def serve(c, port=CONFIG["port"], host=CONFIG["host"], threads=4):
+def serve(c, port=CONFIG["port"], host=CONFIG["host"], workers=0, threads=4):
     """Serve the site and its search on http://127.0.0.1:PORT/ (default port 8000)."""
     import logging
 
-    from waitress import serve as waitress_serve
-
-    from plugins.search.web import AccessLog, SearchApp
+    from plugins.search.serving import serve_site
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
-    threads = int(threads)
-    app = SearchApp(CONFIG["deploy_path"], CONFIG["index_path"], max_searches=threads)
-    address = f"http://{host}:{port}/"
-    sys.stderr.write(f"Le carnet et sa recherche sont servis sur {address} (Ctrl-C pour arrêter)\n")
-    waitress_serve(
-        AccessLog(app),
-        host=host,
-        port=int(port),
-        threads=threads,
-        connection_limit=200,
-        backlog=1024,
-        channel_timeout=30,
-        max_request_header_size=64 * 1024,
-        ident="carnet",
-    )
+    workers = int(workers) or os.cpu_count() or 1
+    serve_site(CONFIG["deploy_path"], CONFIG["index_path"], host, int(port), workers, int(threads))
 
 
 @task(

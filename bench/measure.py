@@ -129,15 +129,17 @@ def query_measures(index: Path, rounds: int) -> dict:
 
 def http_measures(output: Path, index: Path, seconds: float, clients: int = 8) -> dict:
     """The service on 127.0.0.1 under `clients` concurrent clients mixing pages and searches."""
+    workers = os.cpu_count() or 1
     with socket_port() as port:
+        # The service as `invoke serve` runs it: one process per core.
         code = (
             "import sys; sys.path.insert(0, sys.argv[1]);"
-            "from waitress import serve; from plugins.search.web import SearchApp;"
-            "serve(SearchApp(sys.argv[2], sys.argv[3], max_searches=8), host='127.0.0.1',"
-            " port=int(sys.argv[4]), threads=8, connection_limit=200, _quiet=True)"
+            "from plugins.search.serving import serve_site;"
+            "serve_site(sys.argv[2], sys.argv[3], '127.0.0.1', int(sys.argv[4]), int(sys.argv[5]), 4,"
+            " access_log=False)"
         )
     server = subprocess.Popen(
-        [sys.executable, "-c", code, str(ROOT), str(output), str(index), str(port)],
+        [sys.executable, "-c", code, str(ROOT), str(output), str(index), str(port), str(workers)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -146,6 +148,7 @@ def http_measures(output: Path, index: Path, seconds: float, clients: int = 8) -
     searches = ["/search?q=" + quote(q) for q in QUERIES[:20]]
     searches += ["/search.json?q=" + quote(q) for q in QUERIES[20:]]
     latencies: list[float] = []
+    search_count = [0]
     errors = [0]
     lock = threading.Lock()
     try:
@@ -156,7 +159,8 @@ def http_measures(output: Path, index: Path, seconds: float, clients: int = 8) -
             chooser = random.Random(number)
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             while time.monotonic() < stop:
-                path = chooser.choice(searches if chooser.random() < 0.5 else pages)
+                is_search = chooser.random() < 0.5
+                path = chooser.choice(searches if is_search else pages)
                 started = time.perf_counter()
                 try:
                     connection.request("GET", path)
@@ -170,6 +174,7 @@ def http_measures(output: Path, index: Path, seconds: float, clients: int = 8) -
                 with lock:
                     latencies.append((time.perf_counter() - started) * 1000)
                     errors[0] += failed
+                    search_count[0] += is_search
             connection.close()
 
         started = time.monotonic()
@@ -179,12 +184,13 @@ def http_measures(output: Path, index: Path, seconds: float, clients: int = 8) -
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
-        rss = peak_rss_mb(server.pid)
+        rss = sum(peak_rss_mb(pid) for pid in [server.pid, *children_of(server.pid)])
     finally:
         server.terminate()
         server.wait(timeout=10)
     return {
         "rps": round(len(latencies) / elapsed, 1),
+        "search_rps": round(search_count[0] / elapsed, 1),
         "p50_ms": round(percentile(latencies, 0.50), 2),
         "p95_ms": round(percentile(latencies, 0.95), 2),
         "p99_ms": round(percentile(latencies, 0.99), 2),
@@ -219,6 +225,11 @@ def wait_until_up(port: int) -> None:
         finally:
             connection.close()
     raise TimeoutError("the search service did not start")
+
+
+def children_of(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
 
 
 def peak_rss_mb(pid: int) -> float:

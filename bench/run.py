@@ -78,7 +78,10 @@ def run_size(articles: int, repeats: int, http_seconds: float, progress, task) -
             "rebuild": {"edit_s": edit_s, "add_s": add_s, "noop_s": noop_s},
             "index": index,
             "query_ms": queries,
-            "http": {key: http[key] for key in ("rps", "p50_ms", "p95_ms", "p99_ms", "errors", "requests")},
+            "http": {
+                key: http[key]
+                for key in ("rps", "search_rps", "p50_ms", "p95_ms", "p99_ms", "errors", "requests")
+            },
             "rss_mb": {"build": round(max(rss for _, rss in project), 1), "service": http["service_rss_mb"]},
         }
 
@@ -117,6 +120,7 @@ ROWS = [
     ("requête p99 (ms)", "query_ms", "p99", "{:.1f}"),
     ("première requête (ms)", "query_ms", "first", "{:.0f}"),
     ("HTTP requêtes/s", "http", "rps", "{:.0f}"),
+    ("HTTP recherches/s", "http", "search_rps", "{:.0f}"),
     ("HTTP p95 (ms)", "http", "p95_ms", "{:.1f}"),
     ("HTTP erreurs", "http", "errors", "{}"),
     ("RSS construction (Mo)", "rss_mb", "build", "{:.0f}"),

@@ -1,0 +1,121 @@
+"""Serve a WSGI application with waitress in several processes that share one socket.
+
+Waitress is one process, and Python runs one of its threads at a time: a search is
+CPU work, so a second core only helps a second process. The socket is bound once,
+before the processes fork, and the kernel hands each connection to one of them.
+A process that dies is replaced; stopping the parent (Ctrl-C, SIGTERM) stops all.
+"""
+
+import contextlib
+import logging
+import os
+import signal
+import socket
+import time
+from collections.abc import Callable
+
+from waitress import serve
+
+logger = logging.getLogger(__name__)
+
+# A worker that dies sooner than this after its start is failing, not unlucky:
+# replacing it again at once would only spin.
+_STEADY_S = 2.0
+
+
+class _Stop(Exception):
+    pass
+
+
+def listening_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
+    """A TCP socket bound to host:port (port 0: any free port) and listening."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(backlog)
+    return sock
+
+
+def serve_in_processes(make_app: Callable, sock: socket.socket, workers: int, **waitress_options) -> None:
+    """Run `workers` waitress processes on `sock`, each with its own `make_app()`,
+    until this process is told to stop."""
+    if workers <= 1:
+        serve(make_app(), sockets=[sock], **waitress_options)
+        return
+    started: dict[int, float] = {}
+
+    def start_worker() -> None:
+        pid = os.fork()
+        if pid == 0:  # the worker
+            status = 1
+            try:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+                serve(make_app(), sockets=[sock], **waitress_options)
+                status = 0
+            except KeyboardInterrupt:
+                status = 0
+            finally:
+                os._exit(status)
+        started[pid] = time.monotonic()
+
+    def stop(signum, frame):
+        raise _Stop
+
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        for _ in range(workers):
+            start_worker()
+        while True:
+            pid, status = os.wait()
+            lived = time.monotonic() - started.pop(pid, 0.0)
+            logger.warning("worker %d ended (status %d) after %.1f s; starting another", pid, status, lived)
+            if lived < _STEADY_S:
+                time.sleep(_STEADY_S)
+            start_worker()
+    except _Stop:
+        pass
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for pid in started:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        for pid in started:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        sock.close()
+
+
+def serve_site(
+    output, index, host: str, port: int, workers: int, threads: int, access_log: bool = True
+) -> None:
+    """Serve the built site in `output` and the search over `index`, as `invoke serve` does."""
+    import sys
+
+    from .web import AccessLog, SearchApp
+
+    def make_app():
+        app = SearchApp(output, index, max_searches=threads)
+        return AccessLog(app) if access_log else app
+
+    sock = listening_socket(host, port)
+    bound_port = sock.getsockname()[1]
+    shown_host = f"[{host}]" if ":" in host else host
+    sys.stderr.write(
+        f"Le carnet et sa recherche sont servis sur http://{shown_host}:{bound_port}/"
+        f" ({workers} processus × {threads} fils ; Ctrl-C pour arrêter)\n"
+    )
+    sys.stderr.flush()
+    serve_in_processes(
+        make_app,
+        sock,
+        workers,
+        threads=threads,
+        connection_limit=200,
+        channel_timeout=30,
+        max_request_header_size=64 * 1024,
+        ident="carnet",
+        _quiet=True,
+    )

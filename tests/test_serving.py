@@ -1,0 +1,89 @@
+"""`invoke serve` in several processes: they share the port, a dead one is replaced,
+and stopping the server stops them all."""
+
+import os
+import re
+import signal
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from tests.test_tasks import INVOKE, project_copy, run
+
+
+def children_of(pid: int) -> set[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return {int(child) for child in path.read_text().split()} if path.exists() else set()
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/status")
+    return status.exists() and "State:\tZ" not in status.read_text()
+
+
+def wait_for(condition, seconds: float = 20.0):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(condition)
+        time.sleep(0.1)
+
+
+def get(port: int, path: str) -> tuple[int, str]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+        return response.status, response.read().decode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def built_project(tmp_path_factory):
+    project = project_copy(tmp_path_factory.mktemp("serve"))
+    result = run([*INVOKE, "build"], project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project
+
+
+def test_two_workers_share_the_port_replace_the_dead_and_stop_together(built_project):
+    server = subprocess.Popen(
+        [*INVOKE, "serve", "--port", "0", "--workers", "2", "--threads", "2"],
+        cwd=built_project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        announced = server.stderr.readline()
+        port = int(re.search(r"http://127\.0\.0\.1:(\d+)/", announced).group(1))
+        assert "2 processus" in announced
+        wait_for(lambda: len(children_of(server.pid)) == 2)
+        workers = children_of(server.pid)
+
+        for word in ["clients", "confiance", "partenariat", "achats"] * 5:
+            status, body = get(port, "/search?q=" + quote(word))
+            assert status == 200
+            assert 'class="resultats"' in body
+        assert get(port, "/perdre-des-clients/")[0] == 200
+
+        victim = min(workers)
+        os.kill(victim, signal.SIGKILL)
+        wait_for(lambda: victim not in children_of(server.pid) and len(children_of(server.pid)) == 2)
+        status, body = get(port, "/search?q=clients")
+        assert status == 200
+        assert "Perdre des clients" in body
+
+        everyone = children_of(server.pid)
+        server.terminate()
+        assert server.wait(timeout=15) is not None
+        wait_for(lambda: not any(alive(pid) for pid in everyone), seconds=10)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+        server.stderr.close()
