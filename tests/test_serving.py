@@ -57,6 +57,7 @@ def test_two_workers_share_the_port_replace_the_dead_and_stop_together(built_pro
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        encoding="utf-8",
     )
     try:
         announced = server.stderr.readline()
@@ -87,3 +88,19 @@ def test_two_workers_share_the_port_replace_the_dead_and_stop_together(built_pro
             server.kill()
             server.wait()
         server.stderr.close()
+
+
+def test_workers_end_when_the_server_is_killed(built_project):
+    server = subprocess.Popen(
+        [*INVOKE, "serve", "--port", "0", "--workers", "2"],
+        cwd=built_project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(lambda: len(children_of(server.pid)) == 2)
+        workers = children_of(server.pid)
+    finally:
+        server.kill()  # SIGKILL: the parent cannot stop its workers itself
+        server.wait()
+    wait_for(lambda: not any(alive(pid) for pid in workers), seconds=10)

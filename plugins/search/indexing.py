@@ -1,12 +1,17 @@
 """Build the index in a fresh folder and swap it in whole, so readers never see half an index."""
 
+import collections
+import contextlib
+import fcntl
 import hashlib
 import json
+import os
 import pickle
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterable
+from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index
@@ -36,18 +41,61 @@ class IndexMissing(RuntimeError):
     """No index at the expected place: the site has not been built yet."""
 
 
-def build_index(documents: Iterable[SearchDocument], folder: Path, tag_names: dict[str, str]) -> Path:
-    """Write a new index of `documents` into `folder`, which is emptied first."""
+# The text fields whose analysis is worth doing ahead, while Pelican reads the articles.
+ANALYSED_AHEAD = ("title", "resume", "body")
+
+# Analysed field values: field name → text → what Whoosh's field.index(text) gives.
+Analysed = dict[str, dict[str, list]]
+
+
+def build_index(
+    documents: Iterable[SearchDocument],
+    folder: Path,
+    tag_names: dict[str, str],
+    analysed: Analysed | None = None,
+) -> Path:
+    """Write a new index of `documents` into `folder`, which is emptied first.
+
+    `analysed` holds field values analysed ahead of time; any other value is analysed here."""
     folder = Path(folder)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     documents = list(documents)
     built = index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
-    with built.writer(limitmb=POOL_LIMIT_MB, **WRITER_OPTIONS) as writer:
+    with (
+        built.writer(limitmb=POOL_LIMIT_MB, **WRITER_OPTIONS) as writer,
+        analysis_reused(writer.schema, analysed or {}),
+    ):
         for document in documents:
             writer.add_document(**document.fields())
     write_companions(folder, documents, tag_names, word_counts(documents))
     return folder
+
+
+def analyse_ahead(schema, analysed: Analysed, fieldname: str, text: str) -> None:
+    if text not in analysed.setdefault(fieldname, {}):
+        analysed[fieldname][text] = list(schema[fieldname].index(text))
+
+
+@contextmanager
+def analysis_reused(schema, analysed: Analysed):
+    """While adding documents, the fields of `analysed` take a known value's analysis
+    from it. The fields are put back before the writer commits, which stores the schema."""
+    patched = []
+    try:
+        for fieldname, known in analysed.items():
+            field = schema[fieldname]
+
+            def reuse(value, _known=known, _index=field.index, **options):
+                items = None if options else _known.get(value)
+                return items if items is not None else _index(value, **options)
+
+            field.index = reuse
+            patched.append(field)
+        yield
+    finally:
+        for field in patched:
+            del field.index
 
 
 def write_companions(
@@ -149,22 +197,83 @@ def load_vocabulary(folder: Path) -> dict[str, int]:
 
 
 def start_background_build(documents: list[SearchDocument], folder: Path, tag_names: dict[str, str]):
-    """Build the index in another process (the second core), while Pelican writes pages.
+    """Build the index in another process (the second core), while Pelican writes pages."""
+    stream = IndexStream()
+    stream.finish(documents, folder, tag_names)
+    return stream.process
 
-    A plain subprocess rather than multiprocessing: this runs inside `invoke`,
-    whose main module must not be imported again by a child."""
-    folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    job = folder.with_name(folder.name + ".job")
-    job.write_bytes(pickle.dumps((documents, str(folder), tag_names)))
-    plugins_dir = str(Path(__file__).resolve().parent.parent)
-    code = f"import sys; sys.path.insert(0, {plugins_dir!r}); from search.indexing import main; main()"
-    return subprocess.Popen([sys.executable, "-c", code, str(job)])
+
+class IndexStream:
+    """A second process (the second core) that analyses the articles' texts as Pelican
+    reads them, then builds the index from the final documents, reusing that work.
+
+    Messages go through its stdin without ever making reading wait: the pipe does not
+    block, and what it cannot take yet waits here, to be sent at the next message.
+    (Not a thread: a thread waking on the pipe would take Python's lock from the
+    reading, at every file it opens.) If this process stops before `finish` (a failed
+    build), the other one sees its input end and exits without writing anything."""
+
+    PIPE_BYTES = 1 << 20
+
+    def __init__(self):
+        # A plain subprocess rather than multiprocessing: this runs inside `invoke`,
+        # whose main module must not be imported again by a child.
+        plugins_dir = str(Path(__file__).resolve().parent.parent)
+        code = f"import sys; sys.path.insert(0, {plugins_dir!r}); from search.indexing import main; main()"
+        self.process = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE)
+        self._pipe = self.process.stdin.fileno()
+        os.set_blocking(self._pipe, False)
+        with contextlib.suppress(OSError, AttributeError):  # a larger pipe, where Linux allows it
+            fcntl.fcntl(self._pipe, fcntl.F_SETPIPE_SZ, self.PIPE_BYTES)
+        self._waiting: collections.deque[memoryview] = collections.deque()
+
+    def analyse(self, fieldname: str, text: str) -> None:
+        if text:
+            self._send(("analyse", fieldname, text))
+
+    def finish(self, documents: list[SearchDocument], folder: Path, tag_names: dict[str, str]) -> None:
+        Path(folder).parent.mkdir(parents=True, exist_ok=True)
+        os.set_blocking(self._pipe, True)  # reading is over: now the rest may wait
+        self._send(("build", documents, str(folder), tag_names))
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+
+    def abandon(self) -> None:
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        self.process.kill()
+        self.process.wait()
+
+    def _send(self, message) -> None:
+        self._waiting.append(memoryview(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)))
+        try:
+            while self._waiting:
+                written = os.write(self._pipe, self._waiting[0])
+                if written == len(self._waiting[0]):
+                    self._waiting.popleft()
+                else:
+                    self._waiting[0] = self._waiting[0][written:]
+        except BlockingIOError:
+            pass  # the pipe is full: the rest goes with the next message
+        except OSError:
+            self._waiting.clear()  # the other process has gone: its exit status tells
 
 
 def main() -> None:
-    """Entry point of the background process: build the index described by a job file."""
-    job = Path(sys.argv[1])
-    documents, folder, tag_names = pickle.loads(job.read_bytes())
-    job.unlink()
-    build_index(documents, Path(folder), tag_names)
+    """Entry point of the second process: analyse texts as they come, then build the
+    index described by the last message."""
+    source = sys.stdin.buffer
+    schema = build_schema()
+    analysed: Analysed = {}
+    while True:
+        try:
+            message = pickle.load(source)
+        except EOFError:
+            return  # the build stopped before its end: nothing to write
+        if message[0] == "analyse":
+            analyse_ahead(schema, analysed, message[1], message[2])
+        else:
+            _, documents, folder, tag_names = message
+            if Path(folder).parent.is_dir():  # else the build failed and was discarded meanwhile
+                build_index(documents, Path(folder), tag_names, analysed)
+            return

@@ -1,17 +1,26 @@
 """Pelican glue: index the articles after the site is generated, and give each
 article page its « À lire aussi » list."""
 
+import atexit
 import logging
 import pickle
 import shutil
 from pathlib import Path
 
 from pelican import signals
+from pelican.contents import Article
 from slugify import slugify
 
 from .analysis import fold
 from .documents import SearchDocument, html_to_text
-from .indexing import build_index, can_update, replace_index, start_background_build, update_index
+from .indexing import (
+    IndexStream,
+    build_index,
+    can_update,
+    replace_index,
+    start_background_build,
+    update_index,
+)
 from .related import related_urls, terms_key
 
 logger = logging.getLogger(__name__)
@@ -81,6 +90,31 @@ def tag_names(articles) -> dict[str, str]:
     return names
 
 
+def start_stream(generator) -> None:
+    """Before the articles are read: when the index will be built from nothing and the
+    archive is large, start the process that analyses their texts as they are read."""
+    stop_pending()  # what a failed build in this process may have left
+    settings = generator.settings
+    previous = setting(settings, "SEARCH_PREVIOUS_INDEX_PATH")
+    if previous and can_update(previous):
+        return
+    sources = generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
+    if len(sources) >= setting(settings, "SEARCH_BACKGROUND_FROM"):
+        _pending["stream"] = IndexStream()
+
+
+def stream_article(instance) -> None:
+    """An article just read: its texts go to be analysed while the next ones are read.
+    (Should a text change before the index is built, it is simply analysed again.)"""
+    stream = _pending.get("stream")
+    if stream is None or not isinstance(instance, Article) or instance.status != "published":
+        return
+    stream.analyse("title", instance.title)
+    stream.analyse("body", html_to_text(instance.content))
+    if getattr(instance, "resume_html", ""):
+        stream.analyse("resume", getattr(instance, "description_text", ""))
+
+
 def index_articles(generator) -> None:
     articles = generator.articles
     settings = generator.settings
@@ -89,7 +123,11 @@ def index_articles(generator) -> None:
     fresh = target.with_name(target.name + ".new")
     names = tag_names(articles)
     previous = setting(settings, "SEARCH_PREVIOUS_INDEX_PATH")
-    if previous and can_update(previous):
+    stream = _pending.pop("stream", None)
+    if stream is not None:
+        stream.finish(documents, fresh, names)
+        _pending["process"] = stream.process
+    elif previous and can_update(previous):
         # A copy, not links: the live build's index must stay exactly as it is.
         shutil.rmtree(fresh, ignore_errors=True)
         shutil.copytree(previous, fresh)
@@ -135,9 +173,29 @@ class RememberedTerms(dict):
         temporary.replace(self.path)
 
 
+def stop_pending() -> None:
+    """Stop the index process of a build that did not finish: it must not write anything."""
+    stream = _pending.get("stream")
+    if stream is not None:
+        stream.abandon()
+    process = _pending.get("process")
+    if process is not None and process.poll() is None:
+        process.kill()
+        process.wait()
+    _pending.clear()
+
+
+# A failed build ends the process (invoke) or is followed by another (livereload, which
+# calls stop_pending when it starts): either way its index process is stopped.
+atexit.register(stop_pending)
+
+
 def swap_index(pelican) -> None:
     """The site is written: only now does the new index replace the old one."""
     try:
+        if "stream" in _pending:  # the articles were never all read: nothing to index
+            stop_pending()
+            return
         process = _pending.get("process")
         if process is not None and process.wait() != 0:
             logger.error("search: building the index failed (exit code %s)", process.returncode)
@@ -150,6 +208,9 @@ def swap_index(pelican) -> None:
 
 
 def register():
+    # Before and while the articles are read: their texts are analysed on the second core.
+    signals.article_generator_init.connect(start_stream)
+    signals.content_object_init.connect(stream_article)
     # article_generator_finalized: every article is read and rendered, no page is written yet,
     # so the « À lire aussi » lists can still reach the article pages.
     signals.article_generator_finalized.connect(index_articles)

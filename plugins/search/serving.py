@@ -11,6 +11,7 @@ import logging
 import os
 import signal
 import socket
+import threading
 import time
 from collections.abc import Callable
 
@@ -45,6 +46,8 @@ def serve_in_processes(make_app: Callable, sock: socket.socket, workers: int, **
         return
     started: dict[int, float] = {}
 
+    parent = os.getpid()
+
     def start_worker() -> None:
         pid = os.fork()
         if pid == 0:  # the worker
@@ -52,6 +55,7 @@ def serve_in_processes(make_app: Callable, sock: socket.socket, workers: int, **
             try:
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 signal.signal(signal.SIGINT, signal.default_int_handler)
+                threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
                 serve(make_app(), sockets=[sock], **waitress_options)
                 status = 0
             except KeyboardInterrupt:
@@ -86,6 +90,14 @@ def serve_in_processes(make_app: Callable, sock: socket.socket, workers: int, **
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
         sock.close()
+
+
+def _exit_with(parent: int) -> None:
+    """In a worker: end when the parent is gone (killed with no chance to stop us),
+    rather than serve on, orphaned, a port that nobody manages any more."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def serve_site(

@@ -1,0 +1,115 @@
+"""The index analysed while Pelican reads the articles (large archives) is the index
+built at the end, and a build that fails leaves no index process behind."""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from whoosh import index
+
+from bench.corpus import write_corpus
+from bench.run import tag_forms
+from plugins.search.indexing import INDEX_NAME
+from plugins.search.querying import ArchiveSearch
+from tests.sitebuild import ROOT, article, build_site
+from tests.test_atomic_builds import INVOKE, fingerprint
+from tests.test_tasks import project_copy, run
+
+QUERIES = ["confiance", "partenariat -client", "tag:partnership", '"le client"', "form*", "fidélisation"]
+
+
+def content_with_corpus(base: Path) -> Path:
+    content = base / "content"
+    shutil.copytree(ROOT / "content", content)
+    write_corpus(base / "generated", 40, 5, tag_forms(), {})
+    (base / "generated" / "articles").rename(content / "articles" / "generated")
+    return content
+
+
+def every_posting(matcher) -> list:
+    found = []
+    while matcher.is_active():
+        found.append((matcher.id(), matcher.value()))
+        matcher.next()
+    return found
+
+
+def postings(folder: Path) -> dict:
+    """Every term of every field with its postings (document, raw value), and the stored fields."""
+    with index.open_dir(str(folder), indexname=INDEX_NAME).searcher() as searcher:
+        reader = searcher.reader()
+        terms = {
+            (name, text): every_posting(reader.postings(name, text)) for name, text in reader.all_terms()
+        }
+        return {"terms": terms, "stored": list(reader.all_stored_fields())}
+
+
+def test_the_streamed_index_is_the_index_built_at_the_end(tmp_path):
+    content = content_with_corpus(tmp_path)
+    streamed = build_site(tmp_path / "streamed", content, SEARCH_BACKGROUND_FROM=1)
+    at_the_end = build_site(tmp_path / "at-the-end", content, SEARCH_BACKGROUND_FROM=10**9)
+    assert postings(streamed.index) == postings(at_the_end.index)
+    for name in ("vocabulary.json", "tag-names.json", "tag-labels.json", "documents.json"):
+        assert (streamed.index / name).read_bytes() == (at_the_end.index / name).read_bytes(), name
+    one, other = ArchiveSearch.open(streamed.index), ArchiveSearch.open(at_the_end.index)
+    for query in QUERIES:
+        assert one.search(query).as_json() == other.search(query).as_json(), query
+    assert one.search("confiance").total > 5
+
+
+def index_processes(project: Path) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().decode(errors="replace")
+            except OSError:
+                continue
+            if "search.indexing" in command and str(project) in command:
+                found.append(int(entry.name))
+    return found
+
+
+def break_an_article(project: Path) -> None:
+    """Fails while the articles are read: the index process has only had texts."""
+    (project / "content/articles/casse.md").write_text(article("Cassé", Date="pas une date"), "utf-8")
+
+
+def break_the_article_template(project: Path) -> None:
+    """Fails while the pages are written: the index process has had the final documents."""
+    template = project / "theme/templates/article.html"
+    text = template.read_text("utf-8")
+    template.write_text(
+        text.replace("{{ article.title", "{{ (article.title | length) / 0 }}{{ article.title"), "utf-8"
+    )
+
+
+@pytest.fixture(scope="module")
+def large_project(tmp_path_factory):
+    base = tmp_path_factory.mktemp("large")
+    project = project_copy(base)
+    # More articles than SEARCH_BACKGROUND_FROM: the index is analysed while they are read.
+    write_corpus(base / "generated", 300, 5, tag_forms(), {})
+    (base / "generated" / "articles").rename(project / "content" / "articles" / "generated")
+    assert run([*INVOKE, "build"], project).returncode == 0
+    assert ArchiveSearch.open(project / "search-index").search("partenariat").total > 0
+    return project
+
+
+@pytest.mark.parametrize("breakage", [break_an_article, break_the_article_template])
+def test_a_failed_build_leaves_no_index_process_and_nothing_changed(large_project, tmp_path, breakage):
+    project = tmp_path / "projet"
+    shutil.copytree(large_project, project, symlinks=True)
+    before = fingerprint(project)
+    builds = sorted(os.listdir(project / ".site/builds"))
+    breakage(project)
+    # Output to files, not pipes: a leftover process holding a pipe would make the wait
+    # last as long as it does, and the check below would come too late to see it.
+    with open(tmp_path / "build.log", "wb") as log:
+        build = subprocess.Popen([*INVOKE, "build", "--full"], cwd=project, stdout=log, stderr=log)
+        assert build.wait(timeout=120) == 1
+    assert index_processes(project) == []
+    assert fingerprint(project) == before
+    assert sorted(os.listdir(project / ".site/builds")) == builds
