@@ -3,10 +3,14 @@
 import logging
 from pathlib import Path
 
+import blinker
 from pelican import Pelican
 from pelican.log import FatalLogger
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
+
+# Sent with the build folder when a build fails; plugins may listen (carnet.build_failed).
+BUILD_FAILED = blinker.signal("carnet.build_failed")
 
 
 class BuildFailed(RuntimeError):
@@ -29,8 +33,11 @@ def run_pelican(
     settings = read_settings(str(settings_file), override=override)
     try:
         Pelican(settings).run()
-    except RuntimeError as error:
-        if str(error) == "Warning or error encountered":  # pelican.log's fatal logger
+    except BaseException as error:
+        # Before the caller throws the build folder away: plugins stop what they run beside
+        # the build (the search index process), so that nothing writes into it afterwards.
+        BUILD_FAILED.send(str(build))
+        if isinstance(error, RuntimeError) and str(error) == "Warning or error encountered":
             raise BuildFailed("Pelican ou une extension a signalé un problème (voir ci-dessus)") from None
         raise
     finally:

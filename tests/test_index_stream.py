@@ -10,9 +10,14 @@ import pytest
 from whoosh import index
 
 from bench.corpus import write_corpus
+from bench.measure import children_of
 from bench.run import tag_forms
-from plugins.search.indexing import INDEX_NAME
+from builds.runner import run_pelican
+from plugins.search.analysis import IndexingAnalyzer
+from plugins.search.documents import SearchDocument
+from plugins.search.indexing import INDEX_NAME, analyse_ahead, build_index
 from plugins.search.querying import ArchiveSearch
+from plugins.search.schema import build_schema
 from tests.sitebuild import ROOT, article, build_site
 from tests.test_atomic_builds import INVOKE, fingerprint
 from tests.test_tasks import project_copy, run
@@ -20,11 +25,20 @@ from tests.test_tasks import project_copy, run
 QUERIES = ["confiance", "partenariat -client", "tag:partnership", '"le client"', "form*", "fidélisation"]
 
 
-def content_with_corpus(base: Path) -> Path:
+def content_with_corpus(base: Path, articles: int = 40) -> Path:
     content = base / "content"
     shutil.copytree(ROOT / "content", content)
-    write_corpus(base / "generated", 40, 5, tag_forms(), {})
+    write_corpus(base / "generated", articles, 5, tag_forms(), {})
     (base / "generated" / "articles").rename(content / "articles" / "generated")
+    # Read first, it links to an article read after it: the link is filled in at the end.
+    (content / "articles" / "aaa-lien.md").write_text(
+        article(
+            "Un lien en avance",
+            "Voir [perdre des clients]({filename}/articles/perdre-des-clients.md) pour la suite.",
+            Tags="partenariat",
+        ),
+        "utf-8",
+    )
     return content
 
 
@@ -57,6 +71,50 @@ def test_the_streamed_index_is_the_index_built_at_the_end(tmp_path):
     for query in QUERIES:
         assert one.search(query).as_json() == other.search(query).as_json(), query
     assert one.search("confiance").total > 5
+    page = streamed.html("un-lien-en-avance/index.html")
+    assert page.select_one('a[href$="/perdre-des-clients/"]') is not None
+
+
+def test_texts_analysed_ahead_are_not_analysed_again(tmp_path, monkeypatch):
+    documents = [
+        SearchDocument(url=f"a{n}/", title=f"Titre {n} partenariat", body=f"Le client numéro {n} revient")
+        for n in range(5)
+    ]
+    schema, analysed = build_schema(), {}
+    for document in documents:
+        analyse_ahead(schema, analysed, "body", document.body)
+    seen = []
+    analyse = IndexingAnalyzer.__call__
+    monkeypatch.setattr(
+        IndexingAnalyzer, "__call__", lambda self, value, **o: seen.append(value) or analyse(self, value, **o)
+    )
+    build_index(documents, tmp_path / "index", {}, analysed)
+    assert not {document.body for document in documents} & set(seen)
+    assert {document.title for document in documents} <= set(seen)  # not analysed ahead: analysed here
+    assert ArchiveSearch.open(tmp_path / "index").search("revient").total == 5
+
+
+def test_a_failed_build_stops_its_index_process_before_the_folder_goes(tmp_path):
+    # Enough articles that the index process is still at work when the first page fails.
+    content = content_with_corpus(tmp_path, articles=300)
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    break_the_article_template(tmp_path)
+    build = tmp_path / "build"
+    build.mkdir()
+    overrides = {"PATH": str(content), "THEME": str(theme), "SEARCH_BACKGROUND_FROM": 1}
+    with pytest.raises(Exception, match="division by zero"):
+        run_pelican(ROOT / "pelicanconf.py", build, overrides=overrides)
+    # This process is still alive: only the failure signal can have stopped it.
+    assert index_processes_of(os.getpid()) == []
+
+
+def index_processes_of(parent: int) -> list[int]:
+    return [
+        pid
+        for pid in children_of(parent)
+        if "search.indexing" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    ]
 
 
 def index_processes(project: Path) -> list[int]:

@@ -6,7 +6,14 @@ import pytest
 
 from plugins.search.documents import SearchDocument
 from plugins.search.indexing import build_index
-from plugins.search.querying import MAX_PAGE, MAX_QUERY_LENGTH, ArchiveSearch, read_query, read_years
+from plugins.search.querying import (
+    MAX_PAGE,
+    MAX_QUERY_LENGTH,
+    ArchiveSearch,
+    clamp_page,
+    read_query,
+    read_years,
+)
 
 CORPUS = [
     SearchDocument(
@@ -282,8 +289,11 @@ def test_only_common_words_say_so(archive):
     [(-3, 1), (0, 1), ("abc", 1), ("2", 2), (10**30, MAX_PAGE), (None, 1)],
 )
 def test_page_numbers_are_clamped(archive, page, expected):
-    response = archive.search("riz", page=page)
-    assert response.page == expected
+    assert clamp_page(page, 1, MAX_PAGE) == expected
+    # Past the last page of results: the last page, and its number.
+    response = archive.search("riz", page=page, page_size=1)
+    assert response.page == min(expected, response.pages)
+    assert len(response.results) == 1
 
 
 def test_page_size_is_capped(archive):

@@ -84,19 +84,22 @@ class KeptLengthsBM25F(BM25F):
 
     def __init__(self, **options):
         super().__init__(**options)
-        self._lengths: dict[tuple[int, str], tuple[object, list[int]]] = {}
+        # By segment, not by reader: each thread's searcher has readers of its own.
+        self._lengths: dict[tuple[str, str], list[int]] = {}
 
     def scorer(self, searcher, fieldname, text, qf=1):
         scorer = super().scorer(searcher, fieldname, text, qf=qf)
-        if isinstance(scorer, BM25FScorer):
-            scorer.dfl = self._field_lengths(searcher.reader(), fieldname).__getitem__
+        segment = searcher.reader().segment()
+        if isinstance(scorer, BM25FScorer) and segment is not None:
+            scorer.dfl = self._field_lengths(searcher.reader(), segment, fieldname).__getitem__
         return scorer
 
-    def _field_lengths(self, reader, fieldname: str) -> list[int]:
-        kept = self._lengths.get((id(reader), fieldname))
-        if kept is None or kept[0] is not reader:
+    def _field_lengths(self, reader, segment, fieldname: str) -> list[int]:
+        key = (segment.segment_id(), fieldname)
+        lengths = self._lengths.get(key)
+        if lengths is None:
             lengths = [
                 reader.doc_field_length(docnum, fieldname, 1) for docnum in range(reader.doc_count_all())
             ]
-            kept = self._lengths[(id(reader), fieldname)] = (reader, lengths)
-        return kept[1]
+            self._lengths[key] = lengths
+        return lengths

@@ -59,7 +59,7 @@ def build_index(
     `analysed` holds field values analysed ahead of time; any other value is analysed here."""
     folder = Path(folder)
     shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    folder.mkdir()  # not its parents: a build folder thrown away must stay away
     documents = list(documents)
     built = index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
     with (
@@ -87,7 +87,8 @@ def analysis_reused(schema, analysed: Analysed):
             field = schema[fieldname]
 
             def reuse(value, _known=known, _index=field.index, **options):
-                items = None if options else _known.get(value)
+                # Taken out once used: the writer holds the postings from then on.
+                items = None if options else _known.pop(value, None)
                 return items if items is not None else _index(value, **options)
 
             field.index = reuse
@@ -196,13 +197,6 @@ def load_vocabulary(folder: Path) -> dict[str, int]:
     return json.loads(path.read_text("utf-8")) if path.exists() else {}
 
 
-def start_background_build(documents: list[SearchDocument], folder: Path, tag_names: dict[str, str]):
-    """Build the index in another process (the second core), while Pelican writes pages."""
-    stream = IndexStream()
-    stream.finish(documents, folder, tag_names)
-    return stream.process
-
-
 class IndexStream:
     """A second process (the second core) that analyses the articles' texts as Pelican
     reads them, then builds the index from the final documents, reusing that work.
@@ -226,6 +220,7 @@ class IndexStream:
         with contextlib.suppress(OSError, AttributeError):  # a larger pipe, where Linux allows it
             fcntl.fcntl(self._pipe, fcntl.F_SETPIPE_SZ, self.PIPE_BYTES)
         self._waiting: collections.deque[memoryview] = collections.deque()
+        self._partly_sent = False  # the first message waiting has been sent in part
 
     def analyse(self, fieldname: str, text: str) -> None:
         if text:
@@ -233,6 +228,12 @@ class IndexStream:
 
     def finish(self, documents: list[SearchDocument], folder: Path, tag_names: dict[str, str]) -> None:
         Path(folder).parent.mkdir(parents=True, exist_ok=True)
+        # Texts not sent yet were only a head start: dropped, rather than make Pelican wait
+        # for them (a message half sent is finished, so that what follows can be read).
+        head = self._waiting[0] if self._waiting and self._partly_sent else None
+        self._waiting.clear()
+        if head is not None:
+            self._waiting.append(head)
         os.set_blocking(self._pipe, True)  # reading is over: now the rest may wait
         self._send(("build", documents, str(folder), tag_names))
         with contextlib.suppress(OSError):
@@ -251,8 +252,10 @@ class IndexStream:
                 written = os.write(self._pipe, self._waiting[0])
                 if written == len(self._waiting[0]):
                     self._waiting.popleft()
+                    self._partly_sent = False
                 else:
                     self._waiting[0] = self._waiting[0][written:]
+                    self._partly_sent = True
         except BlockingIOError:
             pass  # the pipe is full: the rest goes with the next message
         except OSError:
@@ -274,6 +277,10 @@ def main() -> None:
             analyse_ahead(schema, analysed, message[1], message[2])
         else:
             _, documents, folder, tag_names = message
-            if Path(folder).parent.is_dir():  # else the build failed and was discarded meanwhile
+            try:
                 build_index(documents, Path(folder), tag_names, analysed)
+            except FileNotFoundError:
+                if Path(folder).parent.is_dir():
+                    raise
+                # else the build failed and its folder was thrown away meanwhile
             return

@@ -136,6 +136,7 @@ class Found:
     query: Query
     shown: list
     docnums: list[int]
+    page: int = 1
 
     @property
     def total(self) -> int:
@@ -259,6 +260,7 @@ class ArchiveSearch:
             found = self._run(searcher, any_query, read.filters, page, page_size, sort)
             response.any_word = found.total > 0
         response.total = found.total
+        response.page = found.page
         response.results = self._hits(searcher, found)
         response.facets = self._facets(searcher, found.docnums)
         if response.total == 0 or response.any_word:
@@ -301,8 +303,10 @@ class ArchiveSearch:
         results, docnums = search_recording(
             searcher, query, page * page_size, sortedby, Or(excluded) if excluded else None
         )
+        # A page past the last shows the last one, as Whoosh's pages do.
+        page = min(page, max(1, -(-len(docnums) // page_size)))
         shown = results[(page - 1) * page_size : page * page_size]
-        return Found(query, shown, docnums)
+        return Found(query, shown, docnums, page)
 
     def _hits(self, searcher, found: "Found") -> list[Hit]:
         # A snippet comes from the body, else the résumé, else the title: each field

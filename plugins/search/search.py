@@ -7,6 +7,7 @@ import pickle
 import shutil
 from pathlib import Path
 
+import blinker
 from pelican import signals
 from pelican.contents import Article
 from slugify import slugify
@@ -18,7 +19,6 @@ from .indexing import (
     build_index,
     can_update,
     replace_index,
-    start_background_build,
     update_index,
 )
 from .related import related_urls, terms_key
@@ -110,7 +110,10 @@ def stream_article(instance) -> None:
     if stream is None or not isinstance(instance, Article) or instance.status != "published":
         return
     stream.analyse("title", instance.title)
-    stream.analyse("body", html_to_text(instance.content))
+    # The HTML as read: `content` would fill in {filename} links now, before the pages
+    # they point to are known, and Pelican keeps that first result. Links only change
+    # attributes, so the text is the one indexed at the end.
+    stream.analyse("body", html_to_text(instance._content))
     if getattr(instance, "resume_html", ""):
         stream.analyse("resume", getattr(instance, "description_text", ""))
 
@@ -125,16 +128,14 @@ def index_articles(generator) -> None:
     previous = setting(settings, "SEARCH_PREVIOUS_INDEX_PATH")
     stream = _pending.pop("stream", None)
     if stream is not None:
+        _pending["process"] = stream.process  # tracked first, so that a failure stops it
         stream.finish(documents, fresh, names)
-        _pending["process"] = stream.process
     elif previous and can_update(previous):
         # A copy, not links: the live build's index must stay exactly as it is.
         shutil.rmtree(fresh, ignore_errors=True)
         shutil.copytree(previous, fresh)
         changed, removed = update_index(fresh, documents, names)
         logger.info("search: %d articles re-indexed, %d removed", changed, removed)
-    elif len(documents) >= setting(settings, "SEARCH_BACKGROUND_FROM"):
-        _pending["process"] = start_background_build(documents, fresh, names)
     else:
         build_index(documents, fresh, names)
     _pending["fresh"], _pending["target"] = fresh, target
@@ -185,8 +186,10 @@ def stop_pending() -> None:
     _pending.clear()
 
 
-# A failed build ends the process (invoke) or is followed by another (livereload, which
-# calls stop_pending when it starts): either way its index process is stopped.
+# A failed build: builds/runner.py says so before it throws the build folder away (a named
+# signal, so neither side imports the other); and at exit, for any other way out.
+build_failed = blinker.signal("carnet.build_failed")
+build_failed.connect(lambda sender, **data: stop_pending(), weak=False)
 atexit.register(stop_pending)
 
 
