@@ -81,12 +81,17 @@ def document_for(article) -> SearchDocument:
 
 def tag_names(articles) -> dict[str, str]:
     names = {}
+    # Each tag object's names are worked out once: thousands of articles share a few dozen tags.
+    known: dict[int, tuple[object, list[tuple[str, str]]]] = {}
     for article in articles:
         for tag in getattr(article, "tags", []):
-            key, forms = tag_forms(tag)
-            for form in [*forms, tag.slug, key]:
-                names[fold(form)] = key
-                names[slugify(form)] = key
+            if id(tag) not in known:
+                key, forms = tag_forms(tag)
+                pairs = [
+                    (name, key) for form in [*forms, tag.slug, key] for name in (fold(form), slugify(form))
+                ]
+                known[id(tag)] = (tag, pairs)
+            names.update(known[id(tag)][1])
     return names
 
 
