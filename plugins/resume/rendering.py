@@ -50,22 +50,28 @@ def resume_html(block: ResumeBlock, targets: dict[int, str]) -> str:
 
 def resume_summary_html(block: ResumeBlock) -> str:
     """The list for listings and feeds, where links to sections would lead nowhere."""
-    soup = _list_soup(block)
-    for link in soup.select('a[href^="#"]'):
-        link.unwrap()
-    soup.find("ul")["class"] = "resume"
-    return str(soup)
+    return summary_and_text(block)[0]
 
 
 def resume_text(block: ResumeBlock) -> str:
     """The points as one line of plain text, for <meta name="description">."""
+    return summary_and_text(block)[1]
+
+
+def summary_and_text(block: ResumeBlock) -> tuple[str, str]:
+    """The listings' form and the plain text, from one parse: the text is taken after
+    the summary is written, and unwrapping links does not change it."""
     soup = _list_soup(block)
+    for link in soup.select('a[href^="#"]'):
+        link.unwrap()
+    soup.find("ul")["class"] = "resume"
+    summary = str(soup)
     points = []
     for item in soup.find("ul").find_all("li", recursive=False):
         for nested in item.find_all(["ul", "ol"]):
             nested.extract()
         points.append(" ".join(item.get_text(" ").split()))
-    return " · ".join(points)
+    return summary, " · ".join(points)
 
 
 def first_paragraph(html: str) -> tuple[str, str]:
@@ -121,6 +127,5 @@ def render_extraction(extraction: Extraction, article_html: str) -> RenderedResu
     rendered.problems.extend(link_problems)
     if block.points:
         rendered.html = resume_html(block, targets)
-        rendered.summary_html = resume_summary_html(block)
-        rendered.text = resume_text(block)
+        rendered.summary_html, rendered.text = summary_and_text(block)
     return rendered
