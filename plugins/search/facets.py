@@ -89,9 +89,10 @@ class KeptLengthsBM25F(BM25F):
 
     def scorer(self, searcher, fieldname, text, qf=1):
         scorer = super().scorer(searcher, fieldname, text, qf=qf)
-        segment = searcher.reader().segment()
+        reader = searcher.reader()
+        segment = reader.segment()
         if isinstance(scorer, BM25FScorer) and segment is not None:
-            scorer.dfl = self._field_lengths(searcher.reader(), segment, fieldname).__getitem__
+            scorer.dfl = self._field_lengths(reader, segment, fieldname).__getitem__
         return scorer
 
     def _field_lengths(self, reader, segment, fieldname: str) -> list[int]:

@@ -41,9 +41,6 @@ class IndexMissing(RuntimeError):
     """No index at the expected place: the site has not been built yet."""
 
 
-# The text fields whose analysis is worth doing ahead, while Pelican reads the articles.
-ANALYSED_AHEAD = ("title", "resume", "body")
-
 # Analysed field values: field name → text → what Whoosh's field.index(text) gives.
 Analysed = dict[str, dict[str, list]]
 

@@ -158,7 +158,7 @@ class SearchResponse:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+        return page_count(self.total, self.page_size)
 
     def as_json(self) -> dict:
         """The public JSON shape, shared by `invoke search --json` and /search.json."""
@@ -169,6 +169,11 @@ class SearchResponse:
             "suggestion": self.suggestion,
             "facets": self.facets,
         }
+
+
+def page_count(total: int, page_size: int) -> int:
+    """Pages of `page_size` results for `total` results: at least one, even empty."""
+    return max(1, -(-total // page_size))
 
 
 def clamp_page(value, default: int, upper: int) -> int:
@@ -183,9 +188,10 @@ class ArchiveSearch:
     """Searches one opened index. It keeps only what it derives from the index.
 
     Each thread keeps its own Whoosh searcher for the life of the index: opening one
-    reads every segment's term dictionary, and its field caches make facets cheap.
-    They are closed with the last reference to this object (an index replaced by a
-    build stays open until the searches running on it are over)."""
+    reads every segment's term dictionary. The facet tables and the field lengths that
+    scoring reads are kept once for all threads. The searchers are closed with the last
+    reference to this object (an index replaced by a build stays open until the
+    searches running on it are over)."""
 
     def __init__(
         self,
@@ -304,7 +310,7 @@ class ArchiveSearch:
             searcher, query, page * page_size, sortedby, Or(excluded) if excluded else None
         )
         # A page past the last shows the last one, as Whoosh's pages do.
-        page = min(page, max(1, -(-len(docnums) // page_size)))
+        page = min(page, page_count(len(docnums), page_size))
         shown = results[(page - 1) * page_size : page * page_size]
         return Found(query, shown, docnums, page)
 

@@ -81,17 +81,17 @@ def document_for(article) -> SearchDocument:
 
 def tag_names(articles) -> dict[str, str]:
     names = {}
-    # Each tag object's names are worked out once: thousands of articles share a few dozen tags.
-    known: dict[int, tuple[object, list[tuple[str, str]]]] = {}
+    # Each tag object's names are worked out once: thousands of articles share a few dozen
+    # tags (by identity: the articles keep every tag alive while this runs).
+    known: dict[int, list[tuple[str, str]]] = {}
     for article in articles:
         for tag in getattr(article, "tags", []):
             if id(tag) not in known:
                 key, forms = tag_forms(tag)
-                pairs = [
+                known[id(tag)] = [
                     (name, key) for form in [*forms, tag.slug, key] for name in (fold(form), slugify(form))
                 ]
-                known[id(tag)] = (tag, pairs)
-            names.update(known[id(tag)][1])
+            names.update(known[id(tag)])
     return names
 
 

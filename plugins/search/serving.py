@@ -11,11 +11,14 @@ import logging
 import os
 import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
 
 from waitress import serve
+
+from .web import AccessLog, SearchApp
 
 logger = logging.getLogger(__name__)
 
@@ -104,9 +107,6 @@ def serve_site(
     output, index, host: str, port: int, workers: int, threads: int, access_log: bool = True
 ) -> None:
     """Serve the built site in `output` and the search over `index`, as `invoke serve` does."""
-    import sys
-
-    from .web import AccessLog, SearchApp
 
     def make_app():
         app = SearchApp(output, index, max_searches=threads)
