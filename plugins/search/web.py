@@ -23,18 +23,10 @@ from urllib.parse import parse_qs, urlencode
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from .headers import SECURITY_HEADERS
 from .indexing import IndexMissing
 from .querying import MAX_QUERY_LENGTH, ArchiveSearch
 
-SECURITY_HEADERS = [
-    (
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-    ),
-    ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "strict-origin-when-cross-origin"),
-]
 RESULTS_START, RESULTS_END = "<!-- resultats:debut -->", "<!-- resultats:fin -->"
 SEARCH_PATHS = {"/search", "/search/"}
 MAX_PATH_LENGTH = 2048
