@@ -17,3 +17,8 @@ TAG_FEED_ATOM = "feeds/etiquette-{slug}.atom.xml"
 AUTHOR_FEED_ATOM = "feeds/auteur-{slug}.atom.xml"
 
 DELETE_OUTPUT_DIRECTORY = True
+
+# Gzip copies of the text files beside them, for nginx's gzip_static (deploy/). The setting
+# too: a plugin, once loaded, stays connected for later builds in the same process.
+PLUGINS = [*PLUGINS, "precompress"]
+PRECOMPRESS = True
