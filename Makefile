@@ -1,16 +1,35 @@
 # Two commands on a fresh machine: `make build` and `make test`.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
-VENV := .venv
+# Python 3.11, 3.12 or 3.13: the first of these that runs, or the one named on the command line
+# (`make build PYTHON=python3.13`). pyenv's shims run only the versions that `pyenv global`
+# selects; an installed version that it does not select is taken from pyenv's own folder.
+PYTHON ?= python3.11 python3.12 python3.13 python3
+# Another folder keeps a second Python's environment apart: `make test-fast VENV=.venv-3.13 PYTHON=python3.13`.
+VENV ?= .venv
+SUPPORTED := import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))
+PY := $(shell for name in $(PYTHON); do \
+	for exe in "$$(command -v $$name)" "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/*/bin/$$name; do \
+	"$$exe" -c '$(SUPPORTED)' 2>/dev/null && { echo "$$exe"; exit; }; done; done)
+VERSION_OF = $(1) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null
 BIN := $(VENV)/bin
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: build test lint clean venv
+.PHONY: build test test-fast lint clean venv python
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	$(PY) -m venv $(VENV)
+
+# Says which Python to install when none fits, and never reuses a venv of another version
+# than the one named on the command line.
+python:
+	@test -n "$(PY)" || { echo "make: no Python 3.11, 3.12 or 3.13 found ($(PYTHON)):" \
+	  "install one (apt-get install python3, pyenv install 3.13) or name it: make PYTHON=…" >&2; exit 1; }
+	@have=$$($(call VERSION_OF,$(BIN)/python)); want=$$($(call VERSION_OF,$(PY))); \
+	if [ "$(origin PYTHON)" = "command line" ] && [ -n "$$have" ] && [ "$$have" != "$$want" ]; then \
+	  echo "make: $(VENV) holds Python $$have, not $$want: run \`make clean\` or choose another" \
+	    "folder (make … VENV=.venv-$$want PYTHON=$(PYTHON))" >&2; exit 1; fi
 
 # Stamps record what was installed, so that a changed pin reinstalls.
-$(VENV)/.site-installed: pyproject.toml constraints.txt | $(BIN)/python
+$(VENV)/.site-installed: pyproject.toml constraints.txt | python $(BIN)/python
 	$(PIP) .
 	@touch $@
 
@@ -29,6 +48,14 @@ lint: $(VENV)/.test-installed
 
 test: $(VENV)/.test-installed lint
 	$(BIN)/python -m pytest
+
+# The tests of the code, not of the machine: no browser, load, concurrency or bench runs
+# (about a minute), for a second Python version in CI.
+FAST_TESTS := -m "not browser" $(addprefix --ignore=tests/,test_load.py test_deploy.py test_bench.py \
+	test_incremental.py test_atomic_builds.py test_index_stream.py test_serving.py)
+
+test-fast: $(VENV)/.test-installed
+	$(BIN)/python -m pytest $(FAST_TESTS)
 
 clean:
 	rm -rf output $(VENV) .pytest_cache .ruff_cache build *.egg-info
