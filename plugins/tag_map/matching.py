@@ -1,20 +1,18 @@
 """Resolve a tag as an author wrote it to its key in the map, whatever the case and accents."""
 
-import re
-import unicodedata
 from collections.abc import Iterable
 
-# Ligatures that Unicode does not decompose: « cœur » must match « coeur ».
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
-_SEPARATORS = re.compile(r"[\W_]+")
+from pelican.utils import slugify
+
+# Words joined by one space: « Savoir-être », « savoir etre » and « SAVOIR-ÊTRE » are one tag.
+_SEPARATE_WORDS = [(r"[\W_]+", " ")]
 
 
 def fold(text: str) -> str:
-    """The form used for matching: lower case, no accents, words separated by one space,
-    so that « Savoir-être », « savoir etre » and « SAVOIR-ÊTRE » are the same tag."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _SEPARATORS.sub(" ", bare.casefold()).strip()
+    """The form used for matching: Pelican's own slug transliteration (Unidecode, as for the
+    tag pages' addresses), lower case, words separated by one space. One folding for both:
+    « Cønfiance » matches « Confiance » because it would get its slug, `confiance`."""
+    return slugify(text, regex_subs=_SEPARATE_WORDS).strip()
 
 
 class Resolver:

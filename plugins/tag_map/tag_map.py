@@ -11,10 +11,11 @@ from pelican import signals
 from pelican.log import console
 from pelican.urlwrappers import Tag
 
+from .collisions import WrittenTag, describe, find_collisions
 from .config import BUILD_KEY, TagMapBuild, map_path, setting
 from .generator import TagMapGenerator
 from .mapfile import TagMap, TagMapError, load_map
-from .matching import Resolver
+from .matching import Resolver, fold
 
 logger = logging.getLogger(__name__)
 
@@ -38,29 +39,72 @@ def canonical_tags(tag_map: TagMap, settings: dict) -> dict[str, Tag]:
     return tags
 
 
-def resolve_article(article, resolver: Resolver, canonical: dict[str, Tag], source: str, warn: bool) -> None:
-    resolved: list[Tag] = []
+def resolve_article(article, resolver: Resolver, canonical: dict[str, Tag]) -> list[Tag]:
+    """Put the canonical tags in place of the written ones; return those outside the map."""
+    unique: dict[str, Tag] = {}
+    strays: list[Tag] = []
     for tag in getattr(article, "tags", None) or []:
         key = resolver.resolve(str(tag))
-        if key is None and warn:
-            logger.warning(
-                "tag_map: %s: the tag « %s » is not in the tag map %s; add a [tags.<key>] table for it, "
-                "or add « %s » to the aliases of the tag it means",
-                article.relative_source_path,
-                tag,
-                source,
-                tag,
-            )
-        chosen = tag if key is None else canonical[key]
-        if chosen not in resolved:  # « savoir-être, soft skills » is one tag
-            resolved.append(chosen)
+        if key is None:
+            strays.append(tag)
+        # « savoir-être, soft skills » is one tag. Not `in` a list: Pelican's tags are equal
+        # when their slugs are, and a stray tag with a mapped tag's slug is another tag.
+        identity = fold(str(tag)) if key is None else f"[tags.{key}]"
+        unique.setdefault(identity, tag if key is None else canonical[key])
+    resolved = list(unique.values())
     if hasattr(article, "tags"):
         article.tags = resolved
         article.metadata["tags"] = resolved
+    return strays
+
+
+def warn_strays(article, strays: list[Tag], source: str, clashing: set[str]) -> None:
+    for tag in strays:
+        if tag.slug in clashing:
+            continue  # already in the error about its page
+        logger.warning(
+            "tag_map: %s: the tag « %s » is not in the tag map %s; add a [tags.<key>] table for it, "
+            "or add « %s » to the aliases of the tag it means",
+            article.relative_source_path,
+            tag,
+            source,
+            tag,
+        )
+
+
+def written_tags(articles, tag_map: TagMap | None) -> list[WrittenTag]:
+    """Each tag of each article, as the collision check sees it."""
+    written = []
+    for article in articles:
+        for tag in getattr(article, "tags", None) or []:
+            key = getattr(tag, "key", None)
+            entry = tag_map.tags[key] if tag_map is not None and key is not None else None
+            written.append(
+                WrittenTag(
+                    name=str(tag),
+                    slug=tag.slug,
+                    url=tag.url,
+                    identity=f"[tags.{key}]" if key is not None else fold(str(tag)),
+                    source=article.relative_source_path,
+                    map_key=key,
+                    map_line=entry.line if entry is not None else None,
+                )
+            )
+    return written
+
+
+def report_collisions(articles, tag_map: TagMap | None, source: str | None) -> set[str]:
+    """One error for every page that two different tags would write (it fails the build);
+    returns the slugs concerned."""
+    collisions = find_collisions(written_tags(articles, tag_map))
+    if collisions:
+        logger.error("tag_map: %s", "\n".join(describe(collision, source) for collision in collisions))
+    return {tag.slug for collision in collisions for tag, _ in collision.tags}
 
 
 def resolve_tags(generator) -> None:
     path = map_path(generator.settings)
+    listed = [*generator.articles, *generator.translations, *generator.hidden_articles]
     try:
         tag_map = load_map(path)
     except TagMapError as error:
@@ -69,18 +113,23 @@ def resolve_tags(generator) -> None:
             path,
             "\n".join(error.lines()),
         )
+        report_collisions(listed, None, str(path))
         return
     if tag_map is None:
         logger.debug("tag_map: no %s; tags stay as the articles write them", path)
+        report_collisions(listed, None, None)
         return
     build = TagMapBuild(tag_map, canonical_tags(tag_map, generator.settings))
     resolver = tag_map.resolver()
-    listed = [*generator.articles, *generator.translations, *generator.hidden_articles]
-    for article in listed:
-        resolve_article(article, resolver, build.tags, str(path), warn=True)
+    strays = {id(article): resolve_article(article, resolver, build.tags) for article in listed}
     # A draft is work in progress: its tags resolve, but it is checked once published.
     for article in [*generator.drafts, *generator.drafts_translations, *generator.hidden_translations]:
-        resolve_article(article, resolver, build.tags, str(path), warn=False)
+        resolve_article(article, resolver, build.tags)
+    # The clashes first: with --strict the first warning stops the build, and a stray tag that
+    # takes over a mapped tag's page is more than « not in the tag map ».
+    clashing = report_collisions(listed, tag_map, str(path))
+    for article in listed:
+        warn_strays(article, strays[id(article)], str(path), clashing)
     used = {getattr(tag, "key", None) for a in generator.articles for tag in getattr(a, "tags", [])}
     report_unused(tag_map, [key for key in tag_map.tags if key not in used])
     generator.context[BUILD_KEY] = build
