@@ -246,9 +246,9 @@ def machine() -> dict:
 
 
 def versions() -> dict:
-    from importlib.metadata import version
+    from builds.inputs import library_versions
 
-    return {name: version(name) for name in ("pelican", "markdown", "whoosh-reloaded", "waitress", "jinja2")}
+    return library_versions(("pelican", "markdown", "whoosh", "waitress", "jinja2"))
 
 
 def copy_tree(source: Path, target: Path) -> None:

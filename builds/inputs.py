@@ -2,12 +2,14 @@
 
 import hashlib
 import json
-from importlib.metadata import version
+from importlib.metadata import packages_distributions, version
 from pathlib import Path
 
 from plugins.incremental.sources import tree_digest
 
-LIBRARIES = ("pelican", "markdown", "jinja2", "whoosh-reloaded", "babel")
+# Import names, not distribution names: `whoosh` came from whoosh-reloaded and now comes
+# from whoosh3, and the digest follows whichever is installed.
+LIBRARIES = ("pelican", "markdown", "jinja2", "whoosh", "babel")
 
 
 def code_digest(settings_files: list[Path], settings: dict, folders: list[Path], options: dict) -> str:
@@ -18,10 +20,20 @@ def code_digest(settings_files: list[Path], settings: dict, folders: list[Path],
     for path in [*settings_files, *folders]:
         tree_digest(path, hasher)
     hasher.update(json.dumps(settings, sort_keys=True, default=_named).encode())
-    for library in LIBRARIES:
-        hasher.update(f"{library}={version(library)}\n".encode())
+    for name, number in library_versions(LIBRARIES).items():
+        hasher.update(f"{name}={number}\n".encode())
     hasher.update(repr(sorted(options.items())).encode())
     return hasher.hexdigest()
+
+
+def library_versions(import_names) -> dict[str, str]:
+    """The version of each distribution that provides these imports, by distribution name."""
+    providers = packages_distributions()
+    return {
+        distribution: version(distribution)
+        for name in import_names
+        for distribution in sorted(set(providers.get(name, [name])))
+    }
 
 
 def _named(value) -> str:

@@ -15,13 +15,16 @@ from functools import cache
 
 from whoosh.analysis import (
     CharsetFilter,
-    CompositeAnalyzer,
     LowercaseFilter,
     RegexTokenizer,
     StemFilter,
     StopFilter,
     Token,
 )
+
+# Where the class lives, and so the name its pickles carry: whoosh3 stopped exporting it
+# from whoosh.analysis.
+from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.lang import stopwords_for_language
 from whoosh.support.charset import accent_map
 

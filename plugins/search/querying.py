@@ -341,7 +341,9 @@ class ArchiveSearch:
         if not snippet:
             text = hit.get("resume") or hit.get("body", "")
             snippet = escape(text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS else ""))
-        date = hit.get("date")
+        # The stored date alone: whoosh3's Hit.get falls back on the sort column, which
+        # holds its "missing" filler (2**64 - 1, no datetime) for an undated article.
+        date = hit.fields().get("date")
         return Hit(
             title=hit["title"],
             url=hit["url"],
