@@ -29,6 +29,7 @@ PLUGINS = [
     "resume",
     "search",
     "tag_map",
+    "theme_assets",
     "incremental",
 ]
 

@@ -26,7 +26,15 @@ def running(app: SearchApp, **options):
     """Serve `app` with waitress on a free port; yield a function that sends raw requests."""
     server = create_server(app, host="127.0.0.1", port=0, threads=4, **options)
     port = server.effective_port
-    thread = threading.Thread(target=server.run, daemon=True)
+    stopping = threading.Event()
+
+    def serve():
+        # Waitress's own run() loops until its sockets close under it, which races with
+        # close() from this thread (« Bad file descriptor »): loop in short turns instead.
+        while not stopping.is_set():
+            server.asyncore.loop(timeout=0.05, map=server._map, use_poll=True, count=1)
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
 
     def request(path: str, method: str = "GET", headers: dict | None = None) -> Reply:
@@ -46,5 +54,6 @@ def running(app: SearchApp, **options):
     try:
         yield request
     finally:
-        server.close()
+        stopping.set()
         thread.join(timeout=5)
+        server.close()

@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from waitress import serve
 
+from .admission import Lanes
 from .web import AccessLog, SearchApp
 
 logger = logging.getLogger(__name__)
@@ -109,7 +110,7 @@ def serve_site(
     """Serve the built site in `output` and the search over `index`, as `invoke serve` does."""
 
     def make_app():
-        app = SearchApp(output, index, max_searches=threads)
+        app = SearchApp(output, index, lanes=Lanes.for_threads(threads))
         return AccessLog(app) if access_log else app
 
     sock = listening_socket(host, port)

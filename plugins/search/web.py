@@ -10,12 +10,10 @@ opened index, which it reopens when a build replaces it.
 
 import json
 import logging
-import mimetypes
 import os
 import threading
 import time
 from datetime import date
-from email.utils import formatdate, parsedate_to_datetime
 from html import escape
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
@@ -23,9 +21,11 @@ from urllib.parse import parse_qs, urlencode
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from .admission import Lanes
 from .headers import SECURITY_HEADERS
 from .indexing import IndexMissing
 from .querying import MAX_QUERY_LENGTH, ArchiveSearch
+from .static_files import SiteFiles
 
 RESULTS_START, RESULTS_END = "<!-- resultats:debut -->", "<!-- resultats:fin -->"
 SEARCH_PATHS = {"/search", "/search/"}
@@ -39,14 +39,8 @@ INDEX_MISSING_MESSAGE = (
     "La recherche est momentanément indisponible : l’index de recherche est introuvable. "
     "Lancez « invoke build » pour le construire."
 )
-
-mimetypes.add_type("image/svg+xml", ".svg")
-
-
-def content_type_of(path: Path) -> str:
-    if path.name.endswith(".atom.xml"):  # a double suffix that mimetypes cannot see
-        return "application/atom+xml"
-    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+# Results may be kept a minute by a browser or a proxy: a rebuild shows within that.
+CACHE_RESULTS = ("Cache-Control", "public, max-age=60")
 
 
 def french_date(iso: str) -> str:
@@ -54,18 +48,16 @@ def french_date(iso: str) -> str:
 
 
 class SearchApp:
-    def __init__(
-        self, output: Path, index: Path, siteurl: str = "", max_searches: int = 4, search_wait_s: float = 5.0
-    ):
+    def __init__(self, output: Path, index: Path, siteurl: str = "", lanes: Lanes | None = None):
         # Kept unresolved: `output` may be a link that each build switches.
         self.output = Path(output)
         self.index_path = Path(index)
         self.siteurl = siteurl.rstrip("/")
         self._search: ArchiveSearch | None = None
         self._reopen_lock = threading.Lock()
-        # Searches beyond this many at once wait a little, then get a 503 with Retry-After.
-        self._search_slots = threading.BoundedSemaphore(max_searches)
-        self.search_wait_s = search_wait_s
+        # Searches beyond their lane's slots get a 503 with Retry-After; pages never wait.
+        self.lanes = lanes or Lanes.for_threads(4)
+        self.files = SiteFiles(self.output)
         self._index_version: tuple[str, int] | None = None
         templates = Environment(
             loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -107,6 +99,15 @@ class SearchApp:
     # -- WSGI ------------------------------------------------------------
 
     def __call__(self, environ, start_response):
+        def secured(status, headers, exc_info=None):
+            # Every answer carries them, 304s and WhiteNoise's own included.
+            present = {name.lower() for name, _ in headers}
+            extra = [(name, value) for name, value in SECURITY_HEADERS if name.lower() not in present]
+            return start_response(status, [*headers, *extra], exc_info)
+
+        return self._route(environ, secured)
+
+    def _route(self, environ, start_response):
         method = environ.get("REQUEST_METHOD", "GET")
         if method not in ("GET", "HEAD"):
             return self._respond(
@@ -121,20 +122,25 @@ class SearchApp:
             return self._respond(start_response, method, "414 URI Too Long", b"", "text/plain")
         if path in SEARCH_PATHS or path == "/search.json":
             return self._limited_search(start_response, method, path, read_params(query_string))
-        return self._static(start_response, method, path, environ)
+        root = self.site_root()
+        served = self.files.live(root).respond(path, environ, start_response)
+        return served if served is not None else self._not_found(start_response, method)
 
     def _limited_search(self, start_response, method, path, params):
-        if not self._search_slots.acquire(timeout=self.search_wait_s):
-            body = BUSY_MESSAGE.encode("utf-8")
-            return self._respond(
-                start_response, method, "503 Service Unavailable", body, "text/plain", [("Retry-After", "1")]
-            )
-        try:
+        with self.lanes.for_query(params.get("q", "")).slot() as admitted:
+            if not admitted:
+                body = BUSY_MESSAGE.encode("utf-8")
+                return self._respond(
+                    start_response,
+                    method,
+                    "503 Service Unavailable",
+                    body,
+                    "text/plain",
+                    [("Retry-After", "1"), ("Cache-Control", "no-store")],
+                )
             if path == "/search.json":
                 return self._search_json(start_response, method, params)
             return self._search_page(start_response, method, params)
-        finally:
-            self._search_slots.release()
 
     def _run(self, params):
         sort = params.get("tri") or params.get("sort") or "pertinence"
@@ -156,10 +162,17 @@ class SearchApp:
                 "503 Service Unavailable",
                 safe_json(body),
                 "application/json",
-                [("Retry-After", "30")],
+                [("Retry-After", "30"), ("Cache-Control", "no-store")],
             )
         body = json.dumps(response.as_json(), ensure_ascii=False)
-        return self._respond(start_response, method, "200 OK", safe_json(body), "application/json")
+        return self._respond(
+            start_response,
+            method,
+            "200 OK",
+            safe_json(body),
+            "application/json",
+            [CACHE_RESULTS],
+        )
 
     def _search_page(self, start_response, method, params):
         shell = self._read_shell()
@@ -174,7 +187,7 @@ class SearchApp:
                 "503 Service Unavailable",
                 html.encode("utf-8"),
                 "text/html",
-                [("Retry-After", "30")],
+                [("Retry-After", "30"), ("Cache-Control", "no-store")],
             )
 
         def link(**changes):
@@ -190,7 +203,14 @@ class SearchApp:
             response=response, link=link, siteurl=self.siteurl, french_date=french_date
         )
         html = self._fill_shell(shell, fragment, response.query)
-        return self._respond(start_response, method, "200 OK", html.encode("utf-8"), "text/html")
+        return self._respond(
+            start_response,
+            method,
+            "200 OK",
+            html.encode("utf-8"),
+            "text/html",
+            [CACHE_RESULTS],
+        )
 
     def _read_shell(self) -> str:
         shell = self.site_root() / "search" / "index.html"
@@ -213,59 +233,12 @@ class SearchApp:
             page = page.replace("<title>Recherche", f"<title>« {escaped} » — Recherche", 1)
         return page
 
-    def _static(self, start_response, method, path, environ):
-        target = self._resolve(path)
-        if target is None:
-            return self._not_found(start_response, method)
-        if target.is_dir():
-            if not path.endswith("/"):
-                return self._respond(
-                    start_response,
-                    method,
-                    "301 Moved Permanently",
-                    b"",
-                    "text/plain",
-                    [("Location", path + "/")],
-                )
-            target = target / "index.html"
-            if not target.is_file():
-                return self._not_found(start_response, method)
-        return self._file(start_response, method, target, environ)
-
-    def _file(self, start_response, method, target: Path, environ):
-        """A file with validators, answering 304 when the client's copy is current."""
-        stat = target.stat()
-        etag = f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
-        content_type = content_type_of(target)
-        headers = [
-            ("ETag", etag),
-            ("Last-Modified", formatdate(stat.st_mtime, usegmt=True)),
-            # Pages change with each build: revalidate them; theme files may be kept an hour.
-            ("Cache-Control", "no-cache" if content_type == "text/html" else "public, max-age=3600"),
-        ]
-        if not_modified(environ, etag, stat.st_mtime):
-            start_response("304 Not Modified", [*headers, *SECURITY_HEADERS])
-            return [b""]
-        return self._respond(start_response, method, "200 OK", target.read_bytes(), content_type, headers)
-
-    def _resolve(self, path: str) -> Path | None:
-        """The file under output/ for `path`, or None for anything that would leave it."""
-        if "\x00" in path or "\\" in path:
-            return None
-        parts = [part for part in path.split("/") if part]
-        if any(part in (".", "..") for part in parts):
-            return None
-        root = self.site_root()
-        candidate = root.joinpath(*parts) if parts else root
-        real = Path(os.path.realpath(candidate))
-        if real != root and root not in real.parents:
-            return None  # a symlink that points outside output/
-        return real if real.exists() else None
-
     def _not_found(self, start_response, method):
         page = self.site_root() / "404.html"
         body = page.read_bytes() if page.is_file() else b"Page introuvable"
-        return self._respond(start_response, method, "404 Not Found", body, "text/html")
+        return self._respond(
+            start_response, method, "404 Not Found", body, "text/html", [("Cache-Control", "no-cache")]
+        )
 
     @staticmethod
     def _respond(start_response, method, status, body: bytes, content_type, extra=()):
@@ -277,31 +250,16 @@ class SearchApp:
             "application/javascript",
         ):
             content_type += "; charset=utf-8"
-        headers = [
-            ("Content-Type", content_type),
-            ("Content-Length", str(len(body))),
-            *SECURITY_HEADERS,
-            *extra,
-        ]
+        headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), *extra]
         start_response(status, headers)
         return [b""] if method == "HEAD" else [body]
 
 
-def not_modified(environ, etag: str, mtime: float) -> bool:
-    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
-    if if_none_match is not None:
-        return if_none_match.strip() == "*" or etag in [tag.strip() for tag in if_none_match.split(",")]
-    if_modified_since = environ.get("HTTP_IF_MODIFIED_SINCE")
-    if if_modified_since:
-        try:
-            return int(mtime) <= parsedate_to_datetime(if_modified_since).timestamp()
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return False
-    return False
-
-
 class AccessLog:
-    """One line per request: client, method, path, status, size and time."""
+    """One line per request: client, method, path, status, size and the time to answer.
+
+    The size is the Content-Length the application announced: counting the body here
+    would read a streamed file before the server could send it."""
 
     def __init__(self, app, logger: logging.Logger | None = None):
         self.app = app
@@ -313,20 +271,20 @@ class AccessLog:
 
         def recording_start_response(status, headers, exc_info=None):
             seen["status"] = status.split(" ", 1)[0]
+            seen["size"] = next((value for name, value in headers if name.lower() == "content-length"), "0")
             return start_response(status, headers, exc_info)
 
         body = self.app(environ, recording_start_response)
-        size = sum(len(chunk) for chunk in body)
         target = environ.get("PATH_INFO", "") + (
             "?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else ""
         )
         self.logger.info(
-            "%s %s %s %s %dB %.1fms",
+            "%s %s %s %s %sB %.1fms",
             environ.get("REMOTE_ADDR", "-"),
             environ.get("REQUEST_METHOD", "-"),
             printable(target[:300]),
             seen.get("status", "-"),
-            size,
+            "0" if environ.get("REQUEST_METHOD") == "HEAD" else seen.get("size", "0"),
             (time.perf_counter() - started) * 1000,
         )
         return body

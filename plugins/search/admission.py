@@ -1,0 +1,71 @@
+"""Who may search now: lanes of search slots, so that pages never wait behind searches
+and ordinary searches never wait behind costly ones.
+
+A waitress process has a fixed number of threads, and a search that waits for a slot
+holds one of them. So each lane admits at most a fixed number of requests, running or
+waiting, and the lanes together leave threads free for pages: a request that finds
+its lane full gets a 503 with Retry-After at once instead of queueing.
+"""
+
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+# A query is costly when it asks Whoosh to expand patterns or to combine many terms.
+COSTLY_WORDS = 12
+_PATTERN = re.compile(r"[*?]")
+
+
+def is_costly(query: str) -> bool:
+    """True for queries that may take far longer than a few words: wildcards and long lists."""
+    return bool(_PATTERN.search(query)) or len(query.split()) > COSTLY_WORDS
+
+
+class Lane:
+    """At most `running` searches at once, and at most `waiting` more waiting up to `wait_s`."""
+
+    def __init__(self, running: int, waiting: int, wait_s: float):
+        self._running = threading.BoundedSemaphore(running)
+        self._admitted = threading.BoundedSemaphore(running + waiting)
+        self.wait_s = wait_s
+
+    @contextmanager
+    def slot(self) -> Iterator[bool]:
+        """Yields True with a slot held, or False when the lane is full (answer 503)."""
+        if not self._admitted.acquire(blocking=False):
+            yield False
+            return
+        try:
+            if not self._running.acquire(timeout=self.wait_s):
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                self._running.release()
+        finally:
+            self._admitted.release()
+
+
+@dataclass(frozen=True)
+class Lanes:
+    ordinary: Lane
+    costly: Lane
+
+    @classmethod
+    def for_threads(cls, threads: int, wait_s: float = 2.0) -> "Lanes":
+        """Lanes for a process of `threads` threads: a quarter of them (at least one) kept
+        for pages, one slot for costly searches, the rest for ordinary ones, of which two
+        run at once (Python runs one thread at a time: more would only share the core)."""
+        for_pages = max(1, threads // 4)
+        ordinary = max(1, threads - for_pages - 1)
+        running = min(2, ordinary)
+        return cls(
+            ordinary=Lane(running=running, waiting=ordinary - running, wait_s=wait_s),
+            costly=Lane(running=1, waiting=0, wait_s=0),
+        )
+
+    def for_query(self, query: str) -> Lane:
+        return self.costly if is_costly(query) else self.ordinary

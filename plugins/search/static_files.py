@@ -1,0 +1,167 @@
+"""HTTP glue for the built site's files: WhiteNoise over the live build, one scan per build.
+
+WhiteNoise answers from a table made once, so a path that is not in the table (`..`,
+`%2e%2e`, NUL, a folder outside output/) is simply not there. What it does not do for
+us is added here: validators that survive a rebuild and a rollback, no link that leaves
+the build, the content types of feeds, and our caching policy.
+"""
+
+import hashlib
+import logging
+import os
+import threading
+from email.utils import formatdate
+from http import HTTPStatus
+from pathlib import Path
+from urllib.parse import quote
+
+from whitenoise import WhiteNoise
+from whitenoise.responders import Response
+
+from plugins.theme_assets.fingerprint import FINGERPRINTED
+
+logger = logging.getLogger(__name__)
+
+# Pelican writes these as UTF-8; WhiteNoise names a charset for text/* only.
+UTF8_TYPES = {
+    "application/json",
+    "application/xml",
+    "application/atom+xml",
+    "image/svg+xml",
+    "application/javascript",
+    "text/javascript",
+}
+# Fingerprinted theme files never change at their URL: a year, immutable.
+IMMUTABLE = "public, max-age=31536000, immutable"
+# Everything else may change with any build: keep it, but ask first (a 304 is cheap).
+REVALIDATE = "no-cache"
+
+
+def live_since(path: Path) -> float:
+    """When the build behind `path` went live: the newest of the links followed to reach it.
+
+    Builds switch by replacing a link (`.site/current`), and a rollback replaces it
+    again: its time orders the versions a client may have seen, where file times do not
+    (the build rolled back to is older than the one it replaces)."""
+    newest = 0.0
+    current = Path(os.path.abspath(path))
+    for _ in range(40):  # as the kernel: give up on a loop of links
+        link = next((p for p in [current, *current.parents] if p.is_symlink()), None)
+        if link is None:
+            break
+        newest = max(newest, os.lstat(link).st_mtime)
+        target = Path(os.readlink(link))
+        resolved = target if target.is_absolute() else link.parent / target
+        current = Path(os.path.abspath(resolved / current.relative_to(link)))
+    return newest
+
+
+def content_etag(path: str) -> str:
+    """A validator from the bytes: the same file in two builds has the same ETag."""
+    digest = hashlib.blake2b(digest_size=12)
+    with open(path, "rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return f'"{digest.hexdigest()}"'
+
+
+def is_fingerprinted(path: str, url: str) -> bool:
+    return url.startswith("/theme/") and bool(FINGERPRINTED.search(url))
+
+
+def inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+class BuildFiles(WhiteNoise):
+    """The files of one build, scanned once, with our headers."""
+
+    def __init__(self, root: str):
+        self.root = os.path.realpath(root)
+        self.live_since = live_since(Path(root))
+        super().__init__(
+            application=None,
+            root=self.root,
+            max_age=None,
+            allow_all_origins=False,
+            index_file=True,
+            immutable_file_test=lambda path, url: (
+                url.startswith("/theme/") and bool(FINGERPRINTED.search(url))
+            ),
+            add_headers_function=self._add_headers,
+        )
+
+    def update_files_dictionary(self, root, prefix):
+        # WhiteNoise's own scan follows every link; ours keeps to the build's folder.
+        stat_cache = dict(self._scan(root.rstrip(os.sep)))
+        for path in stat_cache:
+            url = prefix + path[len(root) :].replace("\\", "/")
+            self.add_file_to_dictionary(url, path, stat_cache=stat_cache)
+
+    def _scan(self, folder: str):
+        for entry in os.scandir(folder):
+            if entry.is_symlink() and not inside(os.path.realpath(entry.path), self.root):
+                logger.warning(
+                    "search: %s mène hors du site (%s) : pas servi", entry.path, os.readlink(entry)
+                )
+                continue
+            if entry.is_dir():
+                yield from self._scan(entry.path)
+            elif entry.is_file():
+                yield entry.path, entry.stat()
+
+    def _add_headers(self, headers, path: str, url: str) -> None:
+        stat = os.stat(path)
+        headers["ETag"] = content_etag(path)
+        headers["Last-Modified"] = formatdate(max(stat.st_mtime, self.live_since), usegmt=True)
+        media_type = headers["Content-Type"].split(";")[0]
+        if path.endswith(".atom.xml"):  # a double suffix that WhiteNoise cannot see
+            media_type = "application/atom+xml"
+        if media_type.startswith("text/") or media_type in UTF8_TYPES:
+            headers["Content-Type"] = f"{media_type}; charset=utf-8"  # wsgiref's Headers replaces
+        headers["Cache-Control"] = IMMUTABLE if is_fingerprinted(path, url) else REVALIDATE
+
+    def redirect(self, from_url, to_url):
+        # A folder's address is for ever the one with a slash: a 301 to the site path,
+        # percent-encoded (a header is Latin-1: « /日本€ » must travel as %-escapes).
+        redirect = super().redirect(from_url, to_url)
+        location = ("Location", quote(to_url.encode("utf-8")))
+        redirect.response = Response(HTTPStatus.MOVED_PERMANENTLY, [location], None)
+        return redirect
+
+    def respond(self, path: str, environ, start_response):
+        """The file at URL `path` (conditional requests answered), or None if there is none."""
+        static_file = self.files.get(path)
+        if static_file is None:
+            return None
+        return self.serve(static_file, with_plain_validators(environ, static_file), start_response)
+
+
+def with_plain_validators(environ, static_file):
+    """WhiteNoise compares If-None-Match with its ETag as one string: a weak `W/` tag or a
+    list of tags (RFC 9110 §13.1.2) is brought to that form first."""
+    header = environ.get("HTTP_IF_NONE_MATCH")
+    etag = getattr(static_file, "etag", None)
+    if header is None or etag is None:
+        return environ
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return {**environ, "HTTP_IF_NONE_MATCH": etag if "*" in tags or etag in tags else '"-"'}
+
+
+class SiteFiles:
+    """The live build's files: a new scan when a build or a rollback switches the link."""
+
+    def __init__(self, output: Path):
+        self.output = Path(output)  # kept unresolved: each build switches the link
+        self._lock = threading.Lock()
+        self._current: BuildFiles | None = None
+
+    def live(self, root: Path) -> BuildFiles:
+        """The files of the build at `root` (the request's resolved output folder)."""
+        current = self._current
+        if current is None or current.root != str(root):
+            with self._lock:
+                if self._current is None or self._current.root != str(root):
+                    self._current = BuildFiles(str(root))
+                current = self._current
+        return current
