@@ -2,15 +2,14 @@
 
 WhiteNoise answers from a table made once, so a path that is not in the table (`..`,
 `%2e%2e`, NUL, a folder outside output/) is simply not there. What it does not do for
-us is added here: validators that survive a rebuild and a rollback, no link that leaves
-the build, the content types of feeds, and our caching policy.
+us is added here: validators that survive a rebuild and never lie after a rollback, no
+link that leaves the build, the content types of feeds, and our caching policy.
 """
 
 import hashlib
 import logging
 import os
 import threading
-from email.utils import formatdate
 from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import quote
@@ -37,25 +36,6 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 
 
-def live_since(path: Path) -> float:
-    """When the build behind `path` went live: the newest of the links followed to reach it.
-
-    Builds switch by replacing a link (`.site/current`), and a rollback replaces it
-    again: its time orders the versions a client may have seen, where file times do not
-    (the build rolled back to is older than the one it replaces)."""
-    newest = 0.0
-    current = Path(os.path.abspath(path))
-    for _ in range(40):  # as the kernel: give up on a loop of links
-        link = next((p for p in [current, *current.parents] if p.is_symlink()), None)
-        if link is None:
-            break
-        newest = max(newest, os.lstat(link).st_mtime)
-        target = Path(os.readlink(link))
-        resolved = target if target.is_absolute() else link.parent / target
-        current = Path(os.path.abspath(resolved / current.relative_to(link)))
-    return newest
-
-
 def content_etag(path: str) -> str:
     """A validator from the bytes: the same file in two builds has the same ETag."""
     digest = hashlib.blake2b(digest_size=12)
@@ -78,7 +58,6 @@ class BuildFiles(WhiteNoise):
 
     def __init__(self, root: str):
         self.root = os.path.realpath(root)
-        self.live_since = live_since(Path(root))
         super().__init__(
             application=None,
             root=self.root,
@@ -111,9 +90,7 @@ class BuildFiles(WhiteNoise):
                 yield entry.path, entry.stat()
 
     def _add_headers(self, headers, path: str, url: str) -> None:
-        stat = os.stat(path)
         headers["ETag"] = content_etag(path)
-        headers["Last-Modified"] = formatdate(max(stat.st_mtime, self.live_since), usegmt=True)
         media_type = headers["Content-Type"].split(";")[0]
         if path.endswith(".atom.xml"):  # a double suffix that WhiteNoise cannot see
             media_type = "application/atom+xml"
@@ -138,14 +115,20 @@ class BuildFiles(WhiteNoise):
 
 
 def with_plain_validators(environ, static_file):
-    """WhiteNoise compares If-None-Match with its ETag as one string: a weak `W/` tag or a
-    list of tags (RFC 9110 §13.1.2) is brought to that form first."""
+    """The request's validators as WhiteNoise can judge them.
+
+    If-Modified-Since is set aside: file times do not order versions here (a rollback
+    puts older files back, and two builds may fall in the same second), so only the
+    content's ETag may answer 304 (RFC 9110 lets a server ignore the date). WhiteNoise
+    compares If-None-Match with its ETag as one string: a weak `W/` tag or a list of tags
+    (§13.1.2) is brought to that form first."""
     header = environ.get("HTTP_IF_NONE_MATCH")
     etag = getattr(static_file, "etag", None)
-    if header is None or etag is None:
-        return environ
-    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return {**environ, "HTTP_IF_NONE_MATCH": etag if "*" in tags or etag in tags else '"-"'}
+    environ = {name: value for name, value in environ.items() if name != "HTTP_IF_MODIFIED_SINCE"}
+    if header is not None and etag is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+        environ["HTTP_IF_NONE_MATCH"] = etag if "*" in tags or etag in tags else '"-"'
+    return environ
 
 
 class SiteFiles:
