@@ -135,7 +135,7 @@ def http_measures(output: Path, index: Path, seconds: float, clients: int = 8) -
         code = (
             "import sys; sys.path.insert(0, sys.argv[1]);"
             "from plugins.search.serving import serve_site;"
-            "serve_site(sys.argv[2], sys.argv[3], '127.0.0.1', int(sys.argv[4]), int(sys.argv[5]), 4,"
+            "serve_site(sys.argv[2], sys.argv[3], '127.0.0.1', int(sys.argv[4]), int(sys.argv[5]),"
             " access_log=False)"
         )
     server = subprocess.Popen(

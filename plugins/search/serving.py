@@ -23,6 +23,10 @@ from .web import AccessLog, SearchApp
 
 logger = logging.getLogger(__name__)
 
+# Per process: two threads kept for pages, one for a costly search, five for ordinary
+# ones (two running, three waiting): see admission.Lanes.
+DEFAULT_THREADS = 8
+
 # A worker that dies sooner than this after its start is failing, not unlucky:
 # replacing it again at once would only spin.
 _STEADY_S = 2.0
@@ -105,7 +109,7 @@ def _exit_with(parent: int) -> None:
 
 
 def serve_site(
-    output, index, host: str, port: int, workers: int, threads: int, access_log: bool = True
+    output, index, host: str, port: int, workers: int, threads: int = DEFAULT_THREADS, access_log: bool = True
 ) -> None:
     """Serve the built site in `output` and the search over `index`, as `invoke serve` does."""
 
