@@ -29,6 +29,7 @@ PLUGINS = [
     "resume",
     "search",
     "tag_map",
+    "script_guard",
     "theme_assets",
     "incremental",
 ]

@@ -34,14 +34,18 @@ CONFIG = {
 }
 
 
-def atomic_build(settings_file: str, strict: bool = False, full: bool = False) -> Path:
+def atomic_build(
+    settings_file: str, strict: bool = False, full: bool = False, overrides: dict | None = None
+) -> Path:
     """Build into a fresh folder, reusing what did not change; make it live only if everything succeeded."""
 
     def say_waiting():
         print("Une autre construction est en cours : j’attends qu’elle se termine…", file=sys.stderr)
 
     try:
-        result = build_site(ROOT, ROOT / settings_file, strict=strict, full=full, on_wait=say_waiting)
+        result = build_site(
+            ROOT, ROOT / settings_file, strict=strict, full=full, overrides=overrides, on_wait=say_waiting
+        )
     except BaseException as error:
         if not isinstance(error, BuildFailed | KeyboardInterrupt):
             print(f"Erreur : {type(error).__name__} : {error}", file=sys.stderr)
@@ -150,7 +154,8 @@ def livereload(c, port=CONFIG["port"]):
     def rebuild():
         # A broken article: the error is shown and the last good site stays online.
         with contextlib.suppress(SystemExit):
-            atomic_build(CONFIG["settings_base"])
+            # The pages' Content-Security-Policy lets through livereload's injected script.
+            atomic_build(CONFIG["settings_base"], overrides={"CONTENT_SECURITY_POLICY_LIVERELOAD": True})
 
     rebuild()
     server = Server()

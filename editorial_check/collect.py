@@ -12,6 +12,8 @@ from bs4 import BeautifulSoup
 from pelican import Pelican, signals
 from pelican.settings import read_settings
 
+from plugins.script_guard.scanning import article_scripts
+
 from .findings import ERROR, Finding
 from .rules import ArticleFacts, image_findings
 
@@ -22,8 +24,8 @@ LOG_KINDS = {
     "author_profiles": "auteurs",
     "pelican": "construction",
 }
-# article_metadata's warnings are re-derived by the rules, with more context.
-IGNORED_LOGGERS = ("article_metadata",)
+# article_metadata's and script_guard's warnings are re-derived by the rules, with more context.
+IGNORED_LOGGERS = ("article_metadata", "script_guard")
 
 
 @dataclass
@@ -105,7 +107,17 @@ def facts_of(article) -> ArticleFacts:
         tags=[str(tag) for tag in article.metadata.get("tags", [])],
         paragraphs=[p.get_text(" ", strip=True) for p in soup.find_all(["p", "li"])],
         text=soup.get_text("\n"),
+        scripts=article_scripts(
+            source_of(article), article.content or "", getattr(article, "resume_html", "")
+        ),
     )
+
+
+def source_of(article) -> str:
+    try:
+        return Path(article.source_path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""  # the findings still come, without their lines
 
 
 def page_findings(output: Path, sources_by_url: dict[str, str]) -> list[Finding]:

@@ -43,6 +43,9 @@ class ArticleFacts:
     tags: list[str]
     paragraphs: list[str] = field(default_factory=list)  # plain text of the body's paragraphs
     text: str = ""
+    # (source line, what) of each <script>, on…= attribute or javascript: address in the
+    # body or the résumé (plugins/script_guard/scanning.py)
+    scripts: list[tuple[int | None, str]] = field(default_factory=list)
 
 
 def metadata_findings(article: ArticleFacts) -> Iterable[Finding]:
@@ -70,6 +73,18 @@ def leftover_findings(article: ArticleFacts) -> Iterable[Finding]:
             yield Finding(
                 ERROR, article.source, None, "reste de scraping", f"{what} : « {match.group(0).strip()} »"
             )
+
+
+def script_findings(article: ArticleFacts) -> Iterable[Finding]:
+    """Live script in an article runs on every static host and in every listing: an error."""
+    for line, what in article.scripts:
+        yield Finding(
+            ERROR,
+            article.source,
+            line,
+            "script",
+            f"{what} : retirez-le ; le site n’exécute aucun script venu d’un article",
+        )
 
 
 def normalise(paragraph: str) -> str:

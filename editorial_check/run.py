@@ -4,7 +4,13 @@ from pathlib import Path
 
 from .collect import collect
 from .findings import Finding
-from .rules import leftover_findings, metadata_findings, repetition_findings, unused_map_entries
+from .rules import (
+    leftover_findings,
+    metadata_findings,
+    repetition_findings,
+    script_findings,
+    unused_map_entries,
+)
 
 
 def check_archive(settings_file: Path, content: Path | None = None) -> tuple[list[Finding], int]:
@@ -13,9 +19,15 @@ def check_archive(settings_file: Path, content: Path | None = None) -> tuple[lis
     for article in archive.articles:
         findings.extend(metadata_findings(article))
         findings.extend(leftover_findings(article))
+        findings.extend(script_findings(article))
     findings.extend(repetition_findings(archive.articles))
     findings.extend(unused_map_entries(*unused_tags(archive)))
-    return sorted(set(findings)), len(archive.articles)
+    return sorted(set(findings), key=in_order), len(archive.articles)
+
+
+def in_order(finding: Finding) -> tuple:
+    """Findings with and without a line sort together (None cannot be compared with 2)."""
+    return (finding.severity, finding.file, finding.line or 0, finding.kind, finding.message)
 
 
 def unused_tags(archive) -> tuple[str, list[tuple[str, int | None]]]:

@@ -6,6 +6,7 @@ import logging
 import pickle
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import blinker
 from pelican import signals
@@ -21,6 +22,7 @@ from .indexing import (
     replace_index,
     update_index,
 )
+from .meta_policy import meta_policy
 from .related import related_urls, terms_key
 
 logger = logging.getLogger(__name__)
@@ -215,7 +217,20 @@ def swap_index(pelican) -> None:
         _pending.clear()
 
 
+def add_page_policy(pelican) -> None:
+    """The service's Content-Security-Policy as the theme's <meta> (CONTENT_SECURITY_POLICY_META),
+    so that a static host protects readers as the service does; relaxed for `invoke livereload`."""
+    target = urlsplit(pelican.settings.get("SEARCH_URL", ""))
+    origin = f"{target.scheme}://{target.netloc}" if target.scheme and target.netloc else None
+    livereload = bool(pelican.settings.get("CONTENT_SECURITY_POLICY_LIVERELOAD", False))
+    pelican.settings["CONTENT_SECURITY_POLICY_META"] = meta_policy(
+        livereload=livereload, search_origin=origin
+    )
+
+
 def register():
+    # initialized: the settings become every template's context when the run starts.
+    signals.initialized.connect(add_page_policy)
     # Before and while the articles are read: their texts are analysed on the second core.
     signals.article_generator_init.connect(start_stream)
     signals.content_object_init.connect(stream_article)

@@ -1,0 +1,1 @@
+from .script_guard import register as register

@@ -1,0 +1,47 @@
+"""Pelican glue: say at build time which article carries live script, file and line.
+
+The theme's Content-Security-Policy keeps it from running (plugins/search/meta_policy.py);
+this warning tells the author why it does nothing and where to remove it. `invoke check`
+reports the same as an error (editorial_check), and `invoke build --strict` fails on it.
+"""
+
+import logging
+from pathlib import Path
+
+from pelican import signals
+
+from .scanning import article_scripts
+
+logger = logging.getLogger(__name__)
+
+
+def warn_live_scripts(generator) -> None:
+    everything = [
+        *generator.articles,
+        *generator.translations,
+        *generator.hidden_articles,
+        *generator.hidden_translations,
+        *generator.drafts,  # a draft page is online too, under /brouillons/
+        *generator.drafts_translations,
+    ]
+    for article in everything:
+        html = [article.content or "", getattr(article, "resume_html", "") or ""]
+        if "<" not in "".join(html):
+            continue
+        try:
+            source = Path(article.source_path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            source = ""  # the findings still come, without their lines
+        for line, message in article_scripts(source, *html):
+            logger.warning(
+                "script_guard: %s:%s: %s ; retirez-le : les pages du site n’exécutent aucun script "
+                "venu d’un article (Content-Security-Policy)",
+                article.relative_source_path,
+                line if line is not None else "?",
+                message,
+            )
+
+
+def register():
+    # article_generator_finalized: every article's HTML and résumé exist, no page is written yet.
+    signals.article_generator_finalized.connect(warn_live_scripts)
