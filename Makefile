@@ -30,6 +30,8 @@ python:
 
 # Stamps record what was installed, so that a changed pin reinstalls.
 $(VENV)/.site-installed: pyproject.toml constraints.txt | python $(BIN)/python
+	@# whoosh3 replaced Whoosh-Reloaded, and both write whoosh/: the old one goes first.
+	@$(BIN)/pip uninstall -y -q Whoosh-Reloaded 2>/dev/null || true
 	$(PIP) .
 	@touch $@
 
