@@ -13,7 +13,7 @@ VERSION_OF = $(1) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/
 BIN := $(VENV)/bin
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: build test test-fast lint clean venv python
+.PHONY: build test test-fast lint clean venv python python-version
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -27,6 +27,9 @@ python:
 	if [ "$(origin PYTHON)" = "command line" ] && [ -n "$$have" ] && [ "$$have" != "$$want" ]; then \
 	  echo "make: $(VENV) holds Python $$have, not $$want: run \`make clean\` or choose another" \
 	    "folder (make … VENV=.venv-$$want PYTHON=$(PYTHON))" >&2; exit 1; fi
+
+python-version:
+	@test -n "$(PY)" && $(call VERSION_OF,$(PY))
 
 # Stamps record what was installed, so that a changed pin reinstalls.
 $(VENV)/.site-installed: pyproject.toml constraints.txt | python $(BIN)/python

@@ -274,3 +274,29 @@ def bench(c, articles="1000", quick=False, out="bench"):
 
     sizes = [int(size) for size in str(articles).split(",") if size.strip()]
     run_bench(sizes, quick, ROOT / out)
+
+
+@task(
+    help={
+        "out": "Folder to write into (default deploy/rendered/).",
+        "server_name": "nginx server_name: the site's domain (default _: any).",
+        "listen": "nginx listen: port, or address:port (default 80).",
+        "ports": "Ports of the search instances, comma-separated (default 8001,8002).",
+        "root": "The project's folder on the server (default: this one).",
+    }
+)
+def deploy_config(c, out="deploy/rendered", server_name="_", listen="80", ports="8001,8002", root=""):
+    """Write the nginx site and the search's systemd unit for this machine (see deploy/)."""
+    from deploy.render import Deployment, write
+
+    try:
+        deployment = Deployment(
+            root=Path(root or ROOT),
+            server_name=server_name,
+            listen=str(listen),
+            ports=[port for port in str(ports).split(",") if port.strip()],
+        )
+    except ValueError as error:
+        raise SystemExit(f"Erreur : {error}") from None
+    for path in write(deployment, Path(out)):
+        print(path)

@@ -1,0 +1,356 @@
+"""deploy/ with its real parts: Debian's nginx, from the rendered configuration, in front of two
+`invoke serve` processes over a site built by `invoke publish`, all on 127.0.0.1; and the
+systemd unit, checked by systemd-analyze."""
+
+import configparser
+import gzip
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from deploy.render import Deployment, render, write
+from plugins.search.headers import SECURITY_HEADERS
+from tests.test_tasks import free_port, project_copy, run
+
+INVOKE = [sys.executable, "-m", "invoke"]
+NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
+SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
+FINGERPRINTED = "theme/css/essai.0123456789ab.css"
+ARTICLE = "/perdre-des-clients/"
+SEARCHES = [
+    "/search?q=" + quote("coïncidences"),
+    "/search.json?q=partnership",
+    "/search.json?q=" + quote("tarte au riz"),
+    "/search?q=" + quote("synergys") + "&tri=date",
+]
+PAGES = ["/", ARTICLE, "/archives/", "/sitemap.xml", "/pas-une-page/"]
+
+
+def main_config(folder: Path, site: Path) -> str:
+    """What Debian's /etc/nginx/nginx.conf gives the site, with every path inside `folder`."""
+    temp = " ".join(f"{kind}_temp_path {folder}/{kind};" for kind in ("client_body", "proxy", "fastcgi"))
+    return f"""
+{"user root;" if os.geteuid() == 0 else ""}
+worker_processes 1;
+pid {folder}/nginx.pid;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log {folder}/access.log;
+    {temp} uwsgi_temp_path {folder}/uwsgi; scgi_temp_path {folder}/scgi;
+    include {site};
+}}
+"""
+
+
+def require(binary: str | None, package: str) -> str:
+    """nginx may be missing on a workstation (skip), never in CI (.ci/run installs it)."""
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{package} is missing: .ci/run should have installed Debian's {package}")
+        pytest.skip(f"{package} is not installed (apt-get install {package})")
+    return binary
+
+
+class Reply:
+    def __init__(self, response: http.client.HTTPResponse):
+        self.status = response.status
+        self.header_list = response.getheaders()
+        self.body = response.read()
+
+    def header(self, name: str) -> str | None:
+        values = [value for key, value in self.header_list if key.lower() == name.lower()]
+        assert len(values) <= 1, f"{name} sent {len(values)} times: {values}"
+        return values[0] if values else None
+
+    def assert_secured(self):
+        for name, value in SECURITY_HEADERS:
+            assert self.header(name) == value, (name, self.header_list)
+
+
+def get(port: int, path: str, headers: dict | None = None, method: str = "GET") -> Reply:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(method, path, headers=headers or {})
+        return Reply(connection.getresponse())
+    finally:
+        connection.close()
+
+
+def wait_until_answering(port: int, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            get(port, "/")
+            return
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"{process.args[:3]} stopped:\n{log.read_text('utf-8')}") from None
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing answers on port {port}")
+
+
+def publish(project: Path) -> None:
+    result = run([*INVOKE, "publish", "--strict"], project)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory):
+    """nginx on a free port of 127.0.0.1, two search processes behind it, a published site."""
+    nginx_binary = require(NGINX, "nginx")
+    tmp = tmp_path_factory.mktemp("deploy")
+    project = project_copy(tmp)
+    # A theme file under a fingerprinted name, as the theme's own get them.
+    (project / "theme/static" / FINGERPRINTED.removeprefix("theme/")).write_text("p { margin: 0 }\n", "utf-8")
+    publish(project)
+
+    env = {**os.environ, "PYTHONUTF8": "1"}
+    processes: list[subprocess.Popen] = []
+    ports = [free_port(), free_port()]
+    services, logs = [], []
+    try:
+        for number, port in enumerate(ports):
+            logs.append(tmp / f"search-{number}.log")
+            with logs[-1].open("w") as log:
+                # 8 threads: 5 searches admitted at once (plugins/search/admission.py), more than
+                # the 4 readers below, so that one process alone can take them all.
+                command = [*INVOKE, "serve", "--port", str(port), "--workers", "1", "--threads", "8"]
+                services.append(subprocess.Popen(command, cwd=project, env=env, stdout=log, stderr=log))
+        processes += services
+
+        folder = tmp / "nginx"
+        folder.mkdir()
+        port = free_port()
+        deployment = Deployment(root=project, listen=f"127.0.0.1:{port}", ports=ports)
+        (folder / "carnet.conf").write_text(render(deployment)["carnet.conf"], "utf-8")
+        (folder / "nginx.conf").write_text(main_config(folder, folder / "carnet.conf"), "utf-8")
+        nginx_log = tmp / "nginx.log"
+        command = [nginx_binary, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", "stderr"]
+        checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stderr
+        with nginx_log.open("w") as log:
+            nginx = subprocess.Popen([*command, "-g", "daemon off;"], stdout=log, stderr=log)
+        processes.append(nginx)
+
+        for service_port, service, log in zip(ports, services, logs, strict=True):
+            wait_until_answering(service_port, service, log)
+        wait_until_answering(port, nginx, nginx_log)
+        yield {"port": port, "project": project, "services": services, "logs": logs, "nginx_log": nginx_log}
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def live(project: Path, path: str) -> Path:
+    """The file of the live build that a URL names."""
+    file = (project / "output").resolve() / path.lstrip("/")
+    return file / "index.html" if path.endswith("/") else file
+
+
+def test_pages_from_disk_as_built_with_their_gzip_copy(deployed):
+    port, project = deployed["port"], deployed["project"]
+    for path in ("/", ARTICLE, "/archives/"):
+        plain = get(port, path)
+        assert plain.status == 200, path
+        assert plain.body == live(project, path).read_bytes()
+        assert plain.header("Content-Type") == "text/html; charset=utf-8"
+        assert plain.header("Cache-Control") == "no-cache"
+        plain.assert_secured()
+        packed = get(port, path, {"Accept-Encoding": "gzip"})
+        assert packed.header("Content-Encoding") == "gzip"
+        # The very bytes `invoke publish` wrote, not a compression of nginx's own.
+        assert packed.body == live(project, path + "index.html.gz").read_bytes()
+        assert "Accept-Encoding" in packed.header("Vary")
+        packed.assert_secured()
+
+    revalidated = get(port, ARTICLE, {"If-None-Match": get(port, ARTICLE).header("ETag")})
+    assert revalidated.status == 304
+    revalidated.assert_secured()
+    moved = get(port, "/archives")
+    assert (moved.status, moved.header("Location")) == (301, "/archives/")
+
+
+def test_caching_by_kind_of_file(deployed):
+    port, project = deployed["port"], deployed["project"]
+    fingerprinted = get(port, "/" + FINGERPRINTED)
+    assert fingerprinted.status == 200
+    assert fingerprinted.body == live(project, FINGERPRINTED).read_bytes()
+    assert fingerprinted.header("Cache-Control") == "public, max-age=31536000, immutable"
+    fingerprinted.assert_secured()
+    # Same folder, a name without a fingerprint: it may change, so kept an hour only.
+    theme_css = sorted((project / "output/theme/css").glob("*.css"))
+    plain_css = next(p for p in theme_css if not re.search(r"\.[0-9a-f]{12}\.css$", p.name))
+    css = get(port, f"/theme/css/{plain_css.name}")
+    assert (css.status, css.header("Cache-Control")) == (200, "public, max-age=3600")
+    for path in ("/sitemap.xml", "/tagmap.json", "/feeds/tous.atom.xml"):
+        reply = get(port, path, {"Accept-Encoding": "gzip"})
+        assert (reply.status, reply.header("Cache-Control")) == (200, "public, max-age=3600"), path
+        assert gzip.decompress(reply.body) == live(project, path).read_bytes()
+        reply.assert_secured()
+
+
+def test_unknown_address_gets_the_themes_404_and_nothing_outside_the_site(deployed):
+    port, project = deployed["port"], deployed["project"]
+    missing = get(port, "/pas-une-page/")
+    assert missing.status == 404
+    assert missing.body == live(project, "/404.html").read_bytes()
+    assert missing.header("Cache-Control") == "no-cache"
+    missing.assert_secured()
+    assert get(port, "/../tasks.py").status == 400
+    # `output` itself is a link (to the live build) and is followed; a link inside it is not.
+    (project / "output").resolve().joinpath("fuite.txt").symlink_to(project / "tasks.py")
+    leak = get(port, "/fuite.txt")
+    assert leak.status in (403, 404)
+    assert b"invoke" not in leak.body
+    leak.assert_secured()
+
+
+def test_search_goes_to_the_service(deployed):
+    port = deployed["port"]
+    page = get(port, SEARCHES[0])
+    assert page.status == 200
+    assert page.header("Content-Type").startswith("text/html")
+    assert "<mark" in page.body.decode("utf-8")
+    page.assert_secured()
+    answer = get(port, "/search.json?q=partnership")
+    assert answer.status == 200
+    assert answer.header("Content-Type").startswith("application/json")
+    data = json.loads(answer.body)
+    assert data["total"] > 0
+    assert all(result["url"] for result in data["results"])
+    answer.assert_secured()
+    assert answer.header("Cache-Control") != "public, max-age=3600"
+    with_slash = get(port, "/search/?q=" + quote("client"))
+    assert with_slash.status == 200
+    assert "<mark" in with_slash.body.decode("utf-8")
+    packed = get(port, "/search.json?q=client", {"Accept-Encoding": "gzip"})
+    assert json.loads(gzip.decompress(packed.body)) == json.loads(get(port, "/search.json?q=client").body)
+
+
+def test_a_new_publication_is_served_without_reloading_nginx(deployed):
+    port, project = deployed["port"], deployed["project"]
+    source = project / "content/articles/perdre-des-clients.md"
+    source.write_text(source.read_text("utf-8").replace("Title: Perdre des clients", "Title: Clients perdus"))
+    before = get(port, ARTICLE).body.decode("utf-8")
+    publish(project)
+    after = get(port, ARTICLE)
+    assert "Clients perdus" not in before
+    assert "Clients perdus" in after.body.decode("utf-8")
+    assert after.body == live(project, ARTICLE).read_bytes()
+    packed = get(port, ARTICLE, {"Accept-Encoding": "gzip"})
+    assert gzip.decompress(packed.body) == after.body
+
+
+def test_no_failed_request_when_a_search_process_dies_under_load(deployed):
+    """4 readers for 5 s, half searches; one of the two search processes is killed (SIGKILL)
+    after 1.5 s: nginx passes its searches to the other, and no reader sees an error."""
+    port, services, logs = deployed["port"], deployed["services"], deployed["logs"]
+    expected = {path: 404 if path == "/pas-une-page/" else 200 for path in PAGES + SEARCHES}
+    targets = [path for pair in zip(SEARCHES, PAGES[:4], strict=True) for path in pair] + ["/pas-une-page/"]
+    failures: list[str] = []
+    counts = {"before": 0, "after": 0}
+    killed = threading.Event()
+    lock = threading.Lock()
+    stop = time.monotonic() + 5.0
+
+    def reader(offset: int) -> None:
+        number = offset
+        while time.monotonic() < stop:
+            path = targets[number % len(targets)]
+            number += 1
+            try:
+                reply = get(port, path, {"Accept-Encoding": "gzip"} if number % 2 else {})
+                ok = reply.status == expected[path] and reply.body
+                problem = None if ok else f"{path}: {reply.status}"
+            except (OSError, http.client.HTTPException) as error:
+                problem = f"{path}: {error!r}"
+            with lock:
+                counts["after" if killed.is_set() else "before"] += 1
+                if problem:
+                    failures.append(problem)
+
+    readers = [threading.Thread(target=reader, args=(n,)) for n in range(4)]
+    for thread in readers:
+        thread.start()
+    time.sleep(1.5)
+    served_before = [log.read_text("utf-8").count("/search") for log in logs]
+    services[0].kill()
+    services[0].wait()
+    killed.set()
+    for thread in readers:
+        thread.join(timeout=30)
+
+    assert failures == []
+    assert counts["before"] > 20, counts
+    assert counts["after"] > 40, counts
+    assert all(served > 0 for served in served_before), served_before  # both were in use
+    assert logs[1].read_text("utf-8").count("/search") > served_before[1]
+    assert services[1].poll() is None
+
+
+def test_unit_file(tmp_path):
+    """The systemd unit: valid for systemd-analyze, and as confined as it says."""
+    root = tmp_path / "carnet"
+    root.mkdir()
+    out = tmp_path / "rendu"
+    write(Deployment(root=root, venv=Path(sys.prefix)), out)
+    unit = out / "carnet-search@.service"
+    parsed = configparser.ConfigParser(strict=False, interpolation=None)
+    parsed.optionxform = str
+    parsed.read_string(unit.read_text("utf-8"))
+    service = parsed["Service"]
+    assert service["ExecStart"].startswith(f"{sys.prefix}/bin/invoke serve --host 127.0.0.1 --port %i ")
+    assert Path(sys.prefix, "bin/invoke").is_file()
+    assert (service["DynamicUser"], service["NoNewPrivileges"]) == ("yes", "yes")
+    assert service["Restart"] == "on-failure"
+    assert (service["ProtectSystem"], service["ReadOnlyPaths"]) == ("strict", str(root))
+    assert service["WorkingDirectory"] == str(root)
+    assert (out / "carnet-search.env").read_text("utf-8").count("CARNET_") == 2
+
+    if SYSTEMD_ANALYZE is None:
+        pytest.skip("systemd-analyze is not installed: the unit was only parsed")
+    instance = str(out / "carnet-search@8001.service")
+    shutil.copy(unit, instance)
+    verified = subprocess.run([SYSTEMD_ANALYZE, "verify", instance], capture_output=True, text=True)
+    # verify exits 0 on unknown keys or bad values too: any message is a failure.
+    assert (verified.returncode, verified.stdout + verified.stderr) == (0, "")
+    security = subprocess.run(
+        [SYSTEMD_ANALYZE, "security", "--offline=yes", "--no-pager", instance], capture_output=True, text=True
+    )
+    exposure = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", security.stdout + security.stderr)
+    assert exposure, security.stdout + security.stderr
+    assert float(exposure.group(1)) < 2.0  # systemd's « OK »; a bare service scores 9.6
+
+    broken = Path(instance)
+    broken.write_text(unit.read_text("utf-8").replace("Restart=on-failure", "Restart=sometimes"), "utf-8")
+    complaint = subprocess.run([SYSTEMD_ANALYZE, "verify", instance], capture_output=True, text=True)
+    assert "sometimes" in complaint.stdout + complaint.stderr
+
+
+def test_rendering_refuses_what_the_files_would_read_otherwise():
+    with pytest.raises(ValueError, match="chemin"):
+        Deployment(root=Path("/srv/mon carnet"))
+    with pytest.raises(ValueError, match="nginx"):
+        Deployment(root=Path("/srv/carnet"), server_name="carnet.fr; include /etc/passwd")
+    with pytest.raises(ValueError, match="ports"):
+        Deployment(root=Path("/srv/carnet"), ports=[])
