@@ -13,6 +13,7 @@ DEFAULTS = {
     "TAG_EN_URL": "en/tag/{slug}/",
     "TAG_EN_SAVE_AS": "en/tag/{slug}/index.html",
     "TAG_MAP_JSON_SAVE_AS": "tagmap.json",
+    "TAG_MAP_CSS_SAVE_AS": "etiquettes/themes.css",
 }
 
 # Where a build keeps what the map decided. Pelican makes a new context for every

@@ -11,7 +11,7 @@ from pelican.urlwrappers import Tag
 from .config import BUILD_KEY, VIEW_KEY, TagMapBuild, setting
 from .export import tag_record, tagmap_json
 from .graph import related, shared_articles
-from .layout import GroupSpec, NodeSpec, group_color, lay_out
+from .layout import GroupSpec, NodeSpec, group_color, lay_out, theme_class, theme_colors_css
 from .svg import render_svg
 
 logger = logging.getLogger(__name__)
@@ -24,6 +24,7 @@ class GroupView:
     en: str
     color: str
     tags: list[Tag]
+    css_class: str = ""  # its colour, from the style sheet at MapView.css_url
 
 
 @dataclass
@@ -34,6 +35,7 @@ class MapView:
     svg: Markup
     json_url: str
     stray: list[tuple[Tag, list]] = field(default_factory=list)
+    css_url: str = ""
 
 
 class TagMapGenerator(Generator):
@@ -61,13 +63,16 @@ class TagMapGenerator(Generator):
             members = [t for t in build.tags.values() if t.group.key == group.key]
             used = [t for t in members if t.count]
             if used:
-                groups.append(GroupView(group.key, group.fr, group.en, group_color(len(groups)), used))
+                position = len(groups)
+                color, css_class = group_color(position), theme_class(position)
+                groups.append(GroupView(group.key, group.fr, group.en, color, used, css_class))
             nodes = tuple(NodeSpec(t.key, t.name, t.en_label, t.count) for t in members)
             specs.append(GroupSpec(group.key, group.fr, group.en, nodes))
         svg = Markup(render_svg(lay_out(specs, weights)))  # render_svg escapes every text
         stray = [(tag, articles) for tag, articles in by_tag.items() if not hasattr(tag, "key")]
         json_url = setting(self.settings, "TAG_MAP_JSON_SAVE_AS")
-        return MapView(groups, svg, json_url, sorted(stray, key=lambda item: item[0].slug))
+        css_url = setting(self.settings, "TAG_MAP_CSS_SAVE_AS")
+        return MapView(groups, svg, json_url, sorted(stray, key=lambda item: item[0].slug), css_url)
 
     def generate_output(self, writer) -> None:
         build: TagMapBuild | None = self.context.get(BUILD_KEY)
@@ -92,6 +97,11 @@ class TagMapGenerator(Generator):
                 all_articles=self.context.get("articles", []),
             )
         self.write_json(build, used)
+        view: MapView = self.context[VIEW_KEY]
+        css = Path(self.output_path) / view.css_url
+        css.parent.mkdir(parents=True, exist_ok=True)
+        css.write_text(theme_colors_css([group.color for group in view.groups]), encoding="utf-8")
+        logger.info('Writing "%s"', css)
 
     def write_json(self, build: TagMapBuild, used: list[Tag]) -> None:
         records = [

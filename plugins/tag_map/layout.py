@@ -94,6 +94,16 @@ def group_color(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
+def theme_class(index: int) -> str:
+    return f"theme-etiquettes--{index}"
+
+
+def theme_colors_css(colors: Sequence[str]) -> str:
+    """Each theme's colour on the map page as a class of a style sheet: the pages' Content-
+    Security-Policy (style-src 'self') lets no inline style="…" through."""
+    return "".join(f".{theme_class(index)} {{ --theme: {color}; }}\n" for index, color in enumerate(colors))
+
+
 def node_radius(count: int, max_count: int) -> float:
     """Area in proportion to the article count, never too small to see."""
     if max_count <= 0:
