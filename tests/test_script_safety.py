@@ -237,3 +237,21 @@ def test_livereload_still_works_under_its_relaxed_policy(browser, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_the_projects_pages_break_no_rule_of_the_policy(browser, dev_site):
+    """Under its own policy (the header's, as a <meta>), the theme loads everything it needs:
+    no inline style or script of its own is refused, and the tag map's theme colours show."""
+    pages = ["/", "/etiquettes/", "/categories/", "/archives/", "/auteurs/", "/search/", "/404.html"]
+    pages += ["/perdre-des-clients/", "/etiquette/confiance/", "/en/tag/trust/"]
+    with serve_directory(dev_site.output) as base:
+        for path in pages:
+            page, errors = open_page(browser, base + path)
+            try:
+                assert errors == [], (path, errors)
+                if path == "/etiquettes/":
+                    heading = page.locator(".theme-etiquettes__titre").first
+                    color = heading.evaluate("h => getComputedStyle(h).borderBottomColor")
+                    assert color == "rgb(154, 52, 18)"  # the first theme's, #9a3412, as on the map
+            finally:
+                page.close()

@@ -1,0 +1,69 @@
+"""/search/ on a plain static host, without the search service (issue 17): the page says
+that full-text search is not available there and offers the tag map, themes and archives;
+through the service, the same page shows results instead."""
+
+from urllib.parse import quote
+
+from bs4 import BeautifulSoup
+
+from plugins.search.web import SearchApp
+from tests.browser import serve_directory
+from tests.searchserver import running
+
+NOTICE = "La recherche en texte intégral n’est pas disponible sur cet hébergement."
+WAYS = {
+    "la carte des étiquettes": ("/etiquettes/", "étiquettes"),
+    "les thèmes": ("/categories/", "thèmes"),
+    "les archives": ("/archives/", "archives"),
+}
+
+
+def test_the_notice_sits_inside_the_zone_the_service_replaces(dev_site):
+    html = (dev_site.output / "search/index.html").read_text(encoding="utf-8")
+    start, end = html.index("<!-- resultats:debut -->"), html.index("<!-- resultats:fin -->")
+    assert start < html.index(NOTICE) < end
+    for href, _ in WAYS.values():
+        assert start < html.index(f'href="{href}"', start) < end
+    assert 'name="q" type="search" value=""' in html
+    assert "<script" not in html
+
+
+def test_a_static_host_says_search_is_not_available_and_offers_the_other_ways(browser, dev_site):
+    with serve_directory(dev_site.output) as base:
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        try:
+            # As a reader gets there: the header's form on the home page sends /search?q=…
+            page.goto(base + "/")
+            page.fill("#recherche-q", "confiance")
+            page.press("#recherche-q", "Enter")
+            page.wait_for_load_state("load")
+            assert page.url == base + "/search/?q=confiance"
+            notice = page.locator(".resultats__avis--statique")
+            assert notice.is_visible()
+            assert NOTICE in " ".join(notice.inner_text().split())
+            for label, (href, heading) in WAYS.items():
+                page.goto(base + "/search/?q=confiance")
+                link = page.locator(".resultats__avis--statique a", has_text=label)
+                assert link.is_visible(), label
+                assert link.get_attribute("href") == href
+                with page.expect_navigation():
+                    link.click()
+                assert page.url == base + href
+                assert heading in page.locator("h1").first.inner_text().lower(), (label, page.url)
+            assert errors == []
+        finally:
+            page.close()
+
+
+def test_through_the_service_results_replace_the_notice(dev_site):
+    with running(SearchApp(dev_site.output, dev_site.index)) as request:
+        reply = request("/search?q=" + quote("confiance"))
+    assert reply.status == 200
+    soup = BeautifulSoup(reply.text, "lxml")
+    assert NOTICE not in soup.get_text()
+    assert soup.select_one(".resultats__avis--statique") is None
+    hits = [a["href"] for a in soup.select("li.resultat h2 a")]
+    assert "/vos-competences-non-techniques-comptent-autant-que-vos-competences-techniques/" in hits
+    assert soup.select_one('input[name="q"]')["value"] == "confiance"
