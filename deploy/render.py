@@ -1,8 +1,9 @@
 """The production configuration of deploy/: the nginx site and the systemd unit of the search
 service, rendered from their templates for one machine (`invoke deploy-config`).
 
-The security headers come from plugins/search/headers.py, the module the service uses, so that
-nginx and the service send the same ones."""
+The security headers come from plugins/search/headers.py, the module the service uses, and the
+shape of fingerprinted theme files from plugins/theme_assets, so that nginx and the service send
+the same headers and keep the same files for a year."""
 
 import re
 import shutil
@@ -12,6 +13,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from plugins.search.headers import SECURITY_HEADERS
+from plugins.theme_assets.fingerprint import FINGERPRINTED
 
 HERE = Path(__file__).parent
 ENVIRONMENT_FILE = HERE / "carnet-search.env"
@@ -64,7 +66,11 @@ def render(deployment: Deployment) -> dict[str, str]:
         lstrip_blocks=True,
         autoescape=False,  # configuration files, not HTML: the values are checked above instead
     )
-    values = {**vars(deployment), "security_headers": SECURITY_HEADERS}
+    # The pattern goes between quotes, as a PCRE: its only `$` must be the final anchor.
+    fingerprinted = FINGERPRINTED.pattern
+    if '"' in fingerprinted or "$" in fingerprinted[:-1] or not fingerprinted.endswith("$"):
+        raise ValueError(f"motif d’empreinte impossible à écrire pour nginx : {fingerprinted}")
+    values = {**vars(deployment), "security_headers": SECURITY_HEADERS, "fingerprinted": fingerprinted}
     return {name: environment.get_template(template).render(values) for name, template in FILES.items()}
 
 

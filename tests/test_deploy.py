@@ -21,12 +21,12 @@ import pytest
 
 from deploy.render import Deployment, render, write
 from plugins.search.headers import SECURITY_HEADERS
+from plugins.theme_assets.fingerprint import FINGERPRINTED
 from tests.test_tasks import free_port, project_copy, run
 
 INVOKE = [sys.executable, "-m", "invoke"]
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
-FINGERPRINTED = "theme/css/essai.0123456789ab.css"
 ARTICLE = "/perdre-des-clients/"
 SEARCHES = [
     "/search?q=" + quote("coïncidences"),
@@ -113,8 +113,6 @@ def deployed(tmp_path_factory):
     nginx_binary = require(NGINX, "nginx")
     tmp = tmp_path_factory.mktemp("deploy")
     project = project_copy(tmp)
-    # A theme file under a fingerprinted name, as the theme's own get them.
-    (project / "theme/static" / FINGERPRINTED.removeprefix("theme/")).write_text("p { margin: 0 }\n", "utf-8")
     publish(project)
 
     env = {**os.environ, "PYTHONUTF8": "1"}
@@ -148,7 +146,14 @@ def deployed(tmp_path_factory):
         for service_port, service, log in zip(ports, services, logs, strict=True):
             wait_until_answering(service_port, service, log)
         wait_until_answering(port, nginx, nginx_log)
-        yield {"port": port, "project": project, "services": services, "logs": logs, "nginx_log": nginx_log}
+        yield {
+            "port": port,
+            "project": project,
+            "services": services,
+            "service_ports": ports,
+            "logs": logs,
+            "nginx_log": nginx_log,
+        }
     finally:
         for process in processes:
             if process.poll() is None:
@@ -190,23 +195,27 @@ def test_pages_from_disk_as_built_with_their_gzip_copy(deployed):
     assert (moved.status, moved.header("Location")) == (301, "/archives/")
 
 
-def test_caching_by_kind_of_file(deployed):
+def test_caching_by_kind_of_file_as_the_service_does(deployed):
     port, project = deployed["port"], deployed["project"]
-    fingerprinted = get(port, "/" + FINGERPRINTED)
+    home = get(port, "/").body.decode("utf-8")
+    # The publication build links it by its absolute address.
+    stylesheet = re.search(r'<link rel="stylesheet" href="(?:https?://[^/"]+)?(/theme/[^"]+)"', home)[1]
+    assert FINGERPRINTED.search(stylesheet), stylesheet
+    fingerprinted = get(port, stylesheet, {"Accept-Encoding": "gzip"})
     assert fingerprinted.status == 200
-    assert fingerprinted.body == live(project, FINGERPRINTED).read_bytes()
+    assert gzip.decompress(fingerprinted.body) == live(project, stylesheet).read_bytes()
     assert fingerprinted.header("Cache-Control") == "public, max-age=31536000, immutable"
     fingerprinted.assert_secured()
-    # Same folder, a name without a fingerprint: it may change, so kept an hour only.
-    theme_css = sorted((project / "output/theme/css").glob("*.css"))
-    plain_css = next(p for p in theme_css if not re.search(r"\.[0-9a-f]{12}\.css$", p.name))
-    css = get(port, f"/theme/css/{plain_css.name}")
-    assert (css.status, css.header("Cache-Control")) == (200, "public, max-age=3600")
-    for path in ("/sitemap.xml", "/tagmap.json", "/feeds/tous.atom.xml"):
-        reply = get(port, path, {"Accept-Encoding": "gzip"})
-        assert (reply.status, reply.header("Cache-Control")) == (200, "public, max-age=3600"), path
-        assert gzip.decompress(reply.body) == live(project, path).read_bytes()
-        reply.assert_secured()
+
+    # nginx and the service, asked the same, say the same (an independent oracle: its own code).
+    service = deployed["service_ports"][1]
+    paths = [stylesheet, "/theme/css/site.css", *PAGES, "/tagmap.json", "/feeds/tous.atom.xml", *SEARCHES]
+    for path in paths:
+        through_nginx, direct = get(port, path), get(service, path)
+        assert through_nginx.status == direct.status, path
+        assert through_nginx.header("Cache-Control") == direct.header("Cache-Control"), path
+        assert through_nginx.body == direct.body or path.startswith("/search"), path
+        through_nginx.assert_secured()
 
 
 def test_unknown_address_gets_the_themes_404_and_nothing_outside_the_site(deployed):
