@@ -30,6 +30,7 @@ PLUGINS = [
     "search",
     "tag_map",
     "script_guard",
+    "feed_titles",
     "theme_assets",
     "incremental",
 ]
