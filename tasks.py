@@ -47,7 +47,9 @@ def atomic_build(
             ROOT, ROOT / settings_file, strict=strict, full=full, overrides=overrides, on_wait=say_waiting
         )
     except BaseException as error:
-        if not isinstance(error, BuildFailed | KeyboardInterrupt):
+        if isinstance(error, BuildFailed):
+            print(error, file=sys.stderr)
+        elif not isinstance(error, KeyboardInterrupt):
             print(f"Erreur : {type(error).__name__} : {error}", file=sys.stderr)
         reason = "interrompue" if isinstance(error, KeyboardInterrupt) else "en échec"
         unchanged = "le site en ligne (output/) et l’index de recherche n’ont pas changé"

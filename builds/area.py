@@ -82,10 +82,11 @@ class BuildArea:
         """Make `build` live in one rename; the live build becomes the previous one."""
         self._adopt_legacy_folders()
         live = self.live_build()
-        self._point(self.current, build)
+        # `previous` first: killed between the two, both name the live build, and no build is lost.
         if live is not None and live != build.resolve():
             self._point(self.previous, live)
-        self._link_published_names()
+        self._point(self.current, build)
+        self.link_published_names()
         self.clean_up()
 
     def discard(self, build: Path) -> None:
@@ -100,7 +101,7 @@ class BuildArea:
         self._point(self.current, previous)
         if live is not None:
             self._point(self.previous, live)
-        self._link_published_names()
+        self.link_published_names()
         return previous
 
     def live_build(self) -> Path | None:
@@ -112,6 +113,10 @@ class BuildArea:
         They leave builds/ at once, renamed into trash/; deleting thousands of files
         takes seconds, so a separate process does it without holding up the build."""
         keep = {p for p in (self._target(self.current), self._target(self.previous)) if p}
+        for folder in (self.state, self.root):  # links half made by a killed build (see _point)
+            for leftover in folder.glob(".*.*.tmp"):
+                if leftover.is_symlink():
+                    leftover.unlink()
         trash = self.state / "trash"
         trash.mkdir(parents=True, exist_ok=True)
         for folder in self.builds.iterdir() if self.builds.exists() else []:
@@ -148,11 +153,13 @@ class BuildArea:
         os.symlink(os.path.relpath(target, link.parent), temporary)
         os.replace(temporary, link)
 
-    def _link_published_names(self) -> None:
+    def link_published_names(self) -> None:
         """`output` and `search-index` lead through `current`, set once and never switched."""
         for name in PUBLISHED:
             path = self.root / name
             wanted = os.path.relpath(self.current / name, self.root)
+            if path.exists() and not path.is_symlink():
+                continue  # a real folder is adopted by publish(), never replaced here
             if not (path.is_symlink() and os.readlink(path) == wanted):
                 self._point(path, self.current / name)
 

@@ -15,8 +15,10 @@ from pathlib import Path
 from pelican.settings import read_settings
 
 from .area import BuildArea
+from .content_links import refused_entries
 from .inputs import code_digest, inputs_digest
-from .runner import run_pelican
+from .kept import atomic_file, notice_unreadable, remove_leftovers
+from .runner import BuildFailed, run_pelican, show_messages
 
 INPUTS_FILE = "inputs.json"
 # Content caches kept: one per settings file in use (build and publish), the newest first.
@@ -40,12 +42,17 @@ def build_site(
     """Build the site under `root` (output/, search-index/, .site/) atomically.
 
     `full` ignores the live build and the content cache: every page is read and rendered.
-    Raises BuildFailed or KeyboardInterrupt, leaving the live build as it was."""
+    Raises BuildFailed (a link out of content/, or what Pelican reported) or
+    KeyboardInterrupt, leaving the live build as it was."""
     root, settings_file = Path(root), Path(settings_file)
     overrides = dict(overrides or {})
+    show_messages()
     area = BuildArea(root)
     with area.lock(on_wait=on_wait):
         settings = read_settings(str(settings_file), override=overrides)
+        refused = refused_entries(Path(settings["PATH"]), root)
+        if refused:
+            raise BuildFailed("\n".join(refused))
         settings_files = sorted({settings_file, settings_file.with_name("pelicanconf.py")})
         code = code_digest(
             [p for p in settings_files if p.exists()],
@@ -56,6 +63,7 @@ def build_site(
         inputs = inputs_digest(code, Path(settings["PATH"]))
         live = None if full else area.live_build()
         if live is not None and read_inputs(live) == inputs and (live / "output").is_dir():
+            area.link_published_names()  # a build killed while it switched may have left them out
             return BuildResult(live, changed=False)
         folder = area.new_build()
         incremental = {
@@ -69,15 +77,20 @@ def build_site(
         except BaseException:
             area.discard(folder)
             raise
-        (folder / INPUTS_FILE).write_text(json.dumps({"inputs": inputs}), "utf-8")
+        with atomic_file(folder / INPUTS_FILE) as handle:
+            handle.write(json.dumps({"inputs": inputs}).encode())
         area.publish(folder)
     return BuildResult(folder, changed=True)
 
 
 def read_inputs(build: Path) -> str | None:
+    path = build / INPUTS_FILE
+    if not path.is_file():
+        return None  # a build from before this file existed
     try:
-        return json.loads((build / INPUTS_FILE).read_text("utf-8"))["inputs"]
-    except (OSError, ValueError, KeyError, TypeError):
+        return json.loads(path.read_text("utf-8"))["inputs"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        notice_unreadable(path, error, "le site est reconstruit")
         return None
 
 
@@ -88,6 +101,7 @@ def content_cache(caches: Path, code: str, fresh: bool) -> dict:
     if fresh:
         shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(folder)
     os.utime(folder)
     others = sorted((p for p in caches.iterdir() if p != folder), key=lambda p: p.stat().st_mtime)
     for old in others[: max(0, len(others) - (CACHES_KEPT - 1))]:

@@ -9,12 +9,20 @@ from pelican.log import FatalLogger
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
+from .pelican_cache import make_cache_crash_safe
+
 # Sent with the build folder when a build fails; plugins may listen (carnet.build_failed).
 BUILD_FAILED = blinker.signal("carnet.build_failed")
 
 
 class BuildFailed(RuntimeError):
     """Pelican or a plugin reported a problem; the message says which."""
+
+
+def show_messages() -> None:
+    """Pelican's log handler from the start, so that what the build says before Pelican
+    runs (a kept file set aside) shows as Pelican's own messages do."""
+    init_logging(level=logging.WARNING, name="pelican")
 
 
 def run_pelican(
@@ -24,6 +32,7 @@ def run_pelican(
 
     Unlike `pelican` on the command line, an interrupted build raises instead of
     returning normally, so that the caller never publishes half a site."""
+    make_cache_crash_safe()
     init_logging(level=logging.WARNING, fatal="warnings" if strict else "errors", name="pelican")
     override = {
         "OUTPUT_PATH": str(build / "output"),

@@ -10,6 +10,8 @@ import json
 import logging
 from pathlib import Path
 
+from builds.kept import atomic_file, notice_unreadable
+
 from .fingerprint import Fingerprints, Unfingerprintable
 from .templates import variables_read
 
@@ -73,15 +75,23 @@ class RenderMemo:
 
     def save(self, build: Path) -> None:
         manifest = {"pages": self.keys, "rendered": sorted(self.rendered)}
-        (build / MANIFEST_NAME).write_text(json.dumps(manifest, indent=0, sort_keys=True), "utf-8")
+        with atomic_file(build / MANIFEST_NAME) as handle:
+            handle.write(json.dumps(manifest, indent=0, sort_keys=True).encode())
 
 
 def load_manifest(build: Path) -> dict:
+    """The page keys of `build`; none (every page is rendered) when they cannot be read."""
+    path = build / MANIFEST_NAME
+    if not path.is_file():
+        return {"pages": {}, "rendered": []}  # a build made without the memo
     try:
-        manifest = json.loads((build / MANIFEST_NAME).read_text("utf-8"))
-    except (OSError, ValueError):
+        manifest = json.loads(path.read_text("utf-8"))
+        if not isinstance(manifest.get("pages"), dict):
+            raise ValueError("pas de clés de pages")
+    except (OSError, ValueError, AttributeError) as error:
+        notice_unreadable(path, error, "toutes les pages seront rendues")
         return {"pages": {}, "rendered": []}
-    return manifest if isinstance(manifest.get("pages"), dict) else {"pages": {}, "rendered": []}
+    return manifest
 
 
 class MemoTemplate:

@@ -2,6 +2,7 @@
 article page its « À lire aussi » list."""
 
 import atexit
+import contextlib
 import logging
 import pickle
 import shutil
@@ -103,8 +104,9 @@ def start_stream(generator) -> None:
     stop_pending()  # what a failed build in this process may have left
     settings = generator.settings
     previous = setting(settings, "SEARCH_PREVIOUS_INDEX_PATH")
-    if previous and can_update(previous):
-        return
+    with contextlib.suppress(Exception):  # a damaged index: index_articles says so and rebuilds it
+        if previous and can_update(previous):
+            return
     sources = generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
     if len(sources) >= setting(settings, "SEARCH_BACKGROUND_FROM"):
         _pending["stream"] = IndexStream()
@@ -137,13 +139,7 @@ def index_articles(generator) -> None:
     if stream is not None:
         _pending["process"] = stream.process  # tracked first, so that a failure stops it
         stream.finish(documents, fresh, names)
-    elif previous and can_update(previous):
-        # A copy, not links: the live build's index must stay exactly as it is.
-        shutil.rmtree(fresh, ignore_errors=True)
-        shutil.copytree(previous, fresh)
-        changed, removed = update_index(fresh, documents, names)
-        logger.info("search: %d articles re-indexed, %d removed", changed, removed)
-    else:
+    elif not (previous and updated(previous, fresh, documents, names)):
         build_index(documents, fresh, names)
     _pending["fresh"], _pending["target"] = fresh, target
     by_url = {article.url: article for article in articles}
@@ -155,6 +151,25 @@ def index_articles(generator) -> None:
         article.related_articles = [by_url[url] for url in related.get(article.url, []) if url in by_url]
 
 
+def updated(previous: str, fresh: Path, documents, names) -> bool:
+    """Bring a copy of the live build's index up to date; False when that index (or the
+    bookkeeping beside it) cannot be read, and a new one is to be built instead."""
+    from builds.kept import notice_unreadable  # see RememberedTerms
+
+    # A copy, not links: the live build's index must stay exactly as it is.
+    shutil.rmtree(fresh, ignore_errors=True)
+    try:
+        if not can_update(previous):
+            return False
+        shutil.copytree(previous, fresh)
+        changed, removed = update_index(fresh, documents, names)
+    except Exception as error:  # whatever a damaged file raises: the index is rebuilt from the articles
+        notice_unreadable(Path(previous), error, "l’index de recherche est reconstruit")
+        return False
+    logger.info("search: %d articles re-indexed, %d removed", changed, removed)
+    return True
+
+
 class RememberedTerms(dict):
     """The terms « À lire aussi » counted in each article's text, kept with Pelican's
     content cache (when it is on) so that a rebuild counts only the changed texts."""
@@ -162,23 +177,28 @@ class RememberedTerms(dict):
     FILE_NAME = "related-terms.pickle"
 
     def __init__(self, settings, documents):
+        # Imported here, not at the top: the index process imports this package with only
+        # plugins/ on its path (indexing.IndexStream), and never keeps anything itself.
+        from builds.kept import notice_unreadable
+
         super().__init__()
         self.path = Path(settings["CACHE_PATH"]) / self.FILE_NAME if settings.get("CACHE_CONTENT") else None
         self.documents = documents
         if self.path and settings.get("LOAD_CONTENT_CACHE") and self.path.is_file():
             try:
-                self.update(pickle.loads(self.path.read_bytes()))
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as error:
-                logger.warning("search: %s cannot be read (%s); terms are counted again", self.path, error)
+                self.update(dict(pickle.loads(self.path.read_bytes())))
+            except Exception as error:  # whatever a damaged pickle raises: the terms are counted again
+                notice_unreadable(self.path, error, "les termes seront recomptés")
 
     def save(self) -> None:
         if self.path is None:
             return
         kept = {key: self[key] for key in map(terms_key, self.documents) if key in self}
+        from builds.kept import atomic_file  # see __init__
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
-        temporary.replace(self.path)
+        with atomic_file(self.path) as handle:
+            pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def stop_pending() -> None:

@@ -1,0 +1,74 @@
+"""What a build keeps for the next one (caches, page keys, index bookkeeping): written whole
+or not at all, and, when it cannot be read back, set aside with a notice and rebuilt.
+
+A build may be killed at any instant (kill -9, a full disk, a power cut): a file written
+in place is then left empty or cut, and every later build would trip on it.
+"""
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+logger = logging.getLogger(__name__)
+# Notices are INFO, so that `--strict` (which fails on warnings) still passes; this
+# logger shows them even though the build only shows warnings from everyone else.
+logger.setLevel(logging.INFO)
+
+# Temporary files are named `<name>.<TEMPORARY_MARK><pid>`, beside the file they replace.
+TEMPORARY_MARK = "en-cours-"
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """Write `path` through a temporary file in the same folder, flushed to disk and then
+    renamed over it: readers, and the next build, see the old file or the new one."""
+    path = Path(path)
+    temporary = path.with_name(f"{path.name}.{TEMPORARY_MARK}{os.getpid()}")
+    try:
+        with open(temporary, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """The rename itself reaches the disk only with its folder."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Temporary files of builds killed while writing. Call it under the build lock only:
+    another build's temporary file is not a leftover."""
+    for path in Path(folder).glob(f"*.{TEMPORARY_MARK}*"):
+        path.unlink(missing_ok=True)
+
+
+def notice_unreadable(path: Path, error: BaseException, consequence: str) -> None:
+    """One line saying which kept file was set aside, why, and what the build does instead."""
+    try:
+        empty = Path(path).stat().st_size == 0
+    except OSError:
+        empty = False
+    reason = "fichier vide" if empty else str(error) or type(error).__name__
+    logger.info("%s illisible (%s) : mis de côté, %s.", _shown(path), reason, consequence)
+
+
+def _shown(path: Path) -> str:
+    """The path relative to the working folder (the project's root), when it is under it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)

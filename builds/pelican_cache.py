@@ -1,0 +1,65 @@
+"""Pelican's content cache, made crash-safe: saved whole or not at all, and read as empty,
+with a notice, when it cannot be read back.
+
+Pelican 4.12 writes the cache in place, so a build killed meanwhile leaves it empty or
+cut; reading it back, an empty one raises EOFError (« Ran out of input ») and fails every
+later build, and a cut one is a warning, which fails `--strict`. Only the loading and the
+saving of `FileDataCacher` are replaced; what is cached, and when, stays Pelican's.
+"""
+
+import gzip
+import logging
+import pickle
+from contextlib import nullcontext
+from pathlib import Path
+
+from pelican.cache import FileDataCacher
+
+from .kept import atomic_file, notice_unreadable
+
+logger = logging.getLogger(__name__)
+
+_pelican_init = FileDataCacher.__init__
+
+
+def make_cache_crash_safe() -> None:
+    """Replace the two methods, once per process."""
+    if FileDataCacher.save_cache is not _save_cache:
+        FileDataCacher.__init__ = _init
+        FileDataCacher.save_cache = _save_cache
+
+
+def _init(self, settings, cache_name, caching_policy, load_policy):
+    _pelican_init(self, settings, cache_name, caching_policy, load_policy=False)
+    if load_policy:
+        self._cache = load_cache(Path(self._cache_path), settings["GZIP_CACHE"])
+
+
+def load_cache(path: Path, gzipped: bool) -> dict:
+    if not path.is_file():
+        return {}  # the first build with these settings
+    try:
+        with open(path, "rb") as raw, _gzip(raw, gzipped) as handle:
+            cache = pickle.load(handle)
+        if not isinstance(cache, dict):
+            raise TypeError(f"un {type(cache).__name__} au lieu d’un dictionnaire")
+    except Exception as error:  # whatever a damaged pickle raises: the cache only saves time
+        notice_unreadable(path, error, "les fichiers seront relus")
+        return {}
+    return cache
+
+
+def _save_cache(self) -> None:
+    if not self._cache_data_policy:
+        return
+    path = Path(self._cache_path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_file(path) as raw, _gzip(raw, self.settings["GZIP_CACHE"], "wb") as handle:
+            pickle.dump(self._cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError) as error:
+        logger.warning("cache de contenu %s non enregistré : %s", path, error)
+
+
+def _gzip(raw, gzipped: bool, mode: str = "rb"):
+    return gzip.GzipFile(fileobj=raw, mode=mode) if gzipped else nullcontext(raw)
