@@ -128,3 +128,26 @@ def test_the_message_lists_every_article_of_the_stray_tag_once():
         == "  « Confiance » ([tags.confiance] de content/tagmap.toml, ligne 5), dans c.md"
     )
     assert text.splitlines()[2] == "  « Confi’ance » (hors du tag map), dans a.md, b.md"
+
+
+def test_invoke_build_stops_on_it_and_the_live_site_stays(tmp_path):
+    import sys
+
+    from tests.test_atomic_builds import fingerprint
+    from tests.test_tasks import project_copy, run
+
+    project = project_copy(tmp_path)
+    assert run([sys.executable, "-m", "invoke", "build"], project).returncode == 0
+    before = fingerprint(project)
+    (project / "content/articles/intrus.md").write_text(
+        article("Un intrus", Tags="Confi’ance, coaching"), encoding="utf-8"
+    )
+    result = run([sys.executable, "-m", "invoke", "build"], project)  # not --strict: an error is enough
+    assert result.returncode == 1
+    said = " ".join((result.stdout + result.stderr).split())  # Pelican logs through rich, wrapped
+    assert "la même page /etiquette/confiance/" in said, said
+    assert "« Confi’ance » (hors du tag map), dans articles/intrus.md" in said
+    assert "le site en ligne (output/) et l’index de recherche n’ont pas changé" in result.stderr
+    assert fingerprint(project) == before
+    page = (project / "output/etiquette/confiance/index.html").read_text(encoding="utf-8")
+    assert "La confiance que le client accorde" in page  # still the mapped tag's page
