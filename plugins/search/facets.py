@@ -7,37 +7,61 @@ from two tables read once per opened index: each article's tags and year.
 """
 
 import threading
+import time
 from collections import Counter
 from itertools import chain
 
 from whoosh.collectors import FilterCollector, SortingCollector, TopCollector, WrappingCollector
 from whoosh.scoring import BM25F, BM25FScorer
+from whoosh.searching import TimeLimit
+
+from .limits import Deadline
 
 
 class MatchRecorder(WrappingCollector):
-    """Hands every match to the collector it wraps, and keeps its number."""
+    """Hands every match to the collector it wraps, and keeps its number; past the
+    deadline, stops the search (Whoosh's TimeLimit), what was found so far kept.
 
-    def __init__(self, child):
+    (Whoosh's TimeLimitCollector is no use here: around the filter collector it
+    collects past it, so excluded articles come back; it starts a timer thread per
+    search; and its alarm signal can only be set from the main thread, which a
+    server's searches never run in.)"""
+
+    def __init__(self, child, deadline: Deadline | None = None):
         super().__init__(child)
         self.docnums: list[int] = []
+        self.deadline = deadline
+        self._at = deadline.at if deadline is not None else float("inf")
 
     def collect(self, sub_docnum):
+        if time.monotonic() >= self._at:  # a clock read is a small part of a match's cost
+            self.deadline.reached = True
+            raise TimeLimit
         self.docnums.append(self.offset + sub_docnum)
         return self.child.collect(sub_docnum)
 
 
-def search_recording(searcher, query, limit: int, sortedby=None, mask=None):
+def search_recording(searcher, query, limit: int, sortedby=None, mask=None, deadline: Deadline | None = None):
     """(Whoosh results of the first `limit` matches, numbers of every match).
 
-    The mask applies before the recorder, so masked articles are not counted."""
+    The mask applies before the recorder, so masked articles are not counted. Past
+    the deadline, the matches found until then (`deadline.reached` tells)."""
     if sortedby is None:
         # No shortcuts that skip matches which cannot reach the top: every match counts.
         ranked = TopCollector(limit=limit, usequality=False, replace=0)
     else:
         ranked = SortingCollector(sortedby, limit=limit)
-    recorder = MatchRecorder(ranked)
+    recorder = MatchRecorder(ranked, deadline)
     collector = FilterCollector(recorder, restrict=mask) if mask is not None else recorder
-    searcher.search_with_collector(query, collector)
+    if deadline is not None and deadline.passed():
+        return [], []  # no time left to search at all
+    try:
+        searcher.search_with_collector(query, collector)
+    except TimeLimit:
+        if not recorder.docnums:
+            # Nothing found in time; the filter collector may not even have its mask.
+            return [], []
+        # Otherwise the matches found so far stand.
     return collector.results(), recorder.docnums
 
 

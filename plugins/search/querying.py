@@ -20,6 +20,14 @@ from whoosh.spelling import ListCorrector
 
 from .analysis import analyzed_terms, fold
 from .facets import KeptFacetTables, KeptLengthsBM25F, search_recording
+from .limits import (
+    MAX_EXPANSION,
+    MIN_PATTERN_LETTERS,
+    TIME_BUDGET_S,
+    Deadline,
+    bound_wildcards,
+    time_budget_notice,
+)
 from .schema import SEARCHED_FIELDS
 from .snippets import SNIPPET_CHARS, SNIPPET_FIELDS, best_fragments, matched_words, snippet_formatter
 
@@ -83,6 +91,13 @@ def read_query(raw: str, resolve_tag: TagResolver | None = None) -> ReadQuery:
         value = match.group("value").strip('"').strip()
         if not value:
             kept_words.append(match.group("name"))
+            return " "
+        if name != "date" and ("*" in value or "?" in value):
+            what = "l'étiquette" if name in ("tag", "etiquette") else "le nom"
+            notices.append(
+                f"Le filtre « {match.group(0)} » ne prend pas de joker (* ou ?) : écrivez {what}"
+                " en entier. Il a été ignoré."
+            )
             return " "
         if name in ("tag", "etiquette"):
             key = resolve_tag(value) if resolve_tag else None
@@ -199,8 +214,15 @@ class ArchiveSearch:
         resolve_tag: TagResolver | None = None,
         vocabulary: dict[str, int] | None = None,
         tag_labels: dict[str, str] | None = None,
+        *,
+        time_budget_s: float = TIME_BUDGET_S,
+        max_expansion: int = MAX_EXPANSION,
+        min_pattern_letters: int = MIN_PATTERN_LETTERS,
     ):
         self.index = index
+        self.time_budget_s = time_budget_s
+        self.max_expansion = max_expansion
+        self.min_pattern_letters = min_pattern_letters
         self.resolve_tag = resolve_tag
         self._threads = threading.local()
         self._searchers: list = []
@@ -221,8 +243,9 @@ class ArchiveSearch:
         return searcher
 
     @classmethod
-    def open(cls, folder) -> "ArchiveSearch":
-        """The search over the index in `folder`, with its tag names and vocabulary."""
+    def open(cls, folder, **limits) -> "ArchiveSearch":
+        """The search over the index in `folder`, with its tag names and vocabulary
+        (`limits`: time_budget_s, max_expansion, min_pattern_letters)."""
         from .indexing import load_tag_labels, load_tag_names, load_vocabulary, open_index
 
         names = load_tag_names(folder)
@@ -231,6 +254,7 @@ class ArchiveSearch:
             lambda value: names.get(fold(value)),
             load_vocabulary(folder),
             load_tag_labels(folder),
+            **limits,
         )
 
     def _tag_labels(self) -> dict[str, str]:
@@ -251,8 +275,12 @@ class ArchiveSearch:
             read.original, 0, [], None, {"tags": [], "years": []}, page, page_size, sort
         )
         response.notices.extend(read.notices)
+        # One clock for the whole request: both passes, snippets and suggestion.
+        deadline = Deadline(self.time_budget_s)
         searcher = self.searcher()
-        words_query = self._parse(read.words, searcher, qparser.AndGroup)
+        words_query = self._bounded(
+            self._parse(read.words, searcher, qparser.AndGroup), searcher, read.words, response, deadline
+        )
         if words_query is None and not read.filters:
             if read.words:
                 response.notices.append(
@@ -260,18 +288,43 @@ class ArchiveSearch:
                     " ne suffisent pas. Essayez des mots plus précis."
                 )
             return response
-        found = self._run(searcher, words_query, read.filters, page, page_size, sort)
-        if found.total == 0 and words_query is not None and len(_positive_words(read.words)) > 1:
-            any_query = self._parse(read.words, searcher, qparser.OrGroup)
-            found = self._run(searcher, any_query, read.filters, page, page_size, sort)
-            response.any_word = found.total > 0
+        found = self._run(searcher, words_query, read.filters, page, page_size, sort, deadline)
+        if (
+            found.total == 0
+            and words_query is not None
+            and not deadline.passed()
+            and len(_positive_words(read.words)) > 1
+        ):
+            any_query = self._bounded(
+                self._parse(read.words, searcher, qparser.OrGroup), searcher, read.words, response, deadline
+            )
+            if any_query is not None:
+                found = self._run(searcher, any_query, read.filters, page, page_size, sort, deadline)
+                response.any_word = found.total > 0
         response.total = found.total
         response.page = found.page
-        response.results = self._hits(searcher, found)
+        response.results = self._hits(searcher, found, deadline)
         response.facets = self._facets(searcher, found.docnums)
-        if response.total == 0 or response.any_word:
-            response.suggestion = self._suggestion(searcher, read.words)
+        if (response.total == 0 or response.any_word) and not deadline.passed():
+            response.suggestion = self._suggestion(searcher, read.words, deadline)
+        if deadline.reached:
+            response.notices.append(time_budget_notice(self.time_budget_s))
         return response
+
+    def _bounded(self, query: Query | None, searcher, words: str, response, deadline) -> Query | None:
+        """`query` with its wildcards bounded (see limits.py), or None when nothing is left."""
+        if query is None:
+            return None
+        bounded = bound_wildcards(
+            query,
+            searcher.reader(),
+            response.notices,
+            deadline,
+            self.min_pattern_letters,
+            self.max_expansion,
+            lambda pattern: as_typed(pattern, words),
+        )
+        return None if bounded is NullQuery or _unreadable(bounded) else bounded
 
     def _parse(self, words: str, searcher, group) -> Query | None:
         """A Whoosh query for the words, or None when nothing searchable is left."""
@@ -294,7 +347,7 @@ class ArchiveSearch:
             return None
         return query
 
-    def _run(self, searcher, words_query, filters: Filters, page, page_size, sort) -> "Found":
+    def _run(self, searcher, words_query, filters: Filters, page, page_size, sort, deadline=None) -> "Found":
         words_query, excluded = split_exclusions(words_query)
         parts = [words_query] if words_query is not None else []
         parts.extend(Term("tag_keys", key) for key in filters.tags)
@@ -307,20 +360,22 @@ class ArchiveSearch:
         if sort == "date" or words_query is None:
             sortedby = [sorting.FieldFacet("year", reverse=True), sorting.FieldFacet("date", reverse=True)]
         results, docnums = search_recording(
-            searcher, query, page * page_size, sortedby, Or(excluded) if excluded else None
+            searcher, query, page * page_size, sortedby, Or(excluded) if excluded else None, deadline
         )
         # A page past the last shows the last one, as Whoosh's pages do.
         page = min(page, page_count(len(docnums), page_size))
         shown = results[(page - 1) * page_size : page * page_size]
         return Found(query, shown, docnums, page)
 
-    def _hits(self, searcher, found: "Found") -> list[Hit]:
+    def _hits(self, searcher, found: "Found", deadline: Deadline | None = None) -> list[Hit]:
         # A snippet comes from the body, else the résumé, else the title: each field
         # is looked up only for the articles shown that still lack one.
         fragments: dict[int, list] = {}
         pending = [hit.docnum for hit in found.shown]
         for name in SNIPPET_FIELDS:
-            matched = matched_words(searcher, found.query, name, pending)
+            if deadline is not None and deadline.passed():
+                break  # past the budget, the articles left get the start of their text
+            matched = matched_words(searcher, found.query, name, pending, deadline)
             analyzer = searcher.schema[name].analyzer
             for hit in found.shown:
                 if hit.docnum in matched:
@@ -366,7 +421,7 @@ class ArchiveSearch:
         ]
         return {"tags": tags, "years": years}
 
-    def _suggestion(self, searcher, words: str) -> str | None:
+    def _suggestion(self, searcher, words: str, deadline: Deadline | None = None) -> str | None:
         """The query with each unknown word replaced by the closest word of the archive."""
         if not self.vocabulary:  # an empty archive; Whoosh's corrector fails on an empty list
             return None
@@ -375,7 +430,12 @@ class ArchiveSearch:
         corrected = []
         for word in words.split():
             bare = word.strip('"+-*?()').lower()
-            if len(bare) < 3 or not bare.isalpha() or _known(reader, bare):
+            if (
+                len(bare) < 3
+                or not bare.isalpha()
+                or _known(reader, bare)
+                or (deadline and deadline.passed())
+            ):
                 corrected.append(word)
                 continue
             # The closest words first; among them, the one the archive uses most.
@@ -394,6 +454,16 @@ class ArchiveSearch:
 def _close_all(searchers: list) -> None:
     for searcher in searchers:
         searcher.close()
+
+
+def as_typed(pattern: str, words: str) -> str:
+    """A wildcard of the query as the reader typed it (accents and case), when it can
+    be found among the words; otherwise as the search read it."""
+    for word in words.split():
+        bare = word.strip('"+-()')
+        if fold(bare) == pattern:
+            return bare
+    return pattern
 
 
 def hyphens_as_phrases(text: str) -> str:

@@ -26,15 +26,20 @@ _FRAGMENTER = PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=70, autotrim=T
 _SCORER = BasicFragmentScorer()
 
 
-def matched_words(searcher, query, fieldname: str, docnums: list[int]) -> dict[int, dict[str, list | None]]:
+def matched_words(
+    searcher, query, fieldname: str, docnums: list[int], deadline=None
+) -> dict[int, dict[str, list | None]]:
     """For each of `docnums`: each query word found in its `fieldname`, with the
     (position, start, end) of every occurrence when the field stores them (None
-    otherwise). Prefixes and wildcards count as the words of the archive they stand for."""
+    otherwise). Prefixes and wildcards count as the words of the archive they stand for.
+    Past the `deadline` (limits.Deadline), the words not yet looked up are left out."""
     field = searcher.schema[fieldname]
     stores_offsets = field.supports("characters")
     found: dict[int, dict[str, list | None]] = {docnum: {} for docnum in docnums}
     ordered = sorted(found)
     for btext in query_words(searcher.reader(), query, fieldname):
+        if deadline is not None and deadline.passed():
+            break
         postings = searcher.postings(fieldname, btext)
         word = field.from_bytes(btext)
         for docnum in ordered:

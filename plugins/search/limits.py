@@ -1,0 +1,209 @@
+"""Bounds on what one search may cost: wildcards need literal letters, each one
+stands for a limited number of words, and a whole search has a time budget.
+
+Whoosh expands a wildcard over every word of the field that fits it. With no
+letter before the first `*` or `?` it scans the whole vocabulary, four fields
+over, and ORs thousands of words together: `*a* *e* *i* *o*` held a thread for
+seconds. Here what a pattern may cost is settled before the search runs.
+"""
+
+import re
+import time
+from collections.abc import Callable
+
+from whoosh.matching import WrappingMatcher
+from whoosh.query import And, Every, MultiTerm, NullQuery, PatternQuery, Prefix, Query, Term
+from whoosh.searching import TimeLimit
+
+# The literal letters a wildcard needs before its first `*` or `?`. Measured on the
+# archive's own articles and on a generated archive of 1 000 (plugins/search/limits.py
+# history): one letter stands for 60-250 index words and every article; two letters
+# for up to 150 words (« re », « co », « pr »), and three quarters of the two-letter
+# prefixes match more than half the articles; with three, the largest family is
+# « con » (23 words in the real articles, 49 in the generated ones) and the median 2.
+MIN_PATTERN_LETTERS = 3
+# Words one wildcard may stand for in one field; the most frequent are kept.
+MAX_EXPANSION = 200
+# Seconds one search may take, every pass included; past it, what was found is shown.
+TIME_BUDGET_S = 1.0
+
+_LITERAL = re.compile(r"[^*?\[]*")
+_WORDS = re.compile(r"[^\W_]+")
+_NUMBERS = {1: "une", 2: "deux", 3: "trois", 4: "quatre", 5: "cinq"}
+
+
+class Deadline:
+    """One clock for a whole search: every pass looks at it, and the first to find
+    it past leaves `reached` set, so that the reader is told once."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.reached = False
+
+    def passed(self) -> bool:
+        if not self.reached and time.monotonic() >= self.at:
+            self.reached = True
+        return self.reached
+
+
+class KeptTerms(MultiTerm):
+    """A wildcard reduced to the words kept for it, scored as Whoosh scores a
+    wildcard (one constant score per word), so that ranking stays the same.
+
+    Most of a wildcard's cost is in Whoosh's matchers, before any match is found:
+    building the union of its words reads a block of every word's postings, and an
+    AND of several wildcards may step through them long without a match. So the
+    deadline is looked at before the union is built and at each of its steps."""
+
+    def __init__(
+        self,
+        fieldname: str,
+        btexts: list[bytes],
+        boost: float = 1.0,
+        pattern: str = "",
+        deadline: Deadline | None = None,
+    ):
+        self.fieldname = fieldname
+        self.btexts = tuple(btexts)
+        self.boost = boost
+        self.pattern = pattern
+        self.deadline = deadline
+        self.constantscore = True
+
+    def _btexts(self, ixreader):
+        return self.btexts
+
+    def matcher(self, searcher, context=None):
+        if self.deadline is None:
+            return super().matcher(searcher, context)
+        if self.deadline.passed():
+            raise TimeLimit
+        return DeadlineMatcher(super().matcher(searcher, context), self.deadline)
+
+    def __eq__(self, other):
+        return type(other) is type(self) and (self.fieldname, self.btexts, self.boost) == (
+            other.fieldname,
+            other.btexts,
+            other.boost,
+        )
+
+    def __hash__(self):
+        return hash((self.fieldname, self.btexts, self.boost))
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.fieldname!r}, {self.pattern!r}, {len(self.btexts)} mots)"
+
+    def __str__(self):
+        return f"{self.fieldname}:{self.pattern}"
+
+
+class DeadlineMatcher(WrappingMatcher):
+    """A matcher that stops the search (Whoosh's TimeLimit) when it moves past the deadline."""
+
+    def __init__(self, child, deadline: Deadline, boost: float = 1.0):
+        super().__init__(child, boost)
+        self.deadline = deadline
+
+    def copy(self):
+        return DeadlineMatcher(self.child.copy(), self.deadline, self.boost)
+
+    def _replacement(self, newchild):
+        return DeadlineMatcher(newchild, self.deadline, self.boost)
+
+    def next(self):
+        if self.deadline.passed():
+            raise TimeLimit
+        return self.child.next()
+
+    def skip_to(self, id):
+        if self.deadline.passed():
+            raise TimeLimit
+        return self.child.skip_to(id)
+
+
+def pattern_text(query: Query) -> str:
+    """A wildcard as the reader wrote it (once folded)."""
+    if isinstance(query, Every):
+        return "*"
+    return query.text + "*" if isinstance(query, Prefix) else query.text
+
+
+def literal_letters(pattern: str) -> str:
+    """What Whoosh can look up directly: the text before the first wildcard."""
+    return _LITERAL.match(pattern).group()
+
+
+def bound_wildcards(
+    query: Query,
+    reader,
+    notices: list[str],
+    deadline: Deadline,
+    min_letters: int = MIN_PATTERN_LETTERS,
+    max_expansion: int = MAX_EXPANSION,
+    as_typed: Callable[[str], str] = str,
+) -> Query:
+    """`query` with each wildcard bounded: too few literal letters and it is read as
+    the plain words it holds; too many words fit it and the most frequent are kept.
+    Past the deadline, wildcards not yet expanded are left out."""
+
+    def bounded(leaf: Query) -> Query:
+        if not isinstance(leaf, PatternQuery | Every) or isinstance(leaf, KeptTerms):
+            return leaf
+        pattern = pattern_text(leaf)
+        fieldname = leaf.field()
+        if isinstance(leaf, Every) or len(literal_letters(pattern)) < min_letters or fieldname is None:
+            _tell(notices, too_few_letters_notice(as_typed(pattern), min_letters))
+            return plain_words(reader, fieldname, pattern, leaf.boost)
+        if deadline.passed():  # left out, but still a search: it matches nothing
+            return KeptTerms(fieldname, [], leaf.boost, pattern, deadline)
+        frequencies = [
+            (reader.doc_frequency(fieldname, btext), btext) for _, btext in leaf.expanded_terms(reader)
+        ]
+        if len(frequencies) > max_expansion:
+            _tell(notices, too_many_words_notice(as_typed(pattern), max_expansion, isinstance(leaf, Prefix)))
+            # The most frequent first; among equals, alphabetical order, so that the choice is stable.
+            frequencies.sort(key=lambda item: (-item[0], item[1]))
+            frequencies = frequencies[:max_expansion]
+        kept = sorted(btext for _, btext in frequencies)
+        return KeptTerms(fieldname, kept, leaf.boost, pattern, deadline)
+
+    return query.accept(bounded).normalize()
+
+
+def plain_words(reader, fieldname: str | None, pattern: str, boost: float) -> Query:
+    """The words of `pattern` without its wildcards, analysed as the field's text."""
+    words = " ".join(_WORDS.findall(pattern))
+    if not words or fieldname is None or fieldname not in reader.schema:
+        return NullQuery
+    terms = [
+        Term(fieldname, text, boost=boost)
+        for text in reader.schema[fieldname].process_text(words, mode="query")
+    ]
+    if not terms:
+        return NullQuery
+    return terms[0] if len(terms) == 1 else And(terms)
+
+
+def _tell(notices: list[str], notice: str) -> None:
+    if notice not in notices:
+        notices.append(notice)
+
+
+def too_few_letters_notice(pattern: str, min_letters: int) -> str:
+    letters = _NUMBERS.get(min_letters, str(min_letters))
+    letter_word = "lettre" if min_letters == 1 else "lettres"
+    return (
+        f"« {pattern} » : il faut au moins {letters} {letter_word} avant « * » ou « ? » ;"
+        " cherché comme texte."
+    )
+
+
+def too_many_words_notice(pattern: str, kept: int, prefix: bool) -> str:
+    how = "commencent ainsi" if prefix else "y correspondent"
+    return f"« {pattern} » : trop de mots {how} ; seuls les {kept} plus fréquents sont cherchés."
+
+
+def time_budget_notice(seconds: float) -> str:
+    duration = "une seconde" if seconds == 1 else f"{seconds:g} s".replace(".", ",")
+    return f"La recherche a pris trop de temps : voici les résultats trouvés en {duration}."
