@@ -1,0 +1,131 @@
+"""What content/ may hold: nothing outside it goes online, and a file that is not UTF-8
+text is named with the reason and the place. Either way the build fails and the live
+site stays as it was."""
+
+import os
+import subprocess
+
+import pytest
+
+from builds.content_links import refused_entries
+from tests.sitebuild import article
+from tests.test_atomic_builds import INVOKE, fingerprint
+from tests.test_tasks import project_copy
+
+
+def build(project) -> subprocess.CompletedProcess:
+    """`invoke build`, its log lines unwrapped (Rich wraps them to the terminal's width)."""
+    return subprocess.run(
+        [*INVOKE, "build"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "PYTHONUTF8": "1", "COLUMNS": "400"},
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    copy = project_copy(tmp_path_factory.mktemp("content-links"))
+    result = build(copy)
+    assert result.returncode == 0, result.stderr
+    return copy
+
+
+def test_links_out_of_content_are_refused_and_nothing_goes_online(project, tmp_path):
+    before = fingerprint(project)
+    outside = tmp_path / "secret.md"
+    outside.write_text(article("Secret"), encoding="utf-8")
+    links = {
+        "content/images/passwd.txt": "/etc/passwd",
+        "content/images/etc": "/etc",
+        "content/articles/secret.md": str(outside),
+    }
+    (project / "content/images").mkdir(exist_ok=True)
+    for link, target in links.items():
+        os.symlink(target, project / link)
+    try:
+        result = build(project)
+    finally:
+        for link in links:
+            (project / link).unlink()
+    assert result.returncode == 1
+    said = result.stderr
+    assert (
+        "content/images/passwd.txt : lien vers /etc/passwd, hors de content/ : refusé "
+        "(remplacez-le par une copie du fichier)"
+    ) in said
+    copy_folder = "refusé (remplacez-le par une copie du dossier)"
+    assert f"content/images/etc : lien vers /etc, hors de content/ : {copy_folder}" in said
+    assert f"content/articles/secret.md : lien vers {outside}, hors de content/" in said
+    assert "le site en ligne (output/) et l’index de recherche n’ont pas changé" in said
+    assert fingerprint(project) == before
+    assert not list(project.glob(".site/builds/*/output/images/passwd.txt"))
+
+
+def test_links_to_other_places_in_content_are_published(project):
+    images, shared = project / "content/images", project / "content/partage"
+    images.mkdir(exist_ok=True)
+    shared.mkdir()
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"/>\n'
+    (shared / "schema.svg").write_text(svg, encoding="utf-8")
+    os.symlink("../partage/schema.svg", images / "schema.svg")  # a file
+    os.symlink("../partage", images / "partage")  # a folder
+    try:
+        result = build(project)
+        assert result.returncode == 0, result.stderr
+        assert (project / "output/images/schema.svg").read_text(encoding="utf-8") == svg
+        assert (project / "output/images/partage/schema.svg").read_text(encoding="utf-8") == svg
+    finally:
+        for link in (images / "schema.svg", images / "partage", shared / "schema.svg"):
+            link.unlink()
+        shared.rmdir()
+
+
+def test_dangling_links_loops_and_pipes_are_refused(tmp_path):
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    os.symlink(tmp_path / "nulle-part.md", content / "articles/absent.md")
+    os.symlink("boucle-b", content / "boucle-a")
+    os.symlink("boucle-a", content / "boucle-b")
+    os.symlink("..", content / "articles/parent")  # content/ itself: Pelican would walk it forever
+    os.mkfifo(content / "articles/tube.md")
+    problems = refused_entries(content, tmp_path)
+    removal = "refusé (supprimez-le)"
+    assert problems == [
+        f"content/boucle-a : lien vers boucle-b, qui tourne en boucle : {removal}",
+        f"content/boucle-b : lien vers boucle-a, qui tourne en boucle : {removal}",
+        f"content/articles/absent.md : lien vers {tmp_path}/nulle-part.md, qui n’existe pas : {removal}",
+        f"content/articles/parent : lien vers {content}, un dossier qui le contient (boucle) : {removal}",
+        "content/articles/tube.md : ni un fichier ni un dossier (tube, périphérique ?) : refusé",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        (b"Caf\xe9 noir", "octet 0xe9 invalide"),  # Windows-1252, saved as is
+        (b"Caf\x00 noir", "octet nul (0x00)"),
+    ],
+)
+def test_a_file_that_is_not_utf8_text_is_named_with_the_byte_and_its_place(project, bad, reason):
+    before = fingerprint(project)
+    head = article("Mal encodé", body="Un premier paragraphe.\n\nPuis : ").encode("utf-8")
+    data = head + bad + b".\n"
+    offset = len(head) + 3
+    line = head.count(b"\n") + 1
+    path = project / "content/articles/mal-encode.md"
+    path.write_bytes(data)
+    try:
+        result = build(project)
+    finally:
+        path.unlink()
+    assert result.returncode == 1
+    said = result.stdout + result.stderr
+    assert f"content/articles/mal-encode.md : {reason} à la position {offset} (ligne {line})" in said
+    assert (
+        "Réenregistrez-le en UTF-8 (ou importez-le avec « invoke import », qui détecte l’encodage)." in said
+    )
+    assert fingerprint(project) == before
