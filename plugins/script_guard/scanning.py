@@ -79,6 +79,10 @@ def live_scripts(html: str) -> list[LiveScript]:
             if name.startswith("on"):
                 message = f"attribut {name}= sur <{element.name}>"
                 found.append(LiveScript(message, element.name, attribute, value))
+            elif name == "srcdoc" and isinstance(value, str) and live_scripts(value):
+                # A frame's whole document: its scripts run too (under the page's policy).
+                message = f"script dans srcdoc= de <{element.name}>"
+                found.append(LiveScript(message, element.name, attribute, value))
             elif name in URL_ATTRIBUTES and isinstance(value, str) and script_scheme(value):
                 scheme = script_scheme(value)
                 message = f"adresse {scheme} dans {name}= de <{element.name}>"
