@@ -19,7 +19,7 @@ from plugins.search.analysis import french_analyzer
 from plugins.search.documents import SearchDocument
 from plugins.search.indexing import build_index, update_index
 from plugins.search.limits import MIN_PATTERN_LETTERS
-from plugins.search.querying import ArchiveSearch
+from plugins.search.querying import MAX_QUERY_LENGTH, ArchiveSearch
 from plugins.search.schema import SEARCHED_FIELDS
 from plugins.search.terminal import print_results
 from plugins.search.web import SearchApp
@@ -173,6 +173,24 @@ def test_a_flood_of_valid_prefixes_stops_at_the_budget(archive, field_terms):
         assert seconds <= SECONDS, (query[:40], seconds)
         if seconds > 1.2:  # an unbounded flood takes longer; this one was cut
             assert any(TOO_LONG in notice for notice in response.notices), response.notices
+
+
+def test_a_flood_of_phrases_stops_at_the_budget(archive_files, documents):
+    _, folder = archive_files
+    words = Counter(w for d in documents for w in d.body.lower().split() if len(w) > 3)
+    common = [word for word, _ in words.most_common(80)]
+    pairs = list(zip(common[::2], common[1::2], strict=True))
+    search = ArchiveSearch.open(folder)
+    for query in (" ".join(f'"{a} {b}"' for a, b in pairs), " ".join(f"{a}-{b}" for a, b in pairs)):
+        query = query[:MAX_QUERY_LENGTH]
+        search.time_budget_s = 1.0
+        _, whole = timed(search, query)
+        assert whole <= SECONDS, (query[:40], whole)
+        # A fifth of the time it takes: phrases look at the deadline as they match.
+        search.time_budget_s = whole / 5
+        response, seconds = timed(search, query)
+        assert any(TOO_LONG in notice for notice in response.notices), (query[:40], whole, seconds)
+        assert seconds < whole / 2, (query[:40], whole, seconds)
 
 
 def articles_with_prefix(field_terms, prefix: str) -> set[str]:

@@ -12,7 +12,18 @@ import time
 from collections.abc import Callable
 
 from whoosh.matching import WrappingMatcher
-from whoosh.query import And, Every, MultiTerm, NullQuery, PatternQuery, Prefix, Query, Term
+from whoosh.query import (
+    And,
+    Every,
+    MultiTerm,
+    NullQuery,
+    PatternQuery,
+    Phrase,
+    Prefix,
+    Query,
+    Term,
+    WrappingQuery,
+)
 from whoosh.searching import TimeLimit
 
 # The literal letters a wildcard needs before its first `*` or `?`. Measured on the
@@ -49,37 +60,17 @@ class Deadline:
 
 class KeptTerms(MultiTerm):
     """A wildcard reduced to the words kept for it, scored as Whoosh scores a
-    wildcard (one constant score per word), so that ranking stays the same.
+    wildcard (one constant score per word), so that ranking stays the same."""
 
-    Most of a wildcard's cost is in Whoosh's matchers, before any match is found:
-    building the union of its words reads a block of every word's postings, and an
-    AND of several wildcards may step through them long without a match. So the
-    deadline is looked at before the union is built and at each of its steps."""
-
-    def __init__(
-        self,
-        fieldname: str,
-        btexts: list[bytes],
-        boost: float = 1.0,
-        pattern: str = "",
-        deadline: Deadline | None = None,
-    ):
+    def __init__(self, fieldname: str, btexts: list[bytes], boost: float = 1.0, pattern: str = ""):
         self.fieldname = fieldname
         self.btexts = tuple(btexts)
         self.boost = boost
         self.pattern = pattern
-        self.deadline = deadline
         self.constantscore = True
 
     def _btexts(self, ixreader):
         return self.btexts
-
-    def matcher(self, searcher, context=None):
-        if self.deadline is None:
-            return super().matcher(searcher, context)
-        if self.deadline.passed():
-            raise TimeLimit
-        return DeadlineMatcher(super().matcher(searcher, context), self.deadline)
 
     def __eq__(self, other):
         return type(other) is type(self) and (self.fieldname, self.btexts, self.boost) == (
@@ -96,6 +87,28 @@ class KeptTerms(MultiTerm):
 
     def __str__(self):
         return f"{self.fieldname}:{self.pattern}"
+
+
+class DeadlineQuery(WrappingQuery):
+    """A query whose matcher stops the search (Whoosh's TimeLimit) past the deadline.
+
+    Most of the cost of a wildcard or a phrase is in Whoosh's matchers, before any
+    match reaches a collector: the union of a wildcard's words reads a block of every
+    word's postings when it is built, and an AND of phrases checks word positions in
+    article after article without a match. So the deadline is looked at before the
+    matcher is built and at each of its steps."""
+
+    def __init__(self, child: Query, deadline: Deadline):
+        super().__init__(child)
+        self.deadline = deadline
+
+    def _rewrap(self, child: Query) -> "DeadlineQuery":
+        return DeadlineQuery(child, self.deadline)
+
+    def matcher(self, searcher, context=None):
+        if self.deadline.passed():
+            raise TimeLimit
+        return DeadlineMatcher(self.child.matcher(searcher, context), self.deadline)
 
 
 class DeadlineMatcher(WrappingMatcher):
@@ -145,10 +158,13 @@ def bound_wildcards(
 ) -> Query:
     """`query` with each wildcard bounded: too few literal letters and it is read as
     the plain words it holds; too many words fit it and the most frequent are kept.
-    Past the deadline, wildcards not yet expanded are left out."""
+    Past the deadline, wildcards not yet expanded are left out. Wildcards and phrases,
+    the costly parts, look at the deadline as they match."""
 
     def bounded(leaf: Query) -> Query:
-        if not isinstance(leaf, PatternQuery | Every) or isinstance(leaf, KeptTerms):
+        if isinstance(leaf, Phrase):
+            return DeadlineQuery(leaf, deadline)
+        if not isinstance(leaf, PatternQuery | Every):
             return leaf
         pattern = pattern_text(leaf)
         fieldname = leaf.field()
@@ -156,7 +172,7 @@ def bound_wildcards(
             _tell(notices, too_few_letters_notice(as_typed(pattern), min_letters))
             return plain_words(reader, fieldname, pattern, leaf.boost)
         if deadline.passed():  # left out, but still a search: it matches nothing
-            return KeptTerms(fieldname, [], leaf.boost, pattern, deadline)
+            return KeptTerms(fieldname, [], leaf.boost, pattern)
         frequencies = [
             (reader.doc_frequency(fieldname, btext), btext) for _, btext in leaf.expanded_terms(reader)
         ]
@@ -166,7 +182,7 @@ def bound_wildcards(
             frequencies.sort(key=lambda item: (-item[0], item[1]))
             frequencies = frequencies[:max_expansion]
         kept = sorted(btext for _, btext in frequencies)
-        return KeptTerms(fieldname, kept, leaf.boost, pattern, deadline)
+        return DeadlineQuery(KeptTerms(fieldname, kept, leaf.boost, pattern), deadline)
 
     return query.accept(bounded).normalize()
 
