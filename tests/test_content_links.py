@@ -129,3 +129,18 @@ def test_a_file_that_is_not_utf8_text_is_named_with_the_byte_and_its_place(proje
         "Réenregistrez-le en UTF-8 (ou importez-le avec « invoke import », qui détecte l’encodage)." in said
     )
     assert fingerprint(project) == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read any file")
+def test_a_file_that_cannot_be_read_is_named(project):
+    path = project / "content/articles/illisible.md"
+    path.write_text(article("Illisible"), encoding="utf-8")
+    path.chmod(0)
+    try:
+        result = build(project)
+    finally:
+        path.unlink()
+    assert result.returncode == 1
+    said = result.stdout + result.stderr
+    assert "illisible.md" in said
+    assert "Permission denied" in said

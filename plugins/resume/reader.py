@@ -2,6 +2,7 @@
 
 import logging
 import os
+from typing import NoReturn
 
 from markdown import Markdown
 from pelican.readers import MarkdownReader
@@ -15,7 +16,7 @@ REENCODE = "Réenregistrez-le en UTF-8 (ou importez-le avec « invoke import »,
 
 
 class UnreadableText(ValueError):
-    """A source file that is not UTF-8 text; the message says where and what to do."""
+    """A source file that cannot be read as UTF-8 text; the message says where and what to do."""
 
 
 class ResumeMarkdownReader(MarkdownReader):
@@ -40,14 +41,21 @@ def read_text(path: str) -> str:
     """The file's text, as pelican_open gives it (UTF-8, a leading BOM dropped). Pelican
     reports an undecodable file as « Could not process » alone: the reason and the
     place are logged here first."""
-    with open(path, "rb") as handle:
-        data = handle.read()
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        _fail(path, f"le fichier ne peut pas être lu ({error.strerror}). Vérifiez ses droits.")
     problem = text_problem(data)
     if problem:
-        message = f"{_shown(path)} : {problem}"
-        logger.error("%s", message)
-        raise UnreadableText(message)
+        _fail(path, problem)
     return data.decode("utf-8-sig")
+
+
+def _fail(path: str, problem: str) -> NoReturn:
+    message = f"{_shown(path)} : {problem}"
+    logger.error("%s", message)
+    raise UnreadableText(message)
 
 
 def text_problem(data: bytes) -> str | None:
