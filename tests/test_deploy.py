@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -38,10 +39,13 @@ PAGES = ["/", ARTICLE, "/archives/", "/sitemap.xml", "/pas-une-page/"]
 
 
 def main_config(folder: Path, site: Path) -> str:
-    """What Debian's /etc/nginx/nginx.conf gives the site, with every path inside `folder`."""
+    """What Debian's /etc/nginx/nginx.conf gives the site, with every path inside `folder`.
+
+    Started as root (CI), nginx's worker runs as www-data, as on a server: the build must be
+    readable by others than its owner."""
     temp = " ".join(f"{kind}_temp_path {folder}/{kind};" for kind in ("client_body", "proxy", "fastcgi"))
     return f"""
-{"user root;" if os.geteuid() == 0 else ""}
+{"user www-data;" if os.geteuid() == 0 else ""}
 worker_processes 1;
 pid {folder}/nginx.pid;
 events {{ worker_connections 256; }}
@@ -108,10 +112,12 @@ def publish(project: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def deployed(tmp_path_factory):
+def deployed():
     """nginx on a free port of 127.0.0.1, two search processes behind it, a published site."""
     nginx_binary = require(NGINX, "nginx")
-    tmp = tmp_path_factory.mktemp("deploy")
+    # Not under pytest's folder, which only its owner may enter: nginx's worker reads the site.
+    tmp = Path(tempfile.mkdtemp(prefix="carnet-deploy-"))
+    tmp.chmod(0o755)
     project = project_copy(tmp)
     publish(project)
 
@@ -164,6 +170,7 @@ def deployed(tmp_path_factory):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def live(project: Path, path: str) -> Path:
@@ -272,13 +279,19 @@ def test_a_new_publication_is_served_without_reloading_nginx(deployed):
 
 def test_no_failed_request_when_a_search_process_dies_under_load(deployed):
     """4 readers for 5 s, half searches; one of the two search processes is killed (SIGKILL)
-    after 1.5 s: nginx passes its searches to the other, and no reader sees an error."""
+    after 1.5 s: nginx passes its searches to the other, and no reader sees an error.
+
+    One exception, which no proxy can hide: an answer that the dying process had begun to send
+    (nginx passes the status line on as soon as it has it, and retries only before that). Such
+    an answer is cut short at the instant of the kill, at most one per reader; nothing else fails,
+    no 502, no refused connection."""
     port, services, logs = deployed["port"], deployed["services"], deployed["logs"]
     expected = {path: 404 if path == "/pas-une-page/" else 200 for path in PAGES + SEARCHES}
     targets = [path for pair in zip(SEARCHES, PAGES[:4], strict=True) for path in pair] + ["/pas-une-page/"]
     failures: list[str] = []
+    cut: list[float] = []  # when an answer begun before the kill ended short
     counts = {"before": 0, "after": 0}
-    killed = threading.Event()
+    killed_at: list[float] = []
     lock = threading.Lock()
     stop = time.monotonic() + 5.0
 
@@ -287,14 +300,20 @@ def test_no_failed_request_when_a_search_process_dies_under_load(deployed):
         while time.monotonic() < stop:
             path = targets[number % len(targets)]
             number += 1
+            started = time.monotonic()
+            problem = None
             try:
                 reply = get(port, path, {"Accept-Encoding": "gzip"} if number % 2 else {})
-                ok = reply.status == expected[path] and reply.body
-                problem = None if ok else f"{path}: {reply.status}"
+                if reply.status != expected[path] or not reply.body:
+                    problem = f"{path}: {reply.status}"
+            except http.client.IncompleteRead:
+                with lock:
+                    cut.append(started - killed_at[0] if killed_at else -1.0)
+                continue
             except (OSError, http.client.HTTPException) as error:
                 problem = f"{path}: {error!r}"
             with lock:
-                counts["after" if killed.is_set() else "before"] += 1
+                counts["after" if killed_at else "before"] += 1
                 if problem:
                     failures.append(problem)
 
@@ -304,12 +323,16 @@ def test_no_failed_request_when_a_search_process_dies_under_load(deployed):
     time.sleep(1.5)
     served_before = [log.read_text("utf-8").count("/search") for log in logs]
     services[0].kill()
+    with lock:
+        killed_at.append(time.monotonic())
     services[0].wait()
-    killed.set()
     for thread in readers:
         thread.join(timeout=30)
 
     assert failures == []
+    # Cut answers: only those in flight at the kill (begun at most a search's time before it).
+    assert len(cut) <= len(readers), cut
+    assert all(-2.0 < started <= 0.0 for started in cut), cut
     assert counts["before"] > 20, counts
     assert counts["after"] > 40, counts
     assert all(served > 0 for served in served_before), served_before  # both were in use
