@@ -26,12 +26,13 @@ from whoosh.query import (
 )
 from whoosh.searching import TimeLimit
 
-# The literal letters a wildcard needs before its first `*` or `?`. Measured on the
-# archive's own articles and on a generated archive of 1 000 (plugins/search/limits.py
-# history): one letter stands for 60-250 index words and every article; two letters
-# for up to 150 words (« re », « co », « pr »), and three quarters of the two-letter
-# prefixes match more than half the articles; with three, the largest family is
-# « con » (23 words in the real articles, 49 in the generated ones) and the median 2.
+# The literal letters a wildcard needs before its first `*` or `?`, from the index
+# terms of the carnet's five articles (649) and of a generated archive of 1 000
+# (`invoke bench`'s corpus, 2 265): one letter stands for 60 to 250 terms and
+# matches every article; two letters for up to 154 (« re », « co », « pr »), and
+# three quarters of the two-letter prefixes match more than half the articles; with
+# three, the largest family is « con » (23 terms, 49 in the generated archive), the
+# median 1 or 2 terms, and a third of the prefixes match more than half the articles.
 MIN_PATTERN_LETTERS = 3
 # Words one wildcard may stand for in one field; the most frequent are kept.
 MAX_EXPANSION = 200
