@@ -32,6 +32,7 @@ from pelican.plugins._utils import load_plugins  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402
 
 import tasks  # noqa: E402
+from builds.kept import TEMPORARY_MARK  # noqa: E402
 
 load_plugins(read_settings(str(PROJECT / tasks.CONFIG["settings_base"])))
 
@@ -160,6 +161,9 @@ def main() -> None:
             mine = published() if result["code"] == 0 else {}
             differing = sorted(name for name in {*mine, *reference} if mine.get(name) != reference.get(name))
             result["differing"] = differing[:5]
+            # Temporary files of kept files: none left where the next builds look.
+            places = [PROJECT / ".site/cache", (PROJECT / ".site/current").resolve()]
+            result["leftovers"] = [str(p) for place in places for p in place.rglob(f"*.{TEMPORARY_MARK}*")]
             result["log"] = log.read_text("utf-8", "replace")
             print(json.dumps(result), flush=True)
 
