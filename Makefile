@@ -5,7 +5,8 @@
 PYTHON ?= python3.11 python3.12 python3.13 python3
 # Another folder keeps a second Python's environment apart: `make test-fast VENV=.venv-3.13 PYTHON=python3.13`.
 VENV ?= .venv
-SUPPORTED := import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))
+# 3.11.5 at least: soupsieve 4.1.2 (pinned) requires it; Debian 12's python3 is 3.11.2.
+SUPPORTED := import sys; sys.exit(not (3, 11, 5) <= sys.version_info[:3] and sys.version_info[:2] <= (3, 13))
 PY := $(shell for name in $(PYTHON); do \
 	for exe in "$$(command -v $$name)" "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/*/bin/$$name; do \
 	"$$exe" -c '$(SUPPORTED)' 2>/dev/null && { echo "$$exe"; exit; }; done; done)
@@ -21,8 +22,8 @@ $(BIN)/python:
 # Says which Python to install when none fits, and never reuses a venv of another version
 # than the one named on the command line.
 python:
-	@test -n "$(PY)" || { echo "make: no Python 3.11, 3.12 or 3.13 found ($(PYTHON)):" \
-	  "install one (apt-get install python3, pyenv install 3.13) or name it: make PYTHON=…" >&2; exit 1; }
+	@test -n "$(PY)" || { echo "make: no Python 3.11 (3.11.5 or later), 3.12 or 3.13 found ($(PYTHON)):" \
+	  "install one (Debian 13: apt-get install python3; elsewhere: pyenv install 3.13) or name it: make PYTHON=…" >&2; exit 1; }
 	@have=$$($(call VERSION_OF,$(BIN)/python)); want=$$($(call VERSION_OF,$(PY))); \
 	if [ "$(origin PYTHON)" = "command line" ] && [ -n "$$have" ] && [ "$$have" != "$$want" ]; then \
 	  echo "make: $(VENV) holds Python $$have, not $$want: run \`make clean\` or choose another" \
