@@ -43,6 +43,7 @@ TIME_BUDGET_S = 1.0
 _LITERAL = re.compile(r"[^*?\[]*")
 _WORDS = re.compile(r"[^\W_]+")
 _NUMBERS = {1: "une", 2: "deux", 3: "trois", 4: "quatre", 5: "cinq"}
+_NAMED = 5  # refused wildcards named in the notice; the others are counted
 
 
 class Deadline:
@@ -175,6 +176,8 @@ def bound_wildcards(
     Past the deadline, wildcards not yet expanded are left out. Wildcards and phrases,
     the costly parts, look at the deadline as they match."""
 
+    refused: list[str] = []  # as typed, each once, in the query's order
+
     def bounded(leaf: Query) -> Query:
         if isinstance(leaf, Phrase):
             return DeadlineQuery(leaf, deadline)
@@ -183,7 +186,8 @@ def bound_wildcards(
         pattern = pattern_text(leaf)
         fieldname = leaf.field()
         if isinstance(leaf, Every) or len(literal_letters(pattern)) < min_letters or fieldname is None:
-            _tell(notices, too_few_letters_notice(as_typed(pattern), min_letters))
+            if as_typed(pattern) not in refused:
+                refused.append(as_typed(pattern))
             return plain_words(reader, fieldname, pattern, leaf.boost)
         if deadline.passed():  # left out, but still a search: it matches nothing
             return KeptTerms(fieldname, [], leaf.boost, pattern)
@@ -198,7 +202,10 @@ def bound_wildcards(
         kept = sorted(btext for _, btext in frequencies)
         return DeadlineQuery(KeptTerms(fieldname, kept, leaf.boost, pattern), deadline)
 
-    return query.accept(bounded).normalize()
+    query = query.accept(bounded).normalize()
+    if refused:
+        _tell(notices, too_few_letters_notice(refused, min_letters))
+    return query
 
 
 def plain_words(reader, fieldname: str | None, pattern: str, boost: float) -> Query:
@@ -220,13 +227,16 @@ def _tell(notices: list[str], notice: str) -> None:
         notices.append(notice)
 
 
-def too_few_letters_notice(pattern: str, min_letters: int) -> str:
+def too_few_letters_notice(patterns: list[str], min_letters: int) -> str:
+    """One notice for every wildcard refused, the first few named."""
     letters = _NUMBERS.get(min_letters, str(min_letters))
     letter_word = "lettre" if min_letters == 1 else "lettres"
-    return (
-        f"« {pattern} » : il faut au moins {letters} {letter_word} avant « * » ou « ? » ;"
-        " cherché comme texte."
-    )
+    named = [f"« {pattern} »" for pattern in patterns[:_NAMED]]
+    if len(patterns) > _NAMED:
+        named.append(f"{len(patterns) - _NAMED} autres")
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " et " + named[-1]
+    read = "cherché" if len(patterns) == 1 else "cherchés"
+    return f"{listed} : il faut au moins {letters} {letter_word} avant « * » ou « ? » ; {read} comme texte."
 
 
 def too_many_words_notice(pattern: str, kept: int, prefix: bool) -> str:
