@@ -51,7 +51,6 @@ class Deadline:
     it past leaves `reached` set, so that the reader is told once."""
 
     def __init__(self, seconds: float):
-        self.seconds = seconds
         self.at = time.monotonic() + seconds
         self.reached = False
 
@@ -86,7 +85,7 @@ class KeptTerms(MultiTerm):
         return hash((self.fieldname, self.btexts, self.boost))
 
     def __repr__(self):
-        return f"{type(self).__name__}({self.fieldname!r}, {self.pattern!r}, {len(self.btexts)} mots)"
+        return f"{type(self).__name__}({self.fieldname!r}, {self.pattern!r}, {len(self.btexts)} terms)"
 
     def __str__(self):
         return f"{self.fieldname}:{self.pattern}"
