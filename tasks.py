@@ -3,7 +3,6 @@
 Modelled on the `tasks.py` that pelican-quickstart writes; run `invoke --list`.
 """
 
-import contextlib
 import datetime
 import os
 import sys
@@ -148,27 +147,29 @@ def search(c, query, json=False, page=1, page_size=10, sort="pertinence"):
         print_results(response)
 
 
-@task(help={"port": "Port to listen on (default 8000)."})
+@task(help={"port": "Port to listen on (default 8000; 0 for any free port)."})
 def livereload(c, port=CONFIG["port"]):
     """Rebuild when content/, theme/ or plugins/ change, and reload the browser."""
-    from livereload import Server
+    from preview.server import serve
 
     def rebuild():
-        # A broken article: the error is shown and the last good site stays online.
-        with contextlib.suppress(SystemExit):
+        try:
             # The pages' Content-Security-Policy lets through livereload's injected script.
             atomic_build(CONFIG["settings_base"], overrides={"CONTENT_SECURITY_POLICY_LIVERELOAD": True})
+        except SystemExit as stop:
+            if stop.code == 130:  # Ctrl-C during a build stops the preview
+                raise KeyboardInterrupt from None
+            # A broken article: the error is shown and the last good site stays online.
 
-    rebuild()
-    server = Server()
-    for pattern in (
-        CONFIG["settings_base"],
-        f"{CONFIG['content_path']}/**/*",
-        f"{SETTINGS['THEME']}/**/*",
-        "plugins/**/*.py",
-    ):
-        server.watch(pattern, rebuild)
-    server.serve(host=CONFIG["host"], port=int(port), root=CONFIG["deploy_path"])
+    watched = [CONFIG["settings_base"], f"{CONFIG['content_path']}/**/*", f"{SETTINGS['THEME']}/**/*"]
+    serve(
+        ROOT,
+        ROOT / CONFIG["deploy_path"],
+        [*watched, "plugins/**/*.py"],
+        rebuild,
+        CONFIG["host"],
+        int(port),
+    )
 
 
 @task(

@@ -1,0 +1,193 @@
+"""Serve output/ with livereload's script and websocket, rebuild after saves, reload the browsers.
+
+livereload's own `Server.serve` rebuilds in its watcher and then reloads the browsers only if
+the last reload is more than 3 s old (`LiveReloadHandler.poll_tasks`): a second save soon
+after a reload rebuilt output/ and left the page as it was. Here the library gives the
+browser side (its script, injected in each page, and its websocket); the saves are watched
+and debounced here, the build runs in the main thread, and every build that leaves the site
+up to date with the files is followed by a reload, sent explicitly, whatever its timing.
+The sockets are bound before anything else, so that a busy port is said at once, and port 0
+gives a free port, printed with the address.
+"""
+
+import asyncio
+import errno
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
+from livereload.server import LiveScriptInjector
+from tornado import web
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+from tornado.websocket import WebSocketClosedError
+
+from .debounce import Debouncer
+from .watching import changed_files, snapshot
+
+# livereload's snippet (Server.application): the page loads livereload.js from the port it
+# came from, so that any port works. The pages' policy lets it run under livereload
+# (CONTENT_SECURITY_POLICY_LIVERELOAD).
+LIVE_SCRIPT = (
+    b'<script type="text/javascript">(function(){'
+    b'var s=document.createElement("script");'
+    b"var port=(window.location.port || (window.location.protocol == 'https:' ? 443: 80));"
+    b's.src="//"+window.location.hostname+":"+port'
+    b'+ "/livereload.js?port=" + port;'
+    b"document.head.appendChild(s);"
+    b"})();</script>"
+)
+RELOAD = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
+
+
+class PortUnavailable(Exception):
+    """The port cannot be listened on; the message says why, in French, and what to do."""
+
+
+def bind(host: str, port: int) -> list[socket.socket]:
+    try:
+        return bind_sockets(port, address=host)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            reason = "est déjà utilisé (un autre « invoke livereload » ou « invoke serve » ?)"
+        elif error.errno == errno.EACCES:
+            reason = "est réservé à l’administrateur (ports sous 1024)"
+        else:
+            reason = f"n’est pas disponible ({error.strerror or error})"
+        raise PortUnavailable(
+            f"le port {port} {reason}. Arrêtez l’autre programme, ou choisissez un autre port : "
+            f"invoke livereload --port {port + 1 if port else 8001} "
+            "(ou --port 0 pour un port libre)."
+        ) from None
+
+
+def application(site: Path) -> web.Application:
+    class Injector(LiveScriptInjector):
+        script = LIVE_SCRIPT
+
+    handlers = [
+        (r"/livereload", LiveReloadHandler),
+        (r"/livereload.js", LiveReloadJSHandler),
+        (r"/(.*)", StaticFileHandler, {"path": str(site), "default_filename": "index.html"}),
+    ]
+    # No access log: the terminal is for the builds.
+    return web.Application(handlers, transforms=[Injector], log_function=lambda handler: None)
+
+
+class BrowserServer:
+    """Tornado in a thread of its own; `reload()` may be called from any thread."""
+
+    def __init__(self, sockets: list[socket.socket], site: Path):
+        self.sockets = sockets
+        self.app = application(site)
+        self.loop = None
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=asyncio.run, args=(self._serve(),), daemon=True)
+
+    async def _serve(self) -> None:
+        from tornado.ioloop import IOLoop
+
+        server = HTTPServer(self.app)
+        server.add_sockets(self.sockets)
+        self.loop = IOLoop.current()
+        self._stop = asyncio.Event()
+        self._ready.set()
+        await self._stop.wait()
+        server.stop()
+
+    def start(self) -> None:
+        self._thread.start()
+        self._ready.wait()
+
+    def stop(self) -> None:
+        if self.loop is not None:
+            self.loop.add_callback(self._stop.set)
+            self._thread.join(timeout=5)
+
+    def reload(self) -> None:
+        self.loop.add_callback(self._reload)
+
+    @staticmethod
+    def _reload() -> None:
+        for browser in list(LiveReloadHandler.waiters):
+            try:
+                browser.write_message(RELOAD)
+            except WebSocketClosedError:
+                LiveReloadHandler.waiters.discard(browser)
+
+
+def address(sockets: list[socket.socket]) -> str:
+    host, port = sockets[0].getsockname()[:2]
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+
+
+def watch(
+    root: Path,
+    patterns: list[str],
+    build: Callable[[], None],
+    reload: Callable[[], None],
+    poll_s: float = 0.25,
+    debouncer: Debouncer | None = None,
+) -> None:
+    """Forever: look at the files, build once per burst of saves, then reload.
+
+    A save during a build is seen at the next look (the look before the build is the
+    reference), so it gets a build of its own; the browsers are reloaded only when the
+    build has caught up with the files, so they end on the last save."""
+    debouncer = debouncer or Debouncer()
+    seen = snapshot(root, patterns)
+    saved: list[str] = []
+    while True:
+        time.sleep(poll_s)
+        now = snapshot(root, patterns)
+        if now != seen:
+            saved += [name for name in changed_files(seen, now) if name not in saved]
+            seen = now
+            debouncer.changed(time.monotonic())
+        if not debouncer.due(time.monotonic()):
+            continue
+        debouncer.take()
+        more = f" (et {len(saved) - 1} autre(s))" if len(saved) > 1 else ""
+        print(f"Modifié : {saved[0]}{more} — reconstruction…", flush=True)
+        saved = []
+        build()
+        after = snapshot(root, patterns)
+        if after != seen:  # saved again during the build: build again before reloading
+            saved += changed_files(seen, after)
+            seen = after
+            debouncer.changed(time.monotonic())
+            continue
+        reload()
+        print("Page rechargée dans le navigateur.", flush=True)
+
+
+def serve(
+    root: Path,
+    site: Path,
+    patterns: list[str],
+    build: Callable[[], None],
+    host: str,
+    port: int,
+) -> None:
+    """Bind (or say why not), build, serve, then rebuild and reload on every save until Ctrl-C."""
+    try:
+        sockets = bind(host, port)
+    except PortUnavailable as error:
+        raise SystemExit(f"invoke livereload : {error}") from None
+    server = BrowserServer(sockets, site)
+    try:
+        build()
+        server.start()
+        watched = ", ".join(pattern.split("/")[0] + ("/" if "/" in pattern else "") for pattern in patterns)
+        print(f"Aperçu en direct : {address(sockets)}", flush=True)
+        print(f"Chaque enregistrement dans {watched} reconstruit le site et recharge la page.", flush=True)
+        print("Ctrl-C pour arrêter.", flush=True)
+        watch(root, patterns, build, server.reload)
+    except KeyboardInterrupt:
+        print("\nAperçu arrêté.", file=sys.stderr)
+    finally:
+        server.stop()
