@@ -34,7 +34,8 @@ class MatchRecorder(WrappingCollector):
         self._at = deadline.at if deadline is not None else float("inf")
 
     def collect(self, sub_docnum):
-        if time.monotonic() >= self._at:  # a clock read is a small part of a match's cost
+        # The clock every 64 matches: read at each, it was 3% of a one-word search.
+        if not len(self.docnums) & 63 and time.monotonic() >= self._at:
             self.deadline.reached = True
             raise TimeLimit
         self.docnums.append(self.offset + sub_docnum)
