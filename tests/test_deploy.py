@@ -143,7 +143,7 @@ def deployed():
         (folder / "nginx.conf").write_text(main_config(folder, folder / "carnet.conf"), "utf-8")
         nginx_log = tmp / "nginx.log"
         command = [nginx_binary, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", "stderr"]
-        checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
+        checked = subprocess.run([*command, "-t"], capture_output=True, encoding="utf-8")
         assert checked.returncode == 0, checked.stderr
         with nginx_log.open("w") as log:
             nginx = subprocess.Popen([*command, "-g", "daemon off;"], stdout=log, stderr=log)
@@ -266,7 +266,8 @@ def test_search_goes_to_the_service(deployed):
 def test_a_new_publication_is_served_without_reloading_nginx(deployed):
     port, project = deployed["port"], deployed["project"]
     source = project / "content/articles/perdre-des-clients.md"
-    source.write_text(source.read_text("utf-8").replace("Title: Perdre des clients", "Title: Clients perdus"))
+    edited = source.read_text("utf-8").replace("Title: Perdre des clients", "Title: Clients perdus")
+    source.write_text(edited, "utf-8")
     before = get(port, ARTICLE).body.decode("utf-8")
     publish(project)
     after = get(port, ARTICLE)
@@ -363,11 +364,13 @@ def test_unit_file(tmp_path):
         pytest.skip("systemd-analyze is not installed: the unit was only parsed")
     instance = str(out / "carnet-search@8001.service")
     shutil.copy(unit, instance)
-    verified = subprocess.run([SYSTEMD_ANALYZE, "verify", instance], capture_output=True, text=True)
+    verified = subprocess.run([SYSTEMD_ANALYZE, "verify", instance], capture_output=True, encoding="utf-8")
     # verify exits 0 on unknown keys or bad values too: any message is a failure.
     assert (verified.returncode, verified.stdout + verified.stderr) == (0, "")
     security = subprocess.run(
-        [SYSTEMD_ANALYZE, "security", "--offline=yes", "--no-pager", instance], capture_output=True, text=True
+        [SYSTEMD_ANALYZE, "security", "--offline=yes", "--no-pager", instance],
+        capture_output=True,
+        encoding="utf-8",  # its table has ✓ and →; in-process builds set the C locale
     )
     exposure = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", security.stdout + security.stderr)
     assert exposure, security.stdout + security.stderr
@@ -375,7 +378,7 @@ def test_unit_file(tmp_path):
 
     broken = Path(instance)
     broken.write_text(unit.read_text("utf-8").replace("Restart=on-failure", "Restart=sometimes"), "utf-8")
-    complaint = subprocess.run([SYSTEMD_ANALYZE, "verify", instance], capture_output=True, text=True)
+    complaint = subprocess.run([SYSTEMD_ANALYZE, "verify", instance], capture_output=True, encoding="utf-8")
     assert "sometimes" in complaint.stdout + complaint.stderr
 
 
