@@ -87,15 +87,42 @@ def rollback(c):
             restored = area.rollback()
         except NothingToRollBack as error:
             raise SystemExit(f"invoke rollback : {error}") from None
-    print(f"Construction précédente remise en ligne : {restored.name}")
+        newer = area.previous_build()
+    # Two builds of the same minute are told apart by their seconds.
+    seconds = newer is not None and build_name(newer) == build_name(restored)
+    print(f"Remise en ligne : la {build_name(restored, seconds)} (site et index de recherche).")
+    if newer is not None:
+        print(f"La {build_name(newer, seconds)} est gardée : relancez invoke rollback pour y revenir.")
+
+
+def build_name(folder: Path, seconds: bool = False) -> str:
+    """A build as the author knows it: by when it was made (« construction du samedi 28 … à 06:12 »)."""
+    from builds.area import build_time
+    from plugins.french_typography.dates import french_date
+
+    started = build_time(folder)
+    if started is None:
+        return f"construction {folder.name}"
+    return "construction du " + french_date(started, "EEEE d MMMM y 'à' HH:mm" + (":ss" if seconds else ""))
 
 
 @task
 def clean(c):
     """Remove the generated site, its search index and the kept builds."""
     area = BuildArea(ROOT)
+    builds = len(area.kept_builds())
     with area.lock():
-        area.remove_all()
+        removed = area.remove_all()
+    what = {
+        "output": "output/ (le site)",
+        "search-index": "search-index/ (l’index de recherche)",
+        area.state.name: f"{area.state.name}/ ({builds} construction{'s' if builds > 1 else ''} "
+        f"gardée{'s' if builds > 1 else ''} et le cache)",
+    }
+    if not builds and not set(removed) & {"output", "search-index"}:
+        print("Rien à supprimer : le site n’est pas construit.")
+    else:
+        print(f"Supprimé : {', '.join(what[name] for name in removed)}. « invoke build » reconstruit tout.")
 
 
 @task(
@@ -173,16 +200,18 @@ def livereload(c, port=CONFIG["port"]):
 
 
 @task(
+    # The title's words, quoted or not, as `invoke import` takes its file names.
+    klass=ManyFilesTask,
     help={
-        "title": "The article's title, in quotes.",
+        "title": "The article's title (quotes optional).",
         "author": "Author as it should appear (default: to fill in).",
         "category": "Category (theme) of the article.",
         "tags": "Comma-separated tags.",
-    }
+    },
 )
 def new(c, title, author="", category="", tags=""):
     """Create a draft article in content/articles/ with its metadata header filled in."""
-    path = new_article(title, author=author, category=category, tags=tags)
+    path = new_article(" ".join(title), author=author, category=category, tags=tags)
     print(f"Nouvel article : {path}")
 
 

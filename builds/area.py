@@ -23,6 +23,16 @@ from datetime import datetime
 from pathlib import Path
 
 PUBLISHED = ("output", "search-index")
+# A build folder's name starts with the time it started (local time): its name for the author.
+STAMP = "%Y%m%dT%H%M%S"
+
+
+def build_time(folder: Path) -> datetime | None:
+    """When the build in `folder` started, read from its name (None for a name of another form)."""
+    try:
+        return datetime.strptime(folder.name.split("-", 1)[0], STAMP)
+    except ValueError:
+        return None
 
 
 class BuildLocked(RuntimeError):
@@ -73,7 +83,7 @@ class BuildArea:
     def new_build(self) -> Path:
         """A fresh, empty folder for the next build."""
         self.builds.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+        stamp = datetime.now().strftime(STAMP)
         folder = self.builds / f"{stamp}-{os.getpid()}-{time.monotonic_ns() % 100000:05d}"
         folder.mkdir()
         return folder
@@ -107,6 +117,9 @@ class BuildArea:
     def live_build(self) -> Path | None:
         return self._target(self.current)
 
+    def previous_build(self) -> Path | None:
+        return self._target(self.previous)
+
     def clean_up(self) -> None:
         """Remove every build but the live one and the previous one (also half-written ones).
 
@@ -131,14 +144,25 @@ class BuildArea:
                 start_new_session=True,
             )
 
-    def remove_all(self) -> None:
+    def remove_all(self) -> list[str]:
+        """Remove the published names and the state folder; what was there, for the author."""
+        removed = []
         for name in PUBLISHED:
             path = self.root / name
             if path.is_symlink() or path.is_file():
                 path.unlink()
             elif path.exists():
                 shutil.rmtree(path)
+            else:
+                continue
+            removed.append(name)
+        if self.state.exists():
+            removed.append(self.state.name)
         shutil.rmtree(self.state, ignore_errors=True)
+        return removed
+
+    def kept_builds(self) -> list[Path]:
+        return sorted(self.builds.iterdir()) if self.builds.is_dir() else []
 
     # -- symlinks --------------------------------------------------------
 
