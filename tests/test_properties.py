@@ -99,7 +99,7 @@ def test_any_query_gets_an_answer(archive, query, page, sort):
         assert "<script" not in hit.snippet
         assert hit.url
     data = response.as_json()
-    assert list(data) == ["query", "total", "results", "suggestion", "facets"]
+    assert list(data) == ["query", "total", "results", "suggestion", "facets", "notices"]
 
 
 TOML_BITS = st.sampled_from(

@@ -216,7 +216,7 @@ def test_snippets_escape_the_text(archive):
 
 def test_json_shape_is_exactly_the_documented_one(archive):
     data = archive.search("tarte").as_json()
-    assert list(data) == ["query", "total", "results", "suggestion", "facets"]
+    assert list(data) == ["query", "total", "results", "suggestion", "facets", "notices"]
     assert list(data["results"][0]) == ["title", "url", "date", "author", "tags", "snippet", "score"]
     assert set(data["facets"]) == {"tags", "years"}
 

@@ -84,7 +84,7 @@ def test_invoke_search_prints_json_and_text(tmp_path):
     result = run([sys.executable, "-m", "invoke", "search", "tarte au riz", "--json"], project)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert list(data) == ["query", "total", "results", "suggestion", "facets"]
+    assert list(data) == ["query", "total", "results", "suggestion", "facets", "notices"]
     assert data["results"][0]["url"] == PARTNER
     assert "<mark" in data["results"][0]["snippet"]
     text = run([sys.executable, "-m", "invoke", "search", "synergys"], project)

@@ -45,7 +45,7 @@ def test_json_endpoint(request_):
     assert reply.status == 200
     assert reply.headers["content-type"] == "application/json; charset=utf-8"
     data = json.loads(reply.body)
-    assert list(data) == ["query", "total", "results", "suggestion", "facets"]
+    assert list(data) == ["query", "total", "results", "suggestion", "facets", "notices"]
     assert data["results"][0]["url"] == "aujourdhui-jai-rencontre-un-partenaire/"
     assert data["suggestion"] is None
 

@@ -183,6 +183,8 @@ class SearchResponse:
             "results": [hit.__dict__ for hit in self.results],
             "suggestion": self.suggestion,
             "facets": self.facets,
+            # What was refused, cut or left unfinished, in French, as the page shows it.
+            "notices": list(self.notices),
         }
 
 
