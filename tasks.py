@@ -229,7 +229,8 @@ def import_(c, files, out="", force=False, json=False):
     """Turn raw scraped articles into Markdown drafts, with a report of what was removed."""
     drafts = Path(out) if out else ROOT / CONFIG["articles_path"] / "drafts"
     tag_map = ROOT / CONFIG["content_path"] / SETTINGS.get("TAG_MAP_FILE", "tagmap.toml")
-    status = run_import(files, drafts, force=force, as_json=json, tag_map=tag_map)
+    articles = ROOT / CONFIG["articles_path"]
+    status = run_import(files, drafts, force=force, as_json=json, tag_map=tag_map, articles=articles)
     if status:
         raise SystemExit(status)
 

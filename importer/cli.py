@@ -85,10 +85,17 @@ def count_file_names(argv: list[str], name: str, aliases: tuple[str, ...], with_
 
 
 def run_import(
-    files: list[str], out: Path, force: bool, as_json: bool, tag_map: Path, console: Any = None
+    files: list[str],
+    out: Path,
+    force: bool,
+    as_json: bool,
+    tag_map: Path,
+    console: Any = None,
+    articles: Path | None = None,
 ) -> int:
     """Import `files` into `out`, print the report; the exit status (1 if a file failed).
-    The progress bar goes to `console` (standard error by default), for many files."""
+    The progress bar goes to `console` (standard error by default), for many files;
+    `articles`, the carnet's, give the categories to choose from and show copies."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -112,6 +119,8 @@ def run_import(
         def advance(result) -> None:
             progress.update(bar, advance=1, description=result.source.name)
 
-        results, notes = import_files(paths, out, force=force, tag_map=tag_map, on_done=advance)
+        results, notes = import_files(
+            paths, out, force=force, tag_map=tag_map, on_done=advance, articles=articles
+        )
     print(json_report(results, out, notes) if as_json else as_text(results, out, notes))
     return 1 if any(result.error for result in results) else 0

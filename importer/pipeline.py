@@ -11,6 +11,7 @@ from pathlib import Path
 from slugify import slugify
 
 from . import chrome, drafts, metadata, structure
+from .archive import Archive, Copy, load_archive
 from .decoding import read_raw
 from .errors import RawTextError
 from .model import Body, Metadata, Removal
@@ -18,6 +19,10 @@ from .tags import Suggestion, TagForms, TagMapUnusable, load_tag_forms, suggest_
 from .text import split_lines
 
 logger = logging.getLogger(__name__)
+
+# As `invoke new` writes them: the build keeps the article offline until they are filled in.
+CATEGORY_TO_FILL = "À compléter"
+TAGS_TO_FILL = "à compléter"
 
 _KIND_NAMES = {
     chrome.BLOG: "Billet de blogue",
@@ -38,6 +43,7 @@ class Draft:
     suggestions: list[Suggestion] = field(default_factory=list)
     encoding: str = "utf-8"
     today: datetime.date = field(default_factory=datetime.date.today)
+    copy_of: Copy | None = None  # the article of the carnet this text copies
 
     @property
     def stem(self) -> str:
@@ -62,8 +68,8 @@ class Draft:
         header.append(("Author", meta.author.value if meta.author else drafts.AUTHOR_MARKER))
         if meta.author is None:
             header.append(("Author_missing", "oui"))
-        if meta.tags:
-            header.append(("Tags", ", ".join(meta.tags)))
+        header.append(("Category", CATEGORY_TO_FILL))
+        header.append(("Tags", ", ".join(meta.tags) if meta.tags else TAGS_TO_FILL))
         if self.suggestions:
             header.append(("Tags_suggested", ", ".join(s.label for s in self.suggestions)))
         if meta.summary:
@@ -108,6 +114,7 @@ def import_text(
     tag_forms: list[TagForms] | None = None,
     today: datetime.date | None = None,
     encoding: str = "utf-8",
+    categories: list[str] | None = None,
 ) -> Draft:
     """Read one raw text; a `RawTextError` if no article is left once the chrome is out."""
     lines = split_lines(text)
@@ -136,7 +143,12 @@ def import_text(
         body_text = " ".join(block.text for block in body.blocks)
         title = meta.title.value if meta.title else ""
         draft.suggestions = suggest_tags(title, body_text, tag_forms, given=meta.tags)
-    draft.notes.append("Catégorie à choisir (Category) avant publication.")
+    choose = f"Catégorie à choisir (Category: {CATEGORY_TO_FILL}) avant publication"
+    draft.notes.append(
+        f"{choose}, parmi celles du carnet : {', '.join(categories)}." if categories else f"{choose}."
+    )
+    if not meta.tags:
+        draft.notes.append(f"Étiquettes à écrire (Tags: {TAGS_TO_FILL}) avant publication.")
     return draft
 
 
@@ -156,11 +168,23 @@ def import_file(
     force: bool = False,
     tag_forms: list[TagForms] | None = None,
     today: datetime.date | None = None,
+    archive: Archive | None = None,
 ) -> ImportResult:
     result = ImportResult(source=path)
     try:
         raw = read_raw(path)
-        draft = import_text(raw.text, path.name, tag_forms=tag_forms, today=today, encoding=raw.encoding)
+        draft = import_text(
+            raw.text,
+            path.name,
+            tag_forms=tag_forms,
+            today=today,
+            encoding=raw.encoding,
+            categories=archive.categories if archive else None,
+        )
+        if archive is not None:
+            # With --force, the draft it replaces is not a copy to report.
+            replaced = out / f"{draft.stem}.md" if force else None
+            draft.copy_of = archive.copy_of(draft.markdown_body(), skip=replaced)
         result.draft = draft
         result.path = drafts.write_draft(draft.text(), out, draft.stem, force=force)
     except RawTextError as error:
@@ -177,9 +201,13 @@ def import_files(
     tag_map: Path | None = None,
     today: datetime.date | None = None,
     on_done: Callable[[ImportResult], None] | None = None,
+    articles: Path | None = None,
 ) -> tuple[list[ImportResult], list[str]]:
-    """Import every file; returns the results and notes about the whole run (the tag map)."""
+    """Import every file; returns the results and notes about the whole run (the tag map).
+    `articles`: the carnet's articles, for its categories and to see copies of them."""
     notes: list[str] = []
+    # Read before any draft is written: a draft of this run is not « already in the carnet ».
+    archive = load_archive(articles) if articles is not None and articles.is_dir() else None
     tag_forms = None
     if tag_map is not None:
         try:
@@ -191,7 +219,7 @@ def import_files(
                 notes.append(f"Pas de carte des étiquettes ({tag_map}) : pas de suggestion d’étiquettes.")
     results = []
     for path in paths:
-        result = import_file(Path(path), out, force=force, tag_forms=tag_forms, today=today)
+        result = import_file(Path(path), out, force=force, tag_forms=tag_forms, today=today, archive=archive)
         results.append(result)
         if on_done is not None:
             on_done(result)

@@ -3,11 +3,17 @@ what is left for the author to decide; in French, or as JSON for machines."""
 
 import json
 import os
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from .model import Finding
+from .archive import Copy
+from .model import Finding, Removal
 from .pipeline import Draft, ImportResult
+from .structure import REPEAT
+
+# From this many paragraphs repeated in a row, the report says « a copy of the text », once.
+MIN_COPY_RUN = 3
 
 
 def _shown(path: Path | None) -> str | None:
@@ -58,8 +64,22 @@ def file_report(result: ImportResult) -> dict[str, Any]:
             if removal.kind != "résumé"  # the points are in the ::: résumé block
         ],
         undecided=list(draft.notes),
+        copy_of=_copy(draft.copy_of),
     )
     return report
+
+
+def _copy(copy: Copy | None) -> dict[str, Any] | None:
+    if copy is None:
+        return None
+    return {"article": _shown(copy.article), "shared": copy.shared, "paragraphs": copy.total}
+
+
+def copy_line(copy: Copy) -> str:
+    return (
+        f"Copie de {_shown(copy.article)} : {copy.shared} paragraphe(s) sur {copy.total} y sont déjà. "
+        "Supprimez ce brouillon s’il n’apporte rien de neuf."
+    )
 
 
 def as_json(results: list[ImportResult], out: Path, notes: list[str]) -> str:
@@ -105,15 +125,35 @@ def _draft_lines(draft: Draft) -> list[str]:
         lines.append(f"  Étiquettes suggérées, à confirmer (Tags_suggested) : {proposed}")
     if draft.encoding != "utf-8":
         lines.append(f"  Encodage : {draft.encoding} (converti en UTF-8)")
+    if draft.copy_of:
+        lines.append(f"  {copy_line(draft.copy_of)}")
     removed = [removal for removal in draft.removals if removal.kind != "résumé"]
     if removed:
         lines.append(f"  Retiré ({len(removed)} ligne(s), à remettre si besoin) :")
-        lines.extend(f"    l. {r.line:<4} {r.reason} : « {_cut(r.text)} »" for r in removed)
+        lines.extend(_removed_lines(removed))
     else:
         lines.append("  Retiré : rien")
     if draft.notes:
         lines.append("  À décider :")
         lines.extend(f"    - {note}" for note in draft.notes)
+    return lines
+
+
+def _removed_lines(removed: list[Removal]) -> list[str]:
+    """One line per removed line; a run of paragraphs that the page repeated (a second copy
+    of the text) in one line, with its first and last words."""
+    lines = []
+    for repeated, group in groupby(removed, key=lambda removal: removal.kind == REPEAT):
+        run = list(group)
+        paragraphs = len({removal.reason for removal in run})
+        if repeated and paragraphs >= MIN_COPY_RUN:
+            first, last = run[0], run[-1]
+            lines.append(
+                f"    l. {first.line}–{last.line} copie du texte répétée par la page : {paragraphs} "
+                f"paragraphes déjà plus haut, de « {_cut(first.text, 40)} » à « {_cut(last.text, 40)} »"
+            )
+        else:
+            lines.extend(f"    l. {r.line:<4} {r.reason} : « {_cut(r.text)} »" for r in run)
     return lines
 
 

@@ -23,6 +23,8 @@ _BULLET = re.compile(
 _RESUME_OPEN = re.compile(r"^cet article en resume\s*:?$")
 _RESUME_CLOSE = re.compile(r"^cet article pas en resume\s*:?$")
 MAX_RESUME_POINTS = 12  # as plugins/resume accepts
+# The kind of a removed paragraph that the scrape repeated (the report groups them).
+REPEAT = "répétition"
 MIN_REPEATED_WORDS = 12  # shorter repeats may be on purpose (« Et alors ? »)
 LONG_LINE = 100  # a line this long is a paragraph of its own, never a hard wrap
 VERSE_LINE = 60
@@ -69,8 +71,8 @@ class _Builder:
         self.protected = set(meta.author.lines) if meta.author else set()
         self.overlong_resume: Block | None = None
 
-    def drop(self, line: Line, reason: str) -> None:
-        self.gone[line.number] = Removal(line.number, line.content, reason, "structure")
+    def drop(self, line: Line, reason: str, kind: str = "structure") -> None:
+        self.gone[line.number] = Removal(line.number, line.content, reason, kind)
         self.removals.append(self.gone[line.number])
 
     def run(self) -> Body:
@@ -322,16 +324,17 @@ class _Builder:
                 kept.append(block)
                 continue
             if key in seen:
-                self.remove_block(block, f"paragraphe répété par la copie (déjà à la ligne {seen[key]})")
+                reason = f"paragraphe répété par la copie (déjà à la ligne {seen[key]})"
+                self.remove_block(block, reason, REPEAT)
                 continue
             seen[key] = block.lines[0]
             kept.append(block)
         return kept
 
-    def remove_block(self, block: Block, reason: str) -> None:
+    def remove_block(self, block: Block, reason: str, kind: str = "structure") -> None:
         by_number = {line.number: line for line in self.lines}
         for number in block.lines:
-            self.drop(by_number[number], reason)
+            self.drop(by_number[number], reason, kind)
 
 
 def _wrap_width(groups: list[list[Line]]) -> int | None:

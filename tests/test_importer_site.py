@@ -173,7 +173,8 @@ def test_suggestions_are_marked_for_the_author_to_confirm(tmp_path):
     results, notes = import_files([raw], tmp_path / "out", tag_map=path, today=TODAY)
     text = results[0].path.read_text(encoding="utf-8")
     assert "\nTags_suggested: Confiance\n" in text
-    assert "\nTags:" not in text  # the author confirms by writing Tags:
+    # The author confirms by writing them in Tags:, which holds the placeholder of `invoke new`.
+    assert "\nTags: à compléter\n" in text
     assert "Étiquettes suggérées, à confirmer (Tags_suggested) : Confiance" in as_text(
         results, tmp_path, notes
     )
