@@ -29,6 +29,7 @@ PLUGINS = [
     "resume",
     "search",
     "tag_map",
+    "article_review",  # after resume (its reader) and tag_map: holds back what must not go online
     "script_guard",
     "feed_titles",
     "theme_assets",

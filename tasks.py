@@ -14,6 +14,7 @@ from slugify import slugify
 
 from builds.area import BuildArea, NothingToRollBack
 from builds.pipeline import build_site
+from builds.report import counts_line, report_lines
 from builds.runner import BuildFailed
 from importer.cli import ManyFilesTask, run_import
 
@@ -46,18 +47,30 @@ def atomic_build(
             ROOT, ROOT / settings_file, strict=strict, full=full, overrides=overrides, on_wait=say_waiting
         )
     except BaseException as error:
+        report = getattr(error, "report", None)
+        if report and report_lines(report):
+            print("\n".join(report_lines(report)), file=sys.stderr)
         if isinstance(error, BuildFailed):
-            print(error, file=sys.stderr)
+            print(f"Construction refusée : {error}", file=sys.stderr)
         elif not isinstance(error, KeyboardInterrupt):
             print(f"Erreur : {type(error).__name__} : {error}", file=sys.stderr)
         reason = "interrompue" if isinstance(error, KeyboardInterrupt) else "en échec"
         unchanged = "le site en ligne (output/) et l’index de recherche n’ont pas changé"
         print(f"Construction {reason} : {unchanged}.", file=sys.stderr)
+        if report:
+            print(f"Bilan : {counts_line(report)}.", file=sys.stderr)
         raise SystemExit(130 if isinstance(error, KeyboardInterrupt) else 1) from None
+    report = result.report
+    if report_lines(report):
+        print("\n".join(report_lines(report)), file=sys.stderr)
     if result.changed:
         print(f"Site construit : {CONFIG['deploy_path']}/ et {CONFIG['index_path']}/ sont à jour.")
     else:
         print("Rien n’a changé depuis la dernière construction : le site en ligne est à jour.")
+    print(f"Bilan : {counts_line(report)}.")
+    if report.held:
+        # The rest of the site is online; the author must still see that something is not.
+        raise SystemExit(1)
     return result.folder
 
 
@@ -278,19 +291,13 @@ def new_article(
 )
 def check(c, json=False, strict=False, content=""):
     """Editorial health report: metadata, tags, links, images, repeats, scrape leftovers."""
-    import logging
-
     from editorial_check.findings import exit_code
-    from editorial_check.report import as_json, print_table
+    from editorial_check.report import as_json, report_text
     from editorial_check.run import check_archive
 
-    logging.disable(logging.WARNING)  # problems are in the report, not in the log
+    # The build's own run and rules, into a scratch folder: the same findings as invoke build.
     findings, articles = check_archive(ROOT / CONFIG["settings_base"], Path(content) if content else None)
-    logging.disable(logging.NOTSET)
-    if json:
-        print(as_json(findings, articles))
-    else:
-        print_table(findings, articles)
+    print(as_json(findings, articles) if json else report_text(findings, articles))
     raise SystemExit(exit_code(findings, strict))
 
 

@@ -18,9 +18,12 @@ from .area import BuildArea
 from .content_links import refused_entries
 from .inputs import code_digest, inputs_digest
 from .kept import atomic_file, notice_unreadable, remove_leftovers
+from .report import BuildReport
 from .runner import BuildFailed, run_pelican, show_messages
 
 INPUTS_FILE = "inputs.json"
+# What the build found (builds/report.py): said again when nothing changed since.
+REPORT_FILE = "report.json"
 # Content caches kept: one per settings file in use (build and publish), the newest first.
 CACHES_KEPT = 2
 
@@ -29,6 +32,7 @@ CACHES_KEPT = 2
 class BuildResult:
     folder: Path
     changed: bool  # False: nothing had changed, the live build stays
+    report: BuildReport
 
 
 def build_site(
@@ -64,7 +68,7 @@ def build_site(
         live = None if full else area.live_build()
         if live is not None and read_inputs(live) == inputs and (live / "output").is_dir():
             area.link_published_names()  # a build killed while it switched may have left them out
-            return BuildResult(live, changed=False)
+            return BuildResult(live, changed=False, report=read_report(live))
         folder = area.new_build()
         incremental = {
             "INCREMENTAL_BUILD": str(folder),
@@ -73,14 +77,18 @@ def build_site(
             **content_cache(area.state / "cache", code, fresh=full),
         }
         try:
-            run_pelican(settings_file, folder, strict=strict, overrides={**overrides, **incremental})
+            report = run_pelican(settings_file, folder, strict=strict, overrides={**overrides, **incremental})
         except BaseException:
             area.discard(folder)
             raise
+        # Held-back articles do not stop the rest of the site from going live (a typo in a new
+        # article must not hold back a fix elsewhere); the caller still exits non-zero.
+        with atomic_file(folder / REPORT_FILE) as handle:
+            handle.write(report.as_json().encode())
         with atomic_file(folder / INPUTS_FILE) as handle:
             handle.write(json.dumps({"inputs": inputs}).encode())
         area.publish(folder)
-    return BuildResult(folder, changed=True)
+    return BuildResult(folder, changed=True, report=report)
 
 
 def read_inputs(build: Path) -> str | None:
@@ -92,6 +100,17 @@ def read_inputs(build: Path) -> str | None:
     except (OSError, ValueError, KeyError, TypeError) as error:
         notice_unreadable(path, error, "le site est reconstruit")
         return None
+
+
+def read_report(build: Path) -> BuildReport:
+    path = build / REPORT_FILE
+    if not path.is_file():
+        return BuildReport()  # a build from before this file existed
+    try:
+        return BuildReport.from_json(path.read_text("utf-8"))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        notice_unreadable(path, error, "ses remarques ne sont pas répétées")
+        return BuildReport()
 
 
 def content_cache(caches: Path, code: str, fresh: bool) -> dict:

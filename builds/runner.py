@@ -1,22 +1,30 @@
 """Run Pelican into a build folder, failing on errors (or warnings, when strict)."""
 
+import contextlib
+import io
 import logging
 from pathlib import Path
 
 import blinker
 from pelican import Pelican
-from pelican.log import FatalLogger
+from pelican.log import FatalLogger, LimitFilter
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
+from .messages import exception_message
 from .pelican_cache import make_cache_crash_safe
+from .report import BuildReport, Collector
 
 # Sent with the build folder when a build fails; plugins may listen (carnet.build_failed).
 BUILD_FAILED = blinker.signal("carnet.build_failed")
 
 
 class BuildFailed(RuntimeError):
-    """Pelican or a plugin reported a problem; the message says which."""
+    """Pelican or a plugin reported a problem; the message says which, `report` what was found."""
+
+    def __init__(self, message: str, report: BuildReport | None = None):
+        super().__init__(message)
+        self.report = report
 
 
 def show_messages() -> None:
@@ -27,29 +35,46 @@ def show_messages() -> None:
 
 def run_pelican(
     settings_file: Path, build: Path, strict: bool = False, overrides: dict | None = None
-) -> None:
-    """Build the site into `build`/output and its index into `build`/search-index.
+) -> BuildReport:
+    """Build the site into `build`/output and its index into `build`/search-index, and
+    return what was found. Every problem is gathered (none stops the run at once); then
+    an error that is not one held-back article's, or with `strict` any warning or
+    held-back article, raises BuildFailed.
 
     Unlike `pelican` on the command line, an interrupted build raises instead of
     returning normally, so that the caller never publishes half a site."""
     make_cache_crash_safe()
-    init_logging(level=logging.WARNING, fatal="warnings" if strict else "errors", name="pelican")
+    init_logging(level=logging.WARNING, name="pelican")
+    FatalLogger.fatal_lvl = logging.CRITICAL + 1  # nothing stops the run: everything is reported
+    # Pelican drops a warning it has already logged in this process: livereload's next
+    # build, or `invoke check` then a build in one process, would lose it.
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
     override = {
         "OUTPUT_PATH": str(build / "output"),
         "SEARCH_INDEX_PATH": str(build / "search-index"),
         **(overrides or {}),
     }
     settings = read_settings(str(settings_file), override=override)
+    collector = Collector(Path(settings["PATH"]))
     try:
-        Pelican(settings).run()
+        # Pelican's « Done: Processed … » is English; the caller says it in French.
+        with collector, contextlib.redirect_stdout(io.StringIO()):
+            Pelican(settings).run()
+        report = collector.report
+        if report.failed(strict):
+            raise BuildFailed(failure_reason(report, strict), report)
     except BaseException as error:
         # Before the caller throws the build folder away: plugins stop what they run beside
         # the build (the search index process), so that nothing writes into it afterwards.
         BUILD_FAILED.send(str(build))
-        if isinstance(error, RuntimeError) and str(error) == "Warning or error encountered":
-            raise BuildFailed("Pelican ou une extension a signalé un problème (voir ci-dessus)") from None
-        raise
-    finally:
-        # init_logging made errors fatal process-wide; a later run in this process
-        # (livereload, tests) chooses its own strictness.
-        FatalLogger.fatal_lvl = logging.CRITICAL + 1  # pelican.log's default: nothing is fatal
+        if isinstance(error, BuildFailed | KeyboardInterrupt):
+            raise
+        raise BuildFailed(exception_message(error), collector.report) from error
+    return report
+
+
+def failure_reason(report: BuildReport, strict: bool) -> str:
+    if report.blocking():
+        return "une erreur empêche de construire le site (voir ci-dessus)"
+    return "--strict : un avertissement ou un article retenu suffit à refuser la construction"

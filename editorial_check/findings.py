@@ -1,23 +1,12 @@
-"""What the check finds, and how serious each kind is."""
+"""What the check finds, and how serious each kind is: the build's own findings."""
 
-from dataclasses import asdict, dataclass
+from plugins.article_review.findings import ERROR, NOTE, WARNING, Finding
 
-ERROR, WARNING, NOTE = "erreur", "avertissement", "remarque"
-
-
-@dataclass(frozen=True, order=True)
-class Finding:
-    severity: str
-    file: str
-    line: int | None
-    kind: str
-    message: str
-
-    def as_json(self) -> dict:
-        return asdict(self)
+__all__ = ["ERROR", "NOTE", "WARNING", "Finding", "exit_code"]
 
 
 def exit_code(findings: list[Finding], strict: bool) -> int:
-    """Errors always fail; warnings fail with --strict; notes never do."""
+    """Errors always fail (an article held back, or a site that cannot build); warnings
+    fail with --strict, as `invoke build --strict` does; notes never do."""
     serious = {ERROR, WARNING} if strict else {ERROR}
     return 1 if any(finding.severity in serious for finding in findings) else 0

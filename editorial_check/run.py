@@ -1,48 +1,60 @@
-"""Put the pieces together: collect the archive, apply the rules, return the findings."""
+"""`invoke check`: the build's own run, into a scratch folder, and what it found.
 
+The findings are those of `invoke build` (builds/report.py collects them from the same
+rules, plugins/article_review), so the two never disagree; the check adds only notes
+that do not concern the site's pages (tag map entries no article uses).
+"""
+
+import tempfile
 from pathlib import Path
 
-from .collect import collect
-from .findings import Finding
-from .rules import (
-    leftover_findings,
-    metadata_findings,
-    repetition_findings,
-    script_findings,
-    unused_map_entries,
-)
+from builds.report import BuildReport
+from builds.runner import BuildFailed, run_pelican
+
+from .findings import NOTE, Finding
 
 
 def check_archive(settings_file: Path, content: Path | None = None) -> tuple[list[Finding], int]:
-    archive = collect(settings_file, content)
-    findings: list[Finding] = [*archive.log_findings, *archive.page_findings]
-    for article in archive.articles:
-        findings.extend(metadata_findings(article))
-        findings.extend(leftover_findings(article))
-        findings.extend(script_findings(article))
-    findings.extend(repetition_findings(archive.articles))
-    findings.extend(unused_map_entries(*unused_tags(archive)))
-    return sorted(set(findings), key=in_order), len(archive.articles)
+    """(findings, number of articles looked at) for `content` (default: the settings' own)."""
+    report = run_check(settings_file, content)
+    notes = unused_map_entries(Path(settings_file), content, report.tag_keys)
+    return [*report.findings, *notes], report.articles + len(report.held)
 
 
-def in_order(finding: Finding) -> tuple:
-    """Findings with and without a line sort together (None cannot be compared with 2)."""
-    return (finding.severity, finding.file, finding.line or 0, finding.kind, finding.message)
+def run_check(settings_file: Path, content: Path | None = None) -> BuildReport:
+    with tempfile.TemporaryDirectory(prefix="carnet-check-") as scratch:
+        overrides = {"PATH": str(content)} if content is not None else {}
+        try:
+            return run_pelican(Path(settings_file), Path(scratch), overrides=overrides)
+        except BuildFailed as failure:
+            if failure.report is None:
+                raise
+            return failure.report
 
 
-def unused_tags(archive) -> tuple[str, list[tuple[str, int | None]]]:
-    """Map entries no article uses, when the tag map plugin and its file are there."""
-    try:
-        from plugins.tag_map.config import map_path
-        from plugins.tag_map.mapfile import TagMapError, load_map
-    except ImportError:
-        return "", []
-    path = map_path(archive.settings)
+def unused_map_entries(settings_file: Path, content: Path | None, used: set[str]) -> list[Finding]:
+    """Map entries no published article uses: a note, not a problem of the site."""
+    from pelican.settings import read_settings
+
+    from plugins.tag_map.config import map_path
+    from plugins.tag_map.mapfile import TagMapError, load_map
+
+    settings = read_settings(str(settings_file), override={"PATH": str(content)} if content else {})
+    path = map_path(settings)
     try:
         tag_map = load_map(path)
     except TagMapError:
-        return str(path), []  # the build already reported why
+        return []  # the build already said why
     if tag_map is None:
-        return "", []
-    unused = [(key, entry.line) for key, entry in tag_map.tags.items() if key not in archive.tag_keys_used]
-    return str(path), unused
+        return []
+    return [
+        Finding(
+            NOTE,
+            str(path),
+            entry.line,
+            "étiquette inutilisée",
+            f"[tags.{key}] n’est utilisée par aucun article",
+        )
+        for key, entry in tag_map.tags.items()
+        if key not in used
+    ]

@@ -42,14 +42,27 @@ def test_build_publishes_through_links(project):
     assert any((project / "search-index").iterdir())
 
 
-def test_a_broken_article_leaves_everything_as_it_was(project):
+def test_a_broken_article_is_held_back_and_the_site_stays_as_it_was(project):
     before = fingerprint(project)
     (project / "content/articles/casse.md").write_text(
         article("Cassé", Date="pas une date"), encoding="utf-8"
     )
     result = run([*INVOKE, "build"], project)
     assert result.returncode == 1
+    assert "1 article retenu, non publié" in result.stderr
+    assert fingerprint(project) == before  # the rest of the site, rebuilt, is the same site
+
+
+def test_a_strict_build_with_a_held_back_article_leaves_everything_as_it_was(project):
+    before = fingerprint(project)
+    live = (project / "output").resolve()
+    (project / "content/articles/casse.md").write_text(
+        article("Cassé", Date="pas une date"), encoding="utf-8"
+    )
+    result = run([*INVOKE, "build", "--strict"], project)
+    assert result.returncode == 1
     assert "le site en ligne (output/) et l’index de recherche n’ont pas changé" in result.stderr
+    assert (project / "output").resolve() == live
     assert fingerprint(project) == before
 
 

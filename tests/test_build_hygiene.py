@@ -21,14 +21,14 @@ def test_broken_filename_link_fails_and_names_the_target(tmp_path):
 
 def test_missing_author_fails_and_names_the_file(tmp_path):
     content = tiny_content(tmp_path, {"sans-auteur.md": article("Sans auteur", Author="")})
-    with pytest.raises(BuildFailed, match=r"sans-auteur\.md has no 'author'"):
+    with pytest.raises(BuildFailed, match=r"articles/sans-auteur\.md:\d+: il manque la ligne « Author: … »"):
         build_site(tmp_path / "out", content)
 
 
 @pytest.mark.parametrize("key", ["category", "tags", "lang", "slug"])
 def test_each_required_metadata_is_checked(tmp_path, key):
     content = tiny_content(tmp_path, {"a.md": article("Incomplet", **{key.capitalize(): ""})})
-    with pytest.raises(BuildFailed, match=f"has no '{key}'"):
+    with pytest.raises(BuildFailed, match=f"il manque la ligne « {key.capitalize()}: … »"):
         build_site(tmp_path / "out", content)
 
 
@@ -40,7 +40,7 @@ def test_missing_title_fails(tmp_path):
 
 def test_undated_article_needs_an_edition_date_for_the_feeds(tmp_path):
     content = tiny_content(tmp_path, {"a.md": article("Sans date", Date="")})
-    with pytest.raises(BuildFailed, match="has no 'modified'"):
+    with pytest.raises(BuildFailed, match="il manque la ligne « Modified: … »"):
         build_site(tmp_path / "out", content)
 
 

@@ -36,10 +36,11 @@ SEEDED = {
     "etiquette-inconnue.md": article(
         "Étiquette inconnue", "::: résumé\n- a\n:::\n\nTexte.", Tags="essai, mystère"
     ),
+    "lien-fichier.md": article("Lien fichier", "Voir [cela]({filename}/articles/absent.md)."),
     "liens.md": article(
         "Liens",
         "::: résumé\n- [Ailleurs](#nulle-part)\n:::\n\n"
-        "Voir [ceci](/nulle-part/) et [cela]({filename}/articles/absent.md).\n\n"
+        "Voir [ceci](/nulle-part/).\n\n"
         '![Une image](/images/absente.png)\n\n<img src="/images/presente.png">\n\n'
         f"{LONG}\n\n{LONG}\n\nLu 12 fois\n\nAucun commentaire:\n\nUnsubscribe",
     ),
@@ -68,22 +69,22 @@ def has(findings, severity, file_part, kind, message_part=""):
 @pytest.mark.parametrize(
     ("severity", "file_part", "kind", "message_part"),
     [
-        (ERROR, "sans-auteur.md", "auteur", "aucun auteur"),
-        (ERROR, "sans-etiquette.md", "étiquettes", "aucune étiquette"),
-        (WARNING, "sans-resume.md", "résumé", "pas de bloc"),
-        (WARNING, "sans-date.md", "date", "ni date d’origine"),
-        (ERROR, "", "étiquette", "« mystère »"),
+        (ERROR, "sans-auteur.md", "métadonnée manquante", "« Author: … »"),
+        (ERROR, "sans-etiquette.md", "métadonnée manquante", "« Tags: … »"),
+        (NOTE, "sans-resume.md", "résumé", "pas de bloc"),
+        (ERROR, "sans-date.md", "métadonnée manquante", "« Modified: … »"),
+        (WARNING, "etiquette-inconnue.md", "étiquette", "« mystère »"),
         (NOTE, "tagmap.toml", "étiquette inutilisée", "[tags.oublie]"),
-        (ERROR, "liens.md", "lien cassé", "/nulle-part/"),
-        (ERROR, "liens.md", "lien cassé", "{filename}"),
-        (ERROR, "liens.md", "lien cassé", "/images/absente.png"),
+        (WARNING, "liens.md", "lien cassé", "/nulle-part/"),
+        (ERROR, "lien-fichier.md", "lien cassé", "{filename}/articles/absent.md"),
+        (WARNING, "liens.md", "lien cassé", "/images/absente.png"),
         (WARNING, "liens.md", "image sans alt", "presente.png"),
-        (ERROR, "liens.md", "paragraphe répété", "répété dans l’article"),
+        (WARNING, "liens.md", "paragraphe répété", "répété dans l’article"),
         (WARNING, "repete.md", "paragraphe répété", "aussi dans articles/liens.md"),
-        (ERROR, "", "résumé", "#nulle-part"),
-        (ERROR, "liens.md", "reste de scraping", "Lu 12 fois"),
-        (ERROR, "liens.md", "reste de scraping", "Aucun commentaire"),
-        (ERROR, "liens.md", "reste de scraping", "Unsubscribe"),
+        (WARNING, "liens.md", "résumé", "#nulle-part"),
+        (WARNING, "liens.md", "reste de scraping", "Lu 12 fois"),
+        (WARNING, "liens.md", "reste de scraping", "Aucun commentaire"),
+        (WARNING, "liens.md", "reste de scraping", "Unsubscribe"),
     ],
 )
 def test_each_kind_of_problem_is_found(findings, severity, file_part, kind, message_part):
@@ -92,6 +93,12 @@ def test_each_kind_of_problem_is_found(findings, severity, file_part, kind, mess
 
 def test_a_clean_article_gets_no_finding(findings):
     assert not any("repete.md" in f.file and f.severity == ERROR for f in findings)
+
+
+def test_every_finding_of_an_article_has_its_line(findings):
+    placed = [f for f in findings if f.file.startswith("articles/") and f.severity != NOTE]
+    assert placed
+    assert all(f.line for f in placed), [f for f in placed if not f.line]
 
 
 def test_exit_codes():
@@ -114,13 +121,13 @@ def test_invoke_check_in_a_copy(tmp_path):
     project = project_copy(tmp_path)
     clean = run([sys.executable, "-m", "invoke", "check", "--strict"], project)
     assert clean.returncode == 0, clean.stdout + clean.stderr
-    assert "5 articles vérifiés : 0 erreur(s), 0 avertissement(s)" in clean.stdout
+    assert "5 articles vérifiés : 0 erreur, 0 avertissement" in clean.stdout
     (project / "content/articles/fautif.md").write_text(article("Fautif", "Lu 3 fois", Author=""), "utf-8")
     broken = run([sys.executable, "-m", "invoke", "check", "--json"], project)
     assert broken.returncode == 1
     data = json.loads(broken.stdout)
     assert data["articles"] == 6
-    assert data["summary"]["erreurs"] >= 2
+    assert data["summary"]["erreurs"] >= 1
     kinds = {(f["file"], f["kind"]) for f in data["findings"]}
-    assert ("articles/fautif.md", "auteur") in kinds
+    assert ("articles/fautif.md", "métadonnée manquante") in kinds
     assert ("articles/fautif.md", "reste de scraping") in kinds

@@ -122,17 +122,17 @@ def test_feed_summary_carries_the_resume(tiny):
 @pytest.mark.parametrize(
     ("block", "message"),
     [
-        ("::: résumé\n:::", "has no points"),
-        ("::: résumé\nUne phrase.\n:::", "not a bullet list"),
-        ("::: résumé\n- a\n  - b\n    - c\n:::", "one level at most"),
-        ("::: résumé\n" + "\n".join(f"- p{n}" for n in range(13)) + "\n:::", "keep it to 12"),
+        ("::: résumé\n:::", "est vide"),
+        ("::: résumé\nUne phrase.\n:::", "n’est pas une liste"),
+        ("::: résumé\n- a\n  - b\n    - c\n:::", "plus d’un niveau"),
+        ("::: résumé\n" + "\n".join(f"- p{n}" for n in range(13)) + "\n:::", "gardez-en 12 au plus"),
         ("::: résumé\n- [Là](#absente)\n:::", "#absente"),
-        ("::: résumé\n- a\n", "never closed"),
+        ("::: résumé\n- a\n", "jamais fermé"),
     ],
 )
 def test_bad_resume_fails_a_strict_build_and_names_the_file(tmp_path, block, message):
     content = tiny_content(tmp_path, {"fautif.md": article("Fautif", block + "\n\nTexte.")})
-    with pytest.raises(BuildFailed, match=rf"resume: articles/fautif\.md:\d+: .*{re.escape(message)}"):
+    with pytest.raises(BuildFailed, match=rf"articles/fautif\.md:\d+: .*{re.escape(message)}"):
         build_site(tmp_path / "out", content)
 
 

@@ -7,7 +7,7 @@ from feedgenerator import get_tag_uri
 from pelican import signals
 from pelican.contents import Article
 
-from .metadata import UNKNOWN_DATE, missing_metadata
+from .metadata import UNKNOWN_DATE
 
 logger = logging.getLogger(__name__)
 
@@ -23,24 +23,7 @@ def check_article(instance) -> None:
     instance.date_unknown = "date" not in instance.metadata
     if instance.date_unknown:
         instance.date = UNKNOWN_DATE
-    if instance.status == "draft":
-        return  # a draft is work in progress: it is checked once published
-    required = instance.settings.get("REQUIRED_METADATA", DEFAULTS["REQUIRED_METADATA"])
-    if instance.date_unknown:
-        # Feeds need some date for the entry: the date of this edition.
-        required = [*required, "modified"]
-    metadata = dict(instance.metadata)
-    if metadata.get("category") is not None and str(metadata["category"]) == instance.settings.get(
-        "DEFAULT_CATEGORY"
-    ):
-        del metadata["category"]  # Pelican's stand-in, not the author's choice
-    for key in missing_metadata(metadata, required):
-        logger.warning(
-            "article_metadata: %s has no '%s' metadata; add a line '%s: …' to its header",
-            instance.relative_source_path,
-            key,
-            key.capitalize(),
-        )
+    # Missing and unfilled keys are reported, with their line, by plugins/article_review.
 
 
 def remember_undated(generator) -> None:

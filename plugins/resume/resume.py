@@ -24,8 +24,8 @@ def attach_resume(instance) -> None:
         return
     rendered = instance.metadata.pop("resume_rendered", None) or RenderedResume()
     instance.__dict__.pop("resume_rendered", None)
-    for problem in rendered.problems:
-        logger.warning("resume: %s:%s: %s", instance.relative_source_path, problem.line, problem.message)
+    # Reported, in French and with the other problems of the article, by plugins/article_review.
+    instance.resume_problems = rendered.problems
     instance.resume_html = rendered.html
     if rendered.html:
         instance.metadata["summary"] = rendered.summary_html

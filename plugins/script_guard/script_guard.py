@@ -2,7 +2,7 @@
 
 The theme's Content-Security-Policy keeps it from running (plugins/search/meta_policy.py);
 this warning tells the author why it does nothing and where to remove it. `invoke check`
-reports the same as an error (editorial_check), and `invoke build --strict` fails on it.
+reports the same warning (editorial_check), and `invoke build --strict` fails on it.
 """
 
 import logging

@@ -1,0 +1,170 @@
+"""What Pelican and the plugins log, in French, as findings with a file and a line.
+
+The project's own review (plugins/article_review) attaches its findings to its log
+records; every other line the build logs is read here, against one table of the
+messages known, so that the author reads French and a place, never a Python class.
+"""
+
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from plugins.article_review.findings import ERROR, LOG_KEY, WARNING, Finding
+from plugins.article_review.header import is_placeholder, read_header
+
+READ_FAILURE = "fichier illisible"
+
+
+@dataclass(frozen=True)
+class Known:
+    pattern: re.Pattern
+    severity: str | None  # None: not shown, the review already says it with the article's line
+    kind: str
+    message: str  # str.format with the pattern's named groups
+    fix: str = ""
+    header_key: str | None = None  # the line of this header key is the finding's line
+
+
+# Most specific first. `file` and `line` groups give the place.
+KNOWN = [
+    Known(
+        re.compile(r"^Could not process (?P<file>\S+)"),
+        ERROR,
+        READ_FAILURE,
+        "Pelican n’a pas pu lire ce fichier",
+        "vérifiez l’en-tête : des lignes « Clé: valeur », puis une ligne vide",
+    ),
+    Known(
+        re.compile(r"^Unable to find '(?P<target>[^']*)', skipping url replacement"), None, "lien cassé", ""
+    ),
+    # Two articles at one address: the review says which keeps it and what to change.
+    Known(re.compile(r"^There are \d+ (?:items|original)"), None, "adresse en double", ""),
+    Known(
+        re.compile(r"^(?P<file>\S+?) : (?P<what>octet .*?\(ligne (?P<line>\d+)\)) : (?P<rest>.*)$", re.S),
+        ERROR,
+        READ_FAILURE,
+        "{what} : {rest}",
+    ),
+    Known(
+        re.compile(r"^tag_map: (?P<file>\S+): the tag « (?P<tag>.+?) » is not in the tag map (?P<map>\S+);"),
+        WARNING,
+        "étiquette",
+        "l’étiquette « {tag} » n’est pas dans la carte des étiquettes",
+        "ajoutez-la à {map} ([tags.<clé>]) ou ajoutez « {tag} » aux alias de l’étiquette voulue",
+        header_key="tags",
+    ),
+    Known(
+        re.compile(r"^script_guard: (?P<file>[^:\s]+):(?P<line>\d+|\?): (?P<what>.+?) ; retirez-le", re.S),
+        WARNING,
+        "script",
+        "{what}",
+        "retirez-le : les pages n’exécutent aucun script venu d’un article",
+    ),
+    Known(
+        re.compile(r"^author_profiles: (?P<file>\S+) describes '(?P<name>.+)', who signs no article"),
+        WARNING,
+        "auteurs",
+        "la biographie de « {name} » ne correspond à aucun auteur d’article",
+        "écrivez dans « nom » le nom exact de la ligne « Author: », ou retirez l’entrée",
+    ),
+    Known(
+        re.compile(r"^author_profiles: (?P<file>\S+?): invalid TOML: (?P<what>.*)$", re.S),
+        ERROR,
+        "auteurs",
+        "fichier TOML mal formé : {what}",
+        "corrigez la ligne indiquée",
+    ),
+    Known(
+        re.compile(r"^Empty alt attribute for image (?P<image>\S+) in (?P<file>\S+)"),
+        WARNING,
+        "image sans alt",
+        "l’image {image} a un texte de remplacement (alt) vide",
+        "écrivez dans alt ce que montre l’image",
+    ),
+    Known(
+        re.compile(r"^Skipping (?P<file>\S+): could not find information about '(?P<what>\w+)'"),
+        ERROR,
+        READ_FAILURE,
+        "il manque « {what} » : Pelican ne publie pas ce fichier",
+        "ajoutez la ligne à l’en-tête",
+    ),
+    Known(
+        re.compile(r"^Unknown status '(?P<status>[^']*)' for file (?P<file>\S+), skipping it"),
+        ERROR,
+        READ_FAILURE,
+        "statut inconnu « {status} » : l’article n’est pas publié",
+        "écrivez « Status: draft » pour un brouillon, ou retirez la ligne pour publier",
+        header_key="status",
+    ),
+]
+_PLUGIN_PREFIX = re.compile(r"^[a-z_]+: ")
+
+
+def finding_of(record: logging.LogRecord, content: Path) -> Finding | None:
+    """The finding a log record says, in French; None when it is a repeat of the review's."""
+    attached = record.__dict__.get(LOG_KEY)
+    if attached is not None:
+        return Finding(*attached)
+    message = record.getMessage()
+    for known in KNOWN:
+        match = known.pattern.match(message)
+        if match is None:
+            continue
+        if known.severity is None:
+            return None
+        fields = match.groupdict()
+        if is_placeholder(fields.get("tag") or ""):
+            return None  # « Tags: à compléter » is already an error of the article
+        file = shown(fields.get("file") or "", content)
+        line = fields.get("line")
+        line = int(line) if line and line.isdigit() else None
+        if known.header_key and file:
+            line = header_line(content / file, known.header_key)
+        return Finding(
+            known.severity,
+            file,
+            line,
+            known.kind,
+            known.message.format(**fields),
+            known.fix.format(**fields),
+        )
+    severity = ERROR if record.levelno >= logging.ERROR else WARNING
+    return Finding(severity, "", None, "construction", _PLUGIN_PREFIX.sub("", message))
+
+
+def shown(path: str, content: Path) -> str:
+    """A path as the review names it: relative to content/ when it is inside."""
+    if not path:
+        return ""
+    absolute = Path(path) if os.path.isabs(path) else Path.cwd() / path
+    for base in (content, content.resolve()):
+        try:
+            return absolute.relative_to(base).as_posix()
+        except ValueError:
+            pass
+    return path if not (content / path).exists() else Path(path).as_posix()
+
+
+def header_line(path: Path, key: str) -> int | None:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((entry.line for entry in read_header(text) if entry.key.casefold() == key), None)
+
+
+# Exceptions that stop Pelican, in French (the message a bare exception gives misleads:
+# « set override=True if intended »).
+EXCEPTIONS = {
+    "FileOverwriteFailedError": "deux pages s’écriraient au même endroit : {error}. "
+    "Donnez-leur des « Slug: » différents.",
+}
+
+
+def exception_message(error: BaseException) -> str:
+    template = EXCEPTIONS.get(type(error).__name__)
+    if template:
+        return template.format(error=str(error).split(" (set override")[0])
+    return f"{type(error).__name__} : {error}"

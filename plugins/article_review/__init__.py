@@ -1,0 +1,3 @@
+from .article_review import register
+
+__all__ = ["register"]

@@ -1,0 +1,39 @@
+"""Reading an article's `Date:` and `Modified:`: ISO as Pelican reads it, and French in words."""
+
+import functools
+from datetime import datetime
+
+from pelican.utils import get_date
+
+ACCEPTED_FORMS = "2015-03-03, 2015-03-03 10:30, 03/03/2015, 3 mars 2015, mardi 3 mars 2015 10:30"
+# As the importer reads dates (importer/metadata.py): a full date, never a relative one.
+_SETTINGS = {
+    "DATE_ORDER": "DMY",  # « 03/04/2015 » is the 3rd of April
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "RETURN_AS_TIMEZONE_AWARE": False,
+    "PARSERS": ["absolute-time"],  # « hier » says nothing of the article
+}
+
+
+@functools.cache
+def _french_parser():
+    from dateparser.date import DateDataParser  # its import costs a tenth of a second
+
+    return DateDataParser(languages=["fr"], settings=_SETTINGS)
+
+
+def read_date(value: str) -> datetime | None:
+    """The date `value` gives, or None when it cannot be read as a whole."""
+    value = str(value).strip().replace("_", " ")
+    if not value:
+        return None
+    try:
+        return get_date(value)
+    except (ValueError, OverflowError):
+        pass
+    if len(value) > 60 or not any(char.isdigit() for char in value):
+        return None
+    found = _french_parser().get_date_data(value).date_obj
+    if found is None or not 1000 < found.year < 3000:
+        return None
+    return found

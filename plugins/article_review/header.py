@@ -1,0 +1,228 @@
+"""The metadata header an author writes, checked line by line: no Pelican here.
+
+Pelican keeps only the values; the author needs the line of each key, the keys it
+silently ignores (« Statut: draft » publishes a draft) and the values that were never
+filled in (« À compléter », « [TITRE À TROUVER] »).
+"""
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .dates import ACCEPTED_FORMS, read_date
+from .findings import ERROR, WARNING, Finding
+
+# Every key an article may carry: the README's table, and Pelican's own.
+KNOWN_KEYS = {
+    "title": "Title",
+    "title_editorial": "Title_editorial",
+    "title_missing": "Title_missing",
+    "subtitle": "Subtitle",
+    "date": "Date",
+    "modified": "Modified",
+    "author": "Author",
+    "authors": "Authors",
+    "author_missing": "Author_missing",
+    "category": "Category",
+    "tags": "Tags",
+    "tags_suggested": "Tags_suggested",
+    "slug": "Slug",
+    "lang": "Lang",
+    "status": "Status",
+    "summary": "Summary",
+    "source": "Source",
+    "credits": "Credits",
+    "source_file": "Source_file",
+    "resume_source": "Resume_source",
+    "template": "Template",
+    "save_as": "Save_as",
+    "url": "Url",
+    "translation": "Translation",
+}
+# The key a French author is likely to have meant.
+FRENCH_KEYS = {
+    "titre": "Title",
+    "sous-titre": "Subtitle",
+    "sous_titre": "Subtitle",
+    "auteur": "Author",
+    "autrice": "Author",
+    "auteurs": "Authors",
+    "categorie": "Category",
+    "theme": "Category",
+    "etiquettes": "Tags",
+    "etiquette": "Tags",
+    "mots-cles": "Tags",
+    "tag": "Tags",
+    "langue": "Lang",
+    "statut": "Status",
+    "etat": "Status",
+    "modifie": "Modified",
+    "modification": "Modified",
+    "resume": "Summary",
+    "adresse": "Slug",
+}
+FILL_HINTS = {
+    "title": "écrivez le titre",
+    "author": "écrivez le nom de l’auteur ou de l’autrice, tel que la source le donne",
+    "category": "choisissez le thème : Synchronicité, Partenariat, Savoir-être, Achats et référencement",
+    "tags": "écrivez les étiquettes, séparées par des virgules (voir content/tagmap.toml)",
+    "slug": "écrivez l’adresse de la page, en minuscules et tirets",
+    "lang": "écrivez « fr »",
+    "modified": "écrivez la date de cette édition du texte (2026-11-22)",
+}
+# « À compléter » (invoke new), « [TITRE À TROUVER] » (invoke import), in any case or accents.
+_PLACEHOLDER = re.compile(r"^\[?.*\b(a completer|a trouver)\b.*\]?$")
+_KEY_LINE = re.compile(r"^(?P<key>[A-Za-zÀ-ÿ][\w\-À-ÿ ]*?)\s*:\s?(?P<value>.*)$")
+_BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str  # as written
+    value: str
+    line: int
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def read_header(text: str) -> list[Entry]:
+    """The `Key: value` lines at the top of a Markdown article (Python-Markdown's meta
+    syntax: a line indented by four spaces continues the value above)."""
+    entries: list[Entry] = []
+    for number, line in enumerate(text.removeprefix(_BOM).split("\n"), start=1):
+        if not line.strip():
+            break
+        if line.startswith(("    ", "\t")) and entries:
+            last = entries[-1]
+            entries[-1] = Entry(last.key, f"{last.value} {line.strip()}", last.line)
+            continue
+        match = _KEY_LINE.match(line)
+        if match is None:
+            break
+        entries.append(Entry(match.group("key").strip(), match.group("value").strip(), number))
+    return entries
+
+
+def header_end(entries: list[Entry]) -> int:
+    return entries[-1].line + 1 if entries else 1
+
+
+def suggestion(key: str) -> str | None:
+    """The known key that `key` was probably meant to be, or None."""
+    folded = fold(key).replace(" ", "_")
+    if folded in FRENCH_KEYS:
+        return FRENCH_KEYS[folded]
+    close = difflib.get_close_matches(folded, KNOWN_KEYS, n=1, cutoff=0.75)
+    return KNOWN_KEYS[close[0]] if close else None
+
+
+def is_placeholder(value: str) -> bool:
+    return bool(_PLACEHOLDER.match(fold(value).strip()))
+
+
+def header_findings(
+    source: str, text: str, required: Iterable[str], default_category: str | None = None
+) -> list[Finding]:
+    """Every problem of the header of `source` (its text: `text`)."""
+    entries = read_header(text)
+    found: list[Finding] = []
+    present: dict[str, Entry] = {}
+    meant_keys: set[str] = set()
+    for entry in entries:
+        key = fold(entry.key).replace(" ", "_")
+        if key in KNOWN_KEYS:
+            present.setdefault(key, entry)
+            found.extend(_value_findings(source, key, entry))
+            continue
+        meant = suggestion(entry.key)
+        if meant is not None:
+            meant_keys.add(meant.casefold())
+            found.append(
+                Finding(
+                    ERROR,
+                    source,
+                    entry.line,
+                    "clé inconnue",
+                    f"clé inconnue « {entry.key} » : vouliez-vous dire « {meant} » ?",
+                    f"écrivez « {meant}: {entry.value} »",
+                )
+            )
+        else:
+            found.append(
+                Finding(
+                    WARNING,
+                    source,
+                    entry.line,
+                    "clé inconnue",
+                    f"clé inconnue « {entry.key} » : Pelican l’ignore",
+                    "retirez la ligne, ou écrivez une des clés du README",
+                )
+            )
+    required = [*required]
+    if "date" not in present:
+        required.append("modified")  # an undated article is dated by this edition
+    for key in required:
+        entry = present.get(key)
+        empty = entry is None or not entry.value.strip()
+        if key == "category" and entry is not None and entry.value.strip() == default_category:
+            empty = True
+        if empty and key not in meant_keys:  # already said: « vouliez-vous dire »
+            found.append(
+                Finding(
+                    ERROR,
+                    source,
+                    entry.line if entry else header_end(entries),
+                    "métadonnée manquante",
+                    f"il manque la ligne « {KNOWN_KEYS[key]}: … »"
+                    if entry is None
+                    else f"« {KNOWN_KEYS[key]} » est vide",
+                    FILL_HINTS.get(key, f"ajoutez « {KNOWN_KEYS[key]}: … » à l’en-tête"),
+                )
+            )
+    return found
+
+
+def _value_findings(source: str, key: str, entry: Entry) -> Iterable[Finding]:
+    shown = KNOWN_KEYS[key]
+    if key.endswith("_missing") and fold(entry.value) in {"oui", "yes", "true", "1"}:
+        what = KNOWN_KEYS[key.removesuffix("_missing")]
+        yield Finding(
+            ERROR,
+            source,
+            entry.line,
+            "à compléter",
+            f"« {shown}: {entry.value} » : {what} reste à trouver",
+            f"écrivez le vrai « {what}: », puis retirez la ligne « {shown} »",
+        )
+    elif entry.value and is_placeholder(entry.value):
+        yield Finding(
+            ERROR,
+            source,
+            entry.line,
+            "à compléter",
+            f"« {shown}: {entry.value} » n’est pas rempli",
+            FILL_HINTS.get(key, f"remplacez « {entry.value} » par la vraie valeur"),
+        )
+    elif key in ("date", "modified") and entry.value and read_date(entry.value) is None:
+        yield Finding(
+            ERROR,
+            source,
+            entry.line,
+            "date illisible",
+            f"date illisible : « {entry.value} »",
+            f"écrivez-la sous une de ces formes : {ACCEPTED_FORMS}",
+        )
+    elif key == "tags_suggested" and entry.value:
+        yield Finding(
+            WARNING,
+            source,
+            entry.line,
+            "étiquettes",
+            f"étiquettes proposées à confirmer : {entry.value}",
+            "déplacez celles qui conviennent dans « Tags: », puis retirez la ligne « Tags_suggested »",
+        )

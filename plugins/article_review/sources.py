@@ -1,0 +1,173 @@
+"""Rules on an article's Markdown source, so that each finding has its line: links to other
+files, scrape leftovers, repeated paragraphs, images without alt. No Pelican here."""
+
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from .findings import ERROR, WARNING, Finding
+from .header import read_header
+
+# `{filename}/articles/x.md`, `{static}/images/a.png`, and Pelican's older `|filename|` spelling.
+_FILE_LINK = re.compile(r"[{|](?P<what>filename|static|attach)[}|](?P<path>[^)\s\"'#?]+)")
+# Lines a web scrape leaves behind: blog, forum and newsletter chrome.
+SCRAPE_LEFTOVERS = [
+    (re.compile(r"\b(aucun|\d+)\s+commentaires?\b", re.IGNORECASE), "compteur de commentaires"),
+    (
+        re.compile(r"publier les commentaires|enregistrer un commentaire", re.IGNORECASE),
+        "formulaire de commentaire",
+    ),
+    (re.compile(r"\binscription à\s*:", re.IGNORECASE), "lien d’abonnement du blogue"),
+    (re.compile(r"\blu\s+\d[\d\s]*\s+fois\b", re.IGNORECASE), "compteur de lectures « Lu N fois »"),
+    (
+        re.compile(r"répondre à cet article|article (précédent|suivant)\s*-", re.IGNORECASE),
+        "navigation de forum",
+    ),
+    (
+        re.compile(r"unsubscribe|se désabonner|désinscri|don[’']t want future emails", re.IGNORECASE),
+        "ligne de désabonnement",
+    ),
+    (re.compile(r"^\s*sent to\s*:", re.IGNORECASE | re.MULTILINE), "adresse d’envoi de lettre d’information"),
+]
+# Shorter paragraphs (« Oui. », a sign-off) may repeat on purpose.
+MIN_REPEATED_CHARS = 60
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)]|>)\s+")
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_SRC = re.compile(r"\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
+
+
+def line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def body(text: str) -> str:
+    """The text without its header, line numbers unchanged."""
+    entries = read_header(text)
+    if not entries:
+        return text
+    lines = text.split("\n")
+    end = entries[-1].line
+    return "\n".join([""] * end + lines[end:])
+
+
+def line_containing(text: str, needle: str) -> int | None:
+    offset = text.find(needle)
+    return line_of(text, offset) if offset >= 0 else None
+
+
+def file_links(source: str, text: str, exists: Callable[[str], bool]) -> Iterable[Finding]:
+    """`{filename}` and `{static}` links whose file does not exist. `source` is the
+    article's path in content/; `exists(path)` says whether content/path is a file."""
+    folder = posixpath.dirname(source)
+    for match in _FILE_LINK.finditer(body(text)):
+        written = match.group("path")
+        target = written.lstrip("/") if written.startswith("/") else posixpath.join(folder, written)
+        target = posixpath.normpath(target)
+        if not exists(target):
+            yield Finding(
+                ERROR,
+                source,
+                line_of(text, match.start()),
+                "lien cassé",
+                f"lien vers {{{match.group('what')}}}{written} : le fichier content/{target} n’existe pas",
+                "corrigez le chemin (depuis content/, par exemple {filename}/articles/autre.md)",
+            )
+
+
+def targets(source: str, text: str) -> list[str]:
+    """Paths in content/ that the `{filename}` links of `source` lead to."""
+    folder = posixpath.dirname(source)
+    found = []
+    for match in _FILE_LINK.finditer(body(text)):
+        written = match.group("path")
+        target = written.lstrip("/") if written.startswith("/") else posixpath.join(folder, written)
+        found.append(posixpath.normpath(target))
+    return found
+
+
+def leftover_findings(source: str, text: str) -> Iterable[Finding]:
+    content = body(text)
+    for pattern, what in SCRAPE_LEFTOVERS:
+        match = pattern.search(content)
+        if match:
+            yield Finding(
+                WARNING,
+                source,
+                line_of(content, match.start()),
+                "reste de scraping",
+                f"{what} : « {match.group(0).strip()} »",
+                "retirez cette ligne, qui vient de la page d’origine, pas du texte",
+            )
+
+
+def paragraphs(text: str) -> list[tuple[int, str]]:
+    """(first line, normalised text) of each paragraph and each list item of the body."""
+    found: list[tuple[int, str]] = []
+    block: list[tuple[int, str]] = []
+
+    def close() -> None:
+        if block:
+            joined = " ".join(_LIST_MARKER.sub("", line) for _, line in block)
+            found.append((block[0][0], " ".join(joined.split())))
+            block.clear()
+
+    for number, line in enumerate(body(text).split("\n"), start=1):
+        if not line.strip() or _LIST_MARKER.match(line):
+            close()
+        if line.strip():
+            block.append((number, line))
+    close()
+    return found
+
+
+def repetition_findings(articles: list[tuple[str, str]]) -> Iterable[Finding]:
+    """`articles`: (source, text) of each article."""
+    seen: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for source, text in articles:
+        counted: dict[str, int] = defaultdict(int)
+        for number, paragraph in paragraphs(text):
+            key = paragraph.casefold()
+            if len(key) < MIN_REPEATED_CHARS:
+                continue
+            counted[key] += 1
+            if counted[key] == 2:
+                yield Finding(
+                    WARNING,
+                    source,
+                    number,
+                    "paragraphe répété",
+                    f"répété dans l’article : « {paragraph[:50]}… »",
+                    "gardez-en un seul",
+                )
+            if counted[key] == 1:
+                seen[key].append((source, number))
+    for key, places in seen.items():
+        if len(places) > 1:
+            for source, number in places:
+                others = ", ".join(other for other, _ in places if other != source)
+                yield Finding(
+                    WARNING,
+                    source,
+                    number,
+                    "paragraphe répété",
+                    f"aussi dans {others} : « {key[:50]}… »",
+                    "gardez-le dans un seul article, ou liez l’autre",
+                )
+
+
+def image_findings(source: str, text: str, html: str) -> Iterable[Finding]:
+    """Images of the article's HTML without an `alt`: screen readers then read the address."""
+    for tag in _IMG.findall(html):
+        if re.search(r"\balt\s*=", tag, re.IGNORECASE):
+            continue
+        src = _SRC.search(tag)
+        shown = src.group(1) if src else tag
+        yield Finding(
+            WARNING,
+            source,
+            line_containing(text, shown),
+            "image sans alt",
+            f"l’image {shown} n’a pas de texte de remplacement (alt)",
+            'ajoutez alt="…" qui dit ce que montre l’image',
+        )
