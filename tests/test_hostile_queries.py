@@ -6,67 +6,26 @@ import json
 import string
 import time
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
-from itertools import accumulate
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from rich.console import Console
 
-from bench.corpus import CorpusWriter
 from plugins.search.analysis import french_analyzer
-from plugins.search.documents import SearchDocument
 from plugins.search.indexing import build_index, update_index
 from plugins.search.limits import MIN_PATTERN_LETTERS
 from plugins.search.querying import MAX_QUERY_LENGTH, ArchiveSearch
 from plugins.search.schema import SEARCHED_FIELDS
 from plugins.search.terminal import print_results
 from plugins.search.web import SearchApp
+from tests.archive import generated_documents
 from tests.searchserver import running
 
 ARTICLES = 1000
 SECONDS = 2.0
-TAG_FORMS = [
-    ["Partenariat", "partnership"],
-    ["Savoir-être", "soft skills", "compétences non techniques"],
-    ["Achats", "procurement"],
-    ["Synchronicité", "synchronicity"],
-    ["Confiance", "trust"],
-]
 REFUSED = "il faut au moins"
 TOO_MANY = "plus fréquents sont cherchés"
 TOO_LONG = "La recherche a pris trop de temps"
-
-
-def generated_documents(count: int) -> list[SearchDocument]:
-    """Short articles from the bench's French Zipf corpus, with the carnet's own words."""
-    own_text = " ".join(path.read_text("utf-8") for path in sorted(Path("content/articles").glob("*.md")))
-    writer = CorpusWriter(7, TAG_FORMS, own_text)
-    chooser = writer.random
-    # The bench's Zipf weights, summed once rather than at each sentence.
-    cumulative = list(accumulate(writer.weights))
-
-    def sentence(low: int, high: int) -> str:
-        return " ".join(chooser.choices(writer.words, cum_weights=cumulative, k=chooser.randint(low, high)))
-
-    documents = []
-    for number in range(count):
-        tags = chooser.sample(TAG_FORMS, k=chooser.randint(1, 3))
-        documents.append(
-            SearchDocument(
-                url=f"article-{number:05d}/",
-                title=sentence(3, 8).capitalize(),
-                resume=sentence(5, 12) if chooser.random() < 0.8 else "",
-                body=". ".join(sentence(6, 18) for _ in range(chooser.randint(4, 9))),
-                tags=[forms[0] for forms in tags],
-                tag_keys=[forms[0].lower() for forms in tags],
-                tag_terms=[form for forms in tags for form in forms[1:]],
-                author=chooser.choice(writer.authors),
-                date=datetime(2006, 1, 1) + timedelta(days=chooser.randint(0, 7000)),
-            )
-        )
-    return documents
 
 
 @pytest.fixture(scope="module")
