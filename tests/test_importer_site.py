@@ -104,7 +104,8 @@ def test_draft_with_an_authors_resume_shows_it(drafts_site):
     points = [li.get_text(" ", strip=True) for li in soup.select("section.resume li")]
     assert points == ["Écouter avant de proposer", "Reformuler pour vérifier", "Se taire, parfois"]
     assert soup.select_one("section.resume a[href='#ecouter-avant-de-proposer']") is not None
-    assert "Résumé de l’auteur" in soup.select_one("section.resume").get_text()
+    # Signed by a woman: the line names her (« Résumé de l’auteur » did not fit).
+    assert soup.select_one("section.resume .resume__origine").get_text() == "Résumé de Sophie Martin"
 
 
 # -- never overwrite ---------------------------------------------------------------------

@@ -5,13 +5,11 @@ import logging
 from pelican import signals
 from pelican.contents import Article
 
+from .origin import by_author, resume_origin
 from .reader import ResumeMarkdownReader
 from .rendering import RenderedResume
 
 logger = logging.getLogger(__name__)
-
-# Values of the `Resume_source` metadata that say the author wrote the résumé.
-AUTHOR_VALUES = {"auteur", "autrice", "author"}
 
 
 def use_resume_reader(readers) -> None:
@@ -30,8 +28,10 @@ def attach_resume(instance) -> None:
     if rendered.html:
         instance.metadata["summary"] = rendered.summary_html
         instance.description_text = rendered.text
-    origin = str(instance.metadata.get("resume_source", "auteur")).strip().casefold()
-    instance.resume_by_author = origin in AUTHOR_VALUES
+    source = str(instance.metadata.get("resume_source", "auteur"))
+    instance.resume_by_author = by_author(source)
+    author = getattr(instance, "author", None)
+    instance.resume_origin = resume_origin(source, author.name if author else None)
     if not instance.resume_html:
         if "summary" not in instance.metadata and rendered.fallback_html:
             instance.metadata["summary"] = rendered.fallback_html

@@ -1,0 +1,29 @@
+"""Who wrote the résumé, as the line under it says: « Résumé de Claire », « Résumé proposé par
+la rédaction ».
+
+Naming the author is right whoever they are; « Résumé de l’auteur » under a text signed by a
+woman was not. Only an article signed by no name (« Anonyme ») falls back on the word, which
+the article chooses: `Resume_source: autrice` gives « Résumé de l’autrice »."""
+
+import unicodedata
+
+BY_EDITORS = "Résumé proposé par la rédaction"
+# Values of `Resume_source` that say the author wrote the résumé, with the word for an unnamed author.
+AUTHOR_WORDS = {"auteur": "l’auteur", "author": "l’auteur", "autrice": "l’autrice"}
+_ELIDED = "aeiouh"  # « d’Anne », « d’Hélène »; « de Yann »
+
+
+def by_author(source: str) -> bool:
+    return source.strip().casefold() in AUTHOR_WORDS
+
+
+def resume_origin(source: str, author: str | None) -> str:
+    """The line under a résumé whose `Resume_source` is `source`, in an article signed `author`."""
+    source = source.strip().casefold()
+    if source not in AUTHOR_WORDS:
+        return BY_EDITORS
+    name = " ".join((author or "").split())
+    if not name or name.casefold().startswith("anonyme"):
+        return f"Résumé de {AUTHOR_WORDS[source]}"
+    first = unicodedata.normalize("NFD", name[0])[0].casefold()
+    return f"Résumé d’{name}" if first in _ELIDED else f"Résumé de {name}"
