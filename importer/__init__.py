@@ -10,6 +10,7 @@ concern per module, each pure and testable on a few lines of text:
 - `structure`: the author's résumé, headings, lists, hard-wrapped lines, verse, and
   paragraphs that the scrape repeated;
 - `tags`: tag suggestions from the tag map;
+- `archive`: the carnet's articles: their categories to choose from, and copies of them;
 - `drafts`: Markdown that keeps the author's words as text, written without overwriting;
 - `report`: what was found, removed and left undecided, in French or as JSON;
 - `pipeline`: the steps in order, for one text or many files;
