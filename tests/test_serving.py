@@ -1,10 +1,14 @@
 """`invoke serve` in several processes: they share the port, a dead one is replaced,
 and stopping the server stops them all."""
 
+import http.client
 import os
 import re
 import signal
+import socket
 import subprocess
+import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -13,6 +17,7 @@ from urllib.parse import quote
 import pytest
 
 from bench import measure
+from tests.sitebuild import ROOT
 from tests.test_tasks import INVOKE, project_copy, run
 
 
@@ -114,3 +119,58 @@ def test_workers_end_when_the_server_is_killed(built_project):
         server.kill()  # SIGKILL: the parent cannot stop its workers itself
         server.wait()
     wait_for(lambda: not any(alive(pid) for pid in workers), seconds=10)
+
+
+SLOW_SERVER = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from plugins.search import serving
+
+def slow(environ, start_response):
+    time.sleep(1.5)
+    start_response("200 OK", [("Content-Length", "2")])
+    return [b"ok"]
+
+sock = serving.listening_socket("127.0.0.1", 0)
+print(sock.getsockname()[1], flush=True)
+serving.serve_in_processes(lambda: slow, sock, int(sys.argv[2]), threads=4)
+"""
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_sigterm_answers_the_requests_under_way_then_refuses(tmp_path, workers):
+    """A restart (systemd sends SIGTERM) loses no answer: requests already read are
+    answered, and new connections are refused at once, so nginx tries another process."""
+    command = [sys.executable, "-c", SLOW_SERVER, str(ROOT), str(workers)]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(server.stdout.readline())
+        answers: list = []
+
+        def ask():
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+            try:
+                connection.request("GET", "/")
+                response = connection.getresponse()
+                answers.append((response.status, response.read()))
+            except (OSError, http.client.HTTPException) as error:
+                answers.append(repr(error))
+            finally:
+                connection.close()
+
+        askers = [threading.Thread(target=ask) for _ in range(4)]
+        for thread in askers:
+            thread.start()
+        time.sleep(0.5)  # read by the server, not yet answered
+        server.send_signal(signal.SIGTERM)
+        for thread in askers:
+            thread.join(timeout=30)
+        assert server.wait(timeout=20) == 0
+        assert answers == [(200, b"ok")] * 4
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", port), timeout=2)
+    finally:
+        if server.poll() is None:
+            server.kill()
+        server.wait()
+        server.stdout.close()

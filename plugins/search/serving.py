@@ -3,7 +3,8 @@
 Waitress is one process, and Python runs one of its threads at a time: a search is
 CPU work, so a second core only helps a second process. The socket is bound once,
 before the processes fork, and the kernel hands each connection to one of them.
-A process that dies is replaced; stopping the parent (Ctrl-C, SIGTERM) stops all.
+A process that dies is replaced; stopping the parent (Ctrl-C, SIGTERM) stops all,
+SIGTERM after the requests under way are answered.
 """
 
 import contextlib
@@ -16,7 +17,8 @@ import threading
 import time
 from collections.abc import Callable
 
-from waitress import serve
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer, create_server
 
 from .admission import Lanes
 from .web import AccessLog, SearchApp
@@ -26,6 +28,10 @@ logger = logging.getLogger(__name__)
 # Per process: two threads kept for pages, one for a costly search, five for ordinary
 # ones (two running, three waiting): see admission.Lanes.
 DEFAULT_THREADS = 8
+
+# On SIGTERM, requests under way get this long to finish (systemd's default stop
+# timeout is 90 s; nginx has passed new ones to another process by then).
+DRAIN_S = 10.0
 
 # A worker that dies sooner than this after its start is failing, not unlucky:
 # replacing it again at once would only spin.
@@ -50,7 +56,12 @@ def serve_in_processes(make_app: Callable, sock: socket.socket, workers: int, **
     """Run `workers` waitress processes on `sock`, each with its own `make_app()`,
     until this process is told to stop."""
     if workers <= 1:
-        serve(make_app(), sockets=[sock], **waitress_options)
+        stopping = threading.Event()
+        previous = signal.signal(signal.SIGTERM, lambda signum, frame: stopping.set())
+        try:
+            serve_until(stopping, make_app(), sock, **waitress_options)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         return
     started: dict[int, float] = {}
 
@@ -61,10 +72,11 @@ def serve_in_processes(make_app: Callable, sock: socket.socket, workers: int, **
         if pid == 0:  # the worker
             status = 1
             try:
-                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                stopping = threading.Event()
+                signal.signal(signal.SIGTERM, lambda signum, frame: stopping.set())
                 signal.signal(signal.SIGINT, signal.default_int_handler)
-                threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
-                serve(make_app(), sockets=[sock], **waitress_options)
+                threading.Thread(target=_stop_with, args=(parent, stopping), daemon=True).start()
+                serve_until(stopping, make_app(), sock, **waitress_options)
                 status = 0
             except KeyboardInterrupt:
                 status = 0
@@ -91,21 +103,46 @@ def serve_in_processes(make_app: Callable, sock: socket.socket, workers: int, **
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+        # Our copy of the socket first: once the workers close theirs, it is closed,
+        # and new connections are refused (a proxy tries another process) instead of waiting.
+        sock.close()
         for pid in started:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
         for pid in started:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
-        sock.close()
 
 
-def _exit_with(parent: int) -> None:
-    """In a worker: end when the parent is gone (killed with no chance to stop us),
-    rather than serve on, orphaned, a port that nobody manages any more."""
+def serve_until(stopping: threading.Event, app, sock: socket.socket, **waitress_options) -> None:
+    """Serve `app` on `sock` with waitress until `stopping` is set, then stop accepting
+    and let the requests under way finish (up to DRAIN_S): a restart loses no answer."""
+    server = create_server(app, sockets=[sock], **waitress_options)
+    connections = getattr(server, "map", None) or server._map
+    while not stopping.is_set():
+        server.asyncore.loop(timeout=0.5, map=connections, use_poll=True, count=1)
+    for listener in [d for d in list(connections.values()) if isinstance(d, BaseWSGIServer)]:
+        listener.del_channel()
+        listener.socket.close()
+    deadline = time.monotonic() + DRAIN_S
+    while time.monotonic() < deadline and any(_busy(d) for d in list(connections.values())):
+        server.asyncore.loop(timeout=0.05, map=connections, use_poll=True, count=1)
+    server.task_dispatcher.shutdown(timeout=1)
+
+
+def _busy(dispatcher) -> bool:
+    """A connection with a request read, being answered, or an answer still to send."""
+    return isinstance(dispatcher, HTTPChannel) and bool(
+        dispatcher.requests or dispatcher.total_outbufs_len or dispatcher.request is not None
+    )
+
+
+def _stop_with(parent: int, stopping: threading.Event) -> None:
+    """In a worker: stop (finishing what is under way) when the parent is gone, killed with
+    no chance to stop us, rather than serve on, orphaned, a port that nobody manages any more."""
     while os.getppid() == parent:
         time.sleep(1.0)
-    os._exit(0)
+    stopping.set()
 
 
 def serve_site(
@@ -134,5 +171,4 @@ def serve_site(
         channel_timeout=30,
         max_request_header_size=64 * 1024,
         ident="carnet",
-        _quiet=True,
     )
