@@ -44,6 +44,30 @@ LIVE_SCRIPT = (
 RELOAD = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
 
 
+# When the site has no 404 page of its own (the theme writes one).
+NOT_FOUND = (
+    b"<!DOCTYPE html><html lang=fr><head><meta charset=utf-8><title>Page introuvable</title></head>"
+    b"<body><p>Page introuvable.</p></body></html>"
+)
+
+
+class SiteFiles(StaticFileHandler):
+    """output/, and for a missing page the site's 404 page, with livereload's script: a page
+    whose article the build held back, or that was renamed, comes back by itself when the
+    article does (a bare error page has no script, and would never reload)."""
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        if status_code != 404:
+            super().write_error(status_code, **kwargs)
+            return
+        try:
+            page = (Path(self.root) / "404.html").read_bytes()
+        except OSError:
+            page = NOT_FOUND
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.finish(page)
+
+
 class PortUnavailable(Exception):
     """The port cannot be listened on; the message says why, in French, and what to do."""
 
@@ -72,7 +96,7 @@ def application(site: Path) -> web.Application:
     handlers = [
         (r"/livereload", LiveReloadHandler),
         (r"/livereload.js", LiveReloadJSHandler),
-        (r"/(.*)", StaticFileHandler, {"path": str(site), "default_filename": "index.html"}),
+        (r"/(.*)", SiteFiles, {"path": str(site), "default_filename": "index.html"}),
     ]
     # No access log: the terminal is for the builds.
     return web.Application(handlers, transforms=[Injector], log_function=lambda handler: None)
