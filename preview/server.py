@@ -132,8 +132,10 @@ class BrowserServer:
             self.loop.add_callback(self._stop.set)
             self._thread.join(timeout=5)
 
-    def reload(self) -> None:
+    def reload(self) -> int:
+        """Tell every open page to reload; how many there are."""
         self.loop.add_callback(self._reload)
+        return len(LiveReloadHandler.waiters)
 
     @staticmethod
     def _reload() -> None:
@@ -153,7 +155,7 @@ def watch(
     root: Path,
     patterns: list[str],
     build: Callable[[], None],
-    reload: Callable[[], None],
+    reload: Callable[[], int],
     poll_s: float = 0.25,
     debouncer: Debouncer | None = None,
 ) -> None:
@@ -185,8 +187,10 @@ def watch(
             seen = after
             debouncer.changed(time.monotonic())
             continue
-        reload()
-        print("Page rechargée dans le navigateur.", flush=True)
+        if reload():
+            print("Page rechargée dans le navigateur.", flush=True)
+        else:
+            print("Site à jour (aucune page ouverte à recharger).", flush=True)
 
 
 def serve(
