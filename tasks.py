@@ -240,6 +240,10 @@ def new(c, title, author="", category="", tags=""):
 )
 def import_(c, files, out="", force=False, json=False):
     """Turn raw scraped articles into Markdown drafts, with a report of what was removed."""
+    if not files:
+        raise SystemExit(
+            "invoke import : nommez les fichiers à importer, par exemple invoke import ../shared/seeds/*.txt"
+        )
     drafts = Path(out) if out else ROOT / CONFIG["articles_path"] / "drafts"
     tag_map = ROOT / CONFIG["content_path"] / SETTINGS.get("TAG_MAP_FILE", "tagmap.toml")
     articles = ROOT / CONFIG["articles_path"]

@@ -44,7 +44,7 @@ class ManyFilesTask(Task):
     Invoke gives a positional parameter exactly one value (pyinvoke/invoke#760), so
     `invoke import a.txt b.txt` would read b.txt as a task name. This task counts the
     names that follow it in `sys.argv` (skipping options and their values) and has its
-    first parameter take that many; the body receives them as a list."""
+    first parameter take that many; the body receives them as a list, empty if none."""
 
     def get_arguments(self, ignore_unknown_help: bool | None = None) -> list[Argument]:
         arguments = super().get_arguments(ignore_unknown_help=ignore_unknown_help)
@@ -55,7 +55,9 @@ class ManyFilesTask(Task):
             if argument.takes_value and not argument.positional
             for name in argument.names
         }
-        expected = max(1, count_file_names(sys.argv[1:], self.name, self.aliases, with_values))
+        # None named: an empty list, for the task to say in French what is missing
+        # (invoke's own « did not receive required positional arguments » is English).
+        expected = count_file_names(sys.argv[1:], self.name, self.aliases, with_values)
         return [
             _FileNames(expected, names=argument.names, positional=True, help=argument.help)
             if argument.name == first

@@ -33,6 +33,17 @@ def test_new_takes_a_title_without_quotes(tmp_path):
     assert header_of(project / "content/articles/lecoute-active.md")["Title"] == "L’écoute active"
 
 
+def test_new_and_import_with_nothing_named_say_so_in_french(tmp_path):
+    project = project_copy(tmp_path)
+    for command, message in [
+        (["new", "--author", "Camille"], 'le titre est vide ; écrivez par exemple invoke new "Mon titre"'),
+        (["import"], "nommez les fichiers à importer, par exemple invoke import ../shared/seeds/*.txt"),
+    ]:
+        result = run([*INVOKE, *command], project)
+        assert result.returncode == 1
+        assert result.stderr.strip() == f"invoke {command[0]} : {message}"
+
+
 def test_the_readmes_new_example_uses_tags_of_the_map():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     [command] = re.findall(r"^invoke new .*--tags .*$", readme, re.MULTILINE)
