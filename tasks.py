@@ -164,9 +164,10 @@ def serve(c, port=CONFIG["port"], host=CONFIG["host"], workers=0, threads=4):
         "page": "Page of results (default 1).",
         "page_size": "Results per page (default 10, at most 50).",
         "sort": "pertinence (default) or date.",
+        "explain": "Show, for each result, which words in which fields made its score.",
     }
 )
-def search(c, query, json=False, page=1, page_size=10, sort="pertinence"):
+def search(c, query, json=False, page=1, page_size=10, sort="pertinence", explain=False):
     """Search the built site's index from the terminal (--json for machines)."""
     import json as json_module
 
@@ -180,7 +181,7 @@ def search(c, query, json=False, page=1, page_size=10, sort="pertinence"):
         raise SystemExit(
             f"invoke search : pas d’index dans {CONFIG['index_path']} ; lancez d’abord invoke build"
         ) from None
-    response = archive.search(query, page=page, page_size=page_size, sort=sort)
+    response = archive.search(query, page=page, page_size=page_size, sort=sort, explain=explain)
     if json:
         print(json_module.dumps(response.as_json(), ensure_ascii=False, indent=2))
     else:

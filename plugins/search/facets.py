@@ -9,6 +9,7 @@ from two tables read once per opened index: each article's tags and year.
 import threading
 import time
 from collections import Counter
+from heapq import heapify, heappush, heapreplace
 from itertools import chain
 
 from whoosh.collectors import FilterCollector, SortingCollector, TopCollector, WrappingCollector
@@ -42,13 +43,55 @@ class MatchRecorder(WrappingCollector):
         return self.child.collect(sub_docnum)
 
 
-def search_recording(searcher, query, limit: int, sortedby=None, mask=None, deadline: Deadline | None = None):
+# Scores equal to this many decimals (the four shown, and then some) are a tie.
+TIE_DECIMALS = 4
+
+
+class TieBreakingCollector(TopCollector):
+    """The top matches by score; among equal scores, by a stated rule rather than
+    by the order of the index: the most recent first, then by address (`preference`
+    holds each article's rank under that rule, higher first)."""
+
+    def __init__(self, limit: int, preference: list[int]):
+        # No shortcuts that skip matches which cannot reach the top: every match counts.
+        super().__init__(limit=limit, usequality=False, replace=0)
+        self.preference = preference
+
+    def _collect(self, global_docnum, score):
+        self.total += 1
+        item = (round(score, TIE_DECIMALS), self.preference[global_docnum], score, global_docnum)
+        if len(self.items) < self.limit:
+            heappush(self.items, item)
+        elif item > self.items[0]:
+            heapreplace(self.items, item)
+        return 0 - score
+
+    def remove(self, global_docnum: int) -> None:
+        self.items = [item for item in self.items if item[3] != global_docnum]
+        heapify(self.items)
+
+    def results(self):
+        self.items.sort(reverse=True)
+        return self._results([(score, docnum) for _, _, score, docnum in self.items])
+
+
+def search_recording(
+    searcher,
+    query,
+    limit: int,
+    sortedby=None,
+    mask=None,
+    deadline: Deadline | None = None,
+    preference: list[int] | None = None,
+):
     """(Whoosh results of the first `limit` matches, numbers of every match).
 
     The mask applies before the recorder, so masked articles are not counted. Past
-    the deadline, the matches found until then (`deadline.reached` tells)."""
-    if sortedby is None:
-        # No shortcuts that skip matches which cannot reach the top: every match counts.
+    the deadline, the matches found until then (`deadline.reached` tells). Equal
+    scores are ordered by `preference` (see TieBreakingCollector), else by the index."""
+    if sortedby is None and preference is not None:
+        ranked = TieBreakingCollector(limit, preference)
+    elif sortedby is None:
         ranked = TopCollector(limit=limit, usequality=False, replace=0)
     else:
         ranked = SortingCollector(sortedby, limit=limit)
@@ -78,11 +121,33 @@ class FacetTables:
         self.years: list[int] = (
             list(reader.column_reader("year")) if reader.has_column("year") else [0] * len(self.tags)
         )
+        self.preference = tie_preference(reader, self.years)
 
     def counts(self, docnums: list[int]) -> tuple[Counter, Counter]:
         """(articles per tag key, articles per year) among `docnums`."""
         tags = Counter(chain.from_iterable(map(self.tags.__getitem__, docnums)))
         return tags, Counter(map(self.years.__getitem__, docnums))
+
+
+def tie_preference(reader, years: list[int]) -> list[int]:
+    """Each article's rank among equal scores: dated before undated, the most recent
+    first, then by address (A before Z). Higher ranks come first."""
+    count = reader.doc_count_all()
+    dates = [0] * count
+    for subreader, offset in reader.leaf_readers():  # raw values, segment by segment
+        if subreader.has_column("date"):
+            for number, value in enumerate(subreader.column_reader("date", translate=False)):
+                dates[offset + number] = value
+    urls = [""] * count
+    for url in reader.lexicon("url"):
+        for docnum in reader.postings("url", url).all_ids():
+            urls[docnum] = url.decode("utf-8")
+    # An undated article's date column holds a filler larger than any date.
+    order = sorted(range(count), key=lambda d: (years[d] == 0, -dates[d] if years[d] else 0, urls[d]))
+    preference = [0] * count
+    for rank, docnum in enumerate(order):
+        preference[docnum] = count - rank
+    return preference
 
 
 class KeptFacetTables:

@@ -28,6 +28,9 @@ VOCABULARY_FILE = "vocabulary.json"
 DOCUMENTS_FILE = "documents.json"
 # Each tag key with its French label, for the facets (without reading every article at start-up).
 TAG_LABELS_FILE = "tag-labels.json"
+# Each tag key with its labels and aliases as written (French label first), for the
+# query-time expansion across languages and for did-you-mean.
+TAG_FORMS_FILE = "tag-forms.json"
 # Whoosh sorts postings in memory up to this size, then spills runs to disk and merges
 # them again: 5 000 articles hold about 400 MB of postings, which fit.
 POOL_LIMIT_MB = 1024
@@ -50,10 +53,12 @@ def build_index(
     folder: Path,
     tag_names: dict[str, str],
     analysed: Analysed | None = None,
+    tag_forms: dict[str, list[str]] | None = None,
 ) -> Path:
     """Write a new index of `documents` into `folder`, which is emptied first.
 
-    `analysed` holds field values analysed ahead of time; any other value is analysed here."""
+    `analysed` holds field values analysed ahead of time; any other value is analysed here.
+    `tag_forms`: every tag of the tag map with its labels and aliases, used or not."""
     folder = Path(folder)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()  # not its parents: a build folder thrown away must stay away
@@ -65,7 +70,7 @@ def build_index(
     ):
         for document in documents:
             writer.add_document(**document.fields())
-    write_companions(folder, documents, tag_names, word_counts(documents))
+    write_companions(folder, documents, tag_names, word_counts(documents), tag_forms)
     return folder
 
 
@@ -97,7 +102,11 @@ def analysis_reused(schema, analysed: Analysed):
 
 
 def write_companions(
-    folder: Path, documents: list[SearchDocument], tag_names: dict[str, str], vocabulary: dict[str, int]
+    folder: Path,
+    documents: list[SearchDocument],
+    tag_names: dict[str, str],
+    vocabulary: dict[str, int],
+    tag_forms: dict[str, list[str]] | None = None,
 ) -> None:
     """The files beside the Whoosh index: tag names, vocabulary, document digests."""
     companions = {
@@ -105,11 +114,36 @@ def write_companions(
         TAG_LABELS_FILE: {
             key: label for d in documents for key, label in zip(d.tag_keys, d.tags, strict=False)
         },
+        TAG_FORMS_FILE: all_tag_forms(documents, tag_names, tag_forms),
         VOCABULARY_FILE: vocabulary,
         DOCUMENTS_FILE: document_digests(documents),
     }
     for name, data in companions.items():
         (folder / name).write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), "utf-8")
+
+
+def all_tag_forms(
+    documents: Iterable[SearchDocument], tag_names: dict[str, str], mapped: dict[str, list[str]] | None
+) -> dict[str, list[str]]:
+    """key → the tag's French label, then its other labels and aliases, as written: the
+    tag map's (`mapped`, tags no article uses yet included), then the articles' own.
+
+    A document lists its tags' other forms all together; `tag_names` (every folded
+    form → key) tells which tag each belongs to. From what the build has, not from
+    the index, so that an incremental update writes what a full build writes."""
+    from .analysis import fold
+
+    forms: dict[str, dict[str, None]] = {
+        key: dict.fromkeys(written) for key, written in (mapped or {}).items()
+    }
+    for document in documents:
+        for key, label in zip(document.tag_keys, document.tags, strict=False):
+            forms.setdefault(key, {}).setdefault(label, None)
+        for term in document.tag_terms:
+            key = tag_names.get(fold(term))
+            if key in forms:
+                forms[key].setdefault(term, None)
+    return {key: list(written) for key, written in forms.items()}
 
 
 def document_digests(documents: Iterable[SearchDocument]) -> dict[str, str]:
@@ -132,7 +166,12 @@ def replace_index(fresh: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def update_index(folder: Path, documents: list[SearchDocument], tag_names: dict[str, str]) -> tuple[int, int]:
+def update_index(
+    folder: Path,
+    documents: list[SearchDocument],
+    tag_names: dict[str, str],
+    tag_forms: dict[str, list[str]] | None = None,
+) -> tuple[int, int]:
     """Bring the index in `folder` to `documents`: re-index the documents whose digest
     changed, drop those that are gone, leave the rest. Returns (changed, removed)."""
     folder = Path(folder)
@@ -162,7 +201,7 @@ def update_index(folder: Path, documents: list[SearchDocument], tag_names: dict[
         for document in changed:
             writer.update_document(**document.fields())
         writer.commit()
-    write_companions(folder, documents, tag_names, vocabulary)
+    write_companions(folder, documents, tag_names, vocabulary, tag_forms)
     return len(changed), len(removed)
 
 
@@ -187,6 +226,11 @@ def load_tag_names(folder: Path) -> dict[str, str]:
 def load_tag_labels(folder: Path) -> dict[str, str] | None:
     path = Path(folder) / TAG_LABELS_FILE
     return json.loads(path.read_text("utf-8")) if path.exists() else None
+
+
+def load_tag_forms(folder: Path) -> dict[str, list[str]]:
+    path = Path(folder) / TAG_FORMS_FILE
+    return json.loads(path.read_text("utf-8")) if path.exists() else {}
 
 
 def load_vocabulary(folder: Path) -> dict[str, int]:
@@ -223,7 +267,13 @@ class IndexStream:
         if text:
             self._send(("analyse", fieldname, text))
 
-    def finish(self, documents: list[SearchDocument], folder: Path, tag_names: dict[str, str]) -> None:
+    def finish(
+        self,
+        documents: list[SearchDocument],
+        folder: Path,
+        tag_names: dict[str, str],
+        tag_forms: dict[str, list[str]] | None = None,
+    ) -> None:
         Path(folder).parent.mkdir(parents=True, exist_ok=True)
         # Texts not sent yet were only a head start: dropped, rather than make Pelican wait
         # for them (a message half sent is finished, so that what follows can be read).
@@ -232,7 +282,7 @@ class IndexStream:
         if head is not None:
             self._waiting.append(head)
         os.set_blocking(self._pipe, True)  # reading is over: now the rest may wait
-        self._send(("build", documents, str(folder), tag_names))
+        self._send(("build", documents, str(folder), tag_names, tag_forms))
         with contextlib.suppress(OSError):
             self.process.stdin.close()
 
@@ -273,9 +323,9 @@ def main() -> None:
         if message[0] == "analyse":
             analyse_ahead(schema, analysed, message[1], message[2])
         else:
-            _, documents, folder, tag_names = message
+            _, documents, folder, tag_names, tag_forms = message
             try:
-                build_index(documents, Path(folder), tag_names, analysed)
+                build_index(documents, Path(folder), tag_names, analysed, tag_forms)
             except FileNotFoundError:
                 if Path(folder).parent.is_dir():
                     raise

@@ -19,6 +19,8 @@ from whoosh.query import And, AndNot, Not, NullQuery, NumericRange, Or, Query, T
 from whoosh.spelling import ListCorrector
 
 from .analysis import analyzed_terms, fold
+from .expansion import Expander, Run, expand, expansion_notice
+from .explaining import explain_hit
 from .facets import KeptFacetTables, KeptLengthsBM25F, search_recording
 from .limits import (
     MAX_EXPANSION,
@@ -142,6 +144,14 @@ class Hit:
     tags: list[str]
     snippet: str  # HTML: escaped text with <mark> around matched words
     score: float
+    # With explain: which words, in which fields, made the score (see explaining.py).
+    explain: list[dict] | None = None
+
+    def as_json(self) -> dict:
+        shown = dict(self.__dict__)
+        if self.explain is None:
+            del shown["explain"]
+        return shown
 
 
 @dataclass
@@ -180,7 +190,7 @@ class SearchResponse:
         return {
             "query": self.query,
             "total": self.total,
-            "results": [hit.__dict__ for hit in self.results],
+            "results": [hit.as_json() for hit in self.results],
             "suggestion": self.suggestion,
             "facets": self.facets,
             # What was refused, cut or left unfinished, in French, as the page shows it.
@@ -216,6 +226,7 @@ class ArchiveSearch:
         resolve_tag: TagResolver | None = None,
         vocabulary: dict[str, int] | None = None,
         tag_labels: dict[str, str] | None = None,
+        tag_forms: dict[str, list[str]] | None = None,
         *,
         time_budget_s: float = TIME_BUDGET_S,
         max_expansion: int = MAX_EXPANSION,
@@ -233,7 +244,9 @@ class ArchiveSearch:
         self._facet_tables = KeptFacetTables()
         self._weighting = KeptLengthsBM25F()
         self.tag_labels = tag_labels if tag_labels is not None else self._tag_labels()
-        self.vocabulary = vocabulary or {}
+        self.expander = Expander(tag_forms)
+        # The tags' labels and aliases, in both languages, are words a reader may misspell.
+        self.vocabulary = {**dict.fromkeys(self.expander.words(), 1), **(vocabulary or {})}
         self.corrector = ListCorrector(sorted(self.vocabulary))
 
     def searcher(self):
@@ -248,7 +261,7 @@ class ArchiveSearch:
     def open(cls, folder, **limits) -> "ArchiveSearch":
         """The search over the index in `folder`, with its tag names and vocabulary
         (`limits`: time_budget_s, max_expansion, min_pattern_letters)."""
-        from .indexing import load_tag_labels, load_tag_names, load_vocabulary, open_index
+        from .indexing import load_tag_forms, load_tag_labels, load_tag_names, load_vocabulary, open_index
 
         names = load_tag_names(folder)
         return cls(
@@ -256,6 +269,7 @@ class ArchiveSearch:
             lambda value: names.get(fold(value)),
             load_vocabulary(folder),
             load_tag_labels(folder),
+            load_tag_forms(folder),
             **limits,
         )
 
@@ -268,7 +282,11 @@ class ArchiveSearch:
                 labels.update(zip(keys, stored.get("tag_labels", []), strict=False))
         return labels
 
-    def search(self, raw_query: str, page=1, page_size=10, sort: str = "pertinence") -> SearchResponse:
+    def search(
+        self, raw_query: str, page=1, page_size=10, sort: str = "pertinence", explain: bool = False
+    ) -> SearchResponse:
+        """Run a reader's query; with `explain`, each hit says which words in which fields
+        made its score."""
         read = read_query(raw_query, self.resolve_tag)
         page = clamp_page(page, 1, MAX_PAGE)
         page_size = clamp_page(page_size, 10, MAX_PAGE_SIZE)
@@ -280,9 +298,16 @@ class ArchiveSearch:
         # One clock for the whole request: both passes, snippets and suggestion.
         deadline = Deadline(self.time_budget_s)
         searcher = self.searcher()
+        runs: list[Run] = []
         words_query = self._bounded(
-            self._parse(read.words, searcher, qparser.AndGroup), searcher, read.words, response, deadline
+            self._parse(read.words, searcher, qparser.AndGroup, runs),
+            searcher,
+            read.words,
+            response,
+            deadline,
         )
+        if words_query is not None and (notice := expansion_notice(runs)):
+            response.notices.append(notice)
         if words_query is None and not read.filters:
             if read.words:
                 response.notices.append(
@@ -306,6 +331,9 @@ class ArchiveSearch:
         response.total = found.total
         response.page = found.page
         response.results = self._hits(searcher, found, deadline)
+        if explain:
+            for hit, shown in zip(response.results, found.shown, strict=True):
+                hit.explain = explain_hit(searcher, found.query, shown.docnum, read.words, runs)
         response.facets = self._facets(searcher, found.docnums)
         if (response.total == 0 or response.any_word) and not deadline.passed():
             response.suggestion = self._suggestion(searcher, read.words, deadline)
@@ -328,8 +356,21 @@ class ArchiveSearch:
         )
         return None if bounded is NullQuery or _unreadable(bounded) else bounded
 
-    def _parse(self, words: str, searcher, group) -> Query | None:
-        """A Whoosh query for the words, or None when nothing searchable is left."""
+    def _parse(self, words: str, searcher, group, runs: list[Run] | None = None) -> Query | None:
+        """A Whoosh query for the words, or None when nothing searchable is left. The runs
+        of words that name a tag are expanded to its other names (listed in `runs`)."""
+        marked, found = self.expander.mark(_WILDCARD_ONLY.sub(" ", words))
+        query = self._parse_text(marked, searcher, group)
+        if query is None or not found:
+            return query
+        if runs is not None:
+            runs.extend(found)
+        # Normalized here, as the parser's own queries are, before the limits wrap its phrases.
+        return expand(
+            query, found, lambda typed: self._parse_text(typed, searcher, qparser.AndGroup)
+        ).normalize()
+
+    def _parse_text(self, words: str, searcher, group) -> Query | None:
         text = hyphens_as_phrases(_WILDCARD_ONLY.sub(" ", fold(words))).strip()
         if not text:
             return None
@@ -362,7 +403,13 @@ class ArchiveSearch:
         if sort == "date" or words_query is None:
             sortedby = [sorting.FieldFacet("year", reverse=True), sorting.FieldFacet("date", reverse=True)]
         results, docnums = search_recording(
-            searcher, query, page * page_size, sortedby, Or(excluded) if excluded else None, deadline
+            searcher,
+            query,
+            page * page_size,
+            sortedby,
+            Or(excluded) if excluded else None,
+            deadline,
+            self._facet_tables.get(searcher).preference,
         )
         # A page past the last shows the last one, as Whoosh's pages do.
         page = min(page, page_count(len(docnums), page_size))

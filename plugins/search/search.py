@@ -82,6 +82,17 @@ def document_for(article) -> SearchDocument:
     )
 
 
+def mapped_tag_forms(context) -> dict[str, list[str]]:
+    """Every tag of the tag map, used or not, with all its names (French label first),
+    for the search's expansion across languages; empty without a tag map."""
+    build = context.get("tag_map_build")  # plugins/tag_map/config.py BUILD_KEY
+    forms = {}
+    for tag in getattr(build, "tags", {}).values():
+        key, names = tag_forms(tag)
+        forms[key] = names
+    return forms
+
+
 def tag_names(articles) -> dict[str, str]:
     names = {}
     # Each tag object's names are worked out once: thousands of articles share a few dozen
@@ -134,13 +145,14 @@ def index_articles(generator) -> None:
     target = index_path(settings)
     fresh = target.with_name(target.name + ".new")
     names = tag_names(articles)
+    forms = mapped_tag_forms(generator.context)
     previous = setting(settings, "SEARCH_PREVIOUS_INDEX_PATH")
     stream = _pending.pop("stream", None)
     if stream is not None:
         _pending["process"] = stream.process  # tracked first, so that a failure stops it
-        stream.finish(documents, fresh, names)
-    elif not (previous and updated(previous, fresh, documents, names)):
-        build_index(documents, fresh, names)
+        stream.finish(documents, fresh, names, forms)
+    elif not (previous and updated(previous, fresh, documents, names, forms)):
+        build_index(documents, fresh, names, tag_forms=forms)
     _pending["fresh"], _pending["target"] = fresh, target
     by_url = {article.url: article for article in articles}
     # Saved at once: keyed by the texts themselves, the terms stay true even if the build fails.
@@ -151,7 +163,7 @@ def index_articles(generator) -> None:
         article.related_articles = [by_url[url] for url in related.get(article.url, []) if url in by_url]
 
 
-def updated(previous: str, fresh: Path, documents, names) -> bool:
+def updated(previous: str, fresh: Path, documents, names, forms=None) -> bool:
     """Bring a copy of the live build's index up to date; False when that index (or the
     bookkeeping beside it) cannot be read, and a new one is to be built instead."""
     from builds.kept import notice_unreadable  # see RememberedTerms
@@ -162,7 +174,7 @@ def updated(previous: str, fresh: Path, documents, names) -> bool:
         if not can_update(previous):
             return False
         shutil.copytree(previous, fresh)
-        changed, removed = update_index(fresh, documents, names)
+        changed, removed = update_index(fresh, documents, names, forms)
     except Exception as error:  # whatever a damaged file raises: the index is rebuilt from the articles
         notice_unreadable(Path(previous), error, "l’index de recherche est reconstruit")
         return False

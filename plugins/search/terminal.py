@@ -49,6 +49,8 @@ def print_results(response: SearchResponse, console: Console | None = None) -> N
         details = " · ".join(filter(None, [hit.date or "date inconnue", hit.author, ", ".join(hit.tags)]))
         console.print(Text(f"   {hit.url}  ({details}; score {hit.score})", style="dim"))
         console.print(Text("   ") + snippet_text(hit.snippet))
+        for part in hit.explain or []:
+            console.print(Text(explained_line(part), style="dim"))
     facets = response.facets
     if facets["tags"]:
         console.print()
@@ -58,3 +60,10 @@ def print_results(response: SearchResponse, console: Console | None = None) -> N
     if facets["years"]:
         years = ", ".join(f"{f['year'] or 'inconnue'} ({f['count']})" for f in facets["years"])
         console.print(Text("Années : " + years))
+
+
+def explained_line(part: dict) -> str:
+    """One share of a score, as `invoke search --explain` prints it."""
+    points = f"{part['score']:.2f}".replace(".", ",")
+    other = "  (autre nom de l’étiquette)" if part["expanded"] else ""
+    return f"      {points:>6}  {part['field']:<10} « {part['word']} »{other}"

@@ -149,6 +149,8 @@ class SearchApp:
             page=params.get("page", 1),
             page_size=params.get("taille") or params.get("page_size") or 10,
             sort={"relevance": "pertinence"}.get(sort, sort),
+            # explain=1: each hit says which words in which fields made its score.
+            explain=str(params.get("explain", "")).strip().lower() in ("1", "true", "oui"),
         )
 
     def _search_json(self, start_response, method, params):
