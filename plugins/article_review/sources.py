@@ -142,18 +142,70 @@ def repetition_findings(articles: list[tuple[str, str]]) -> Iterable[Finding]:
                 )
             if counted[key] == 1:
                 seen[key].append((source, number))
+    copies = yield from copy_findings(seen, {source: _written_on(text) for source, text in articles})
     for key, places in seen.items():
         if len(places) > 1:
             for source, number in places:
-                others = ", ".join(other for other, _ in places if other != source)
+                # A paragraph shared only with the article it copies (or that copies it) is in
+                # that one « copie de » finding.
+                others = [other for other, _ in places if other != source and (source, other) not in copies]
+                if not others:
+                    continue
                 yield Finding(
                     WARNING,
                     source,
                     number,
                     "paragraphe répété",
-                    f"aussi dans {others} : « {key[:50]}… »",
+                    f"aussi dans {', '.join(others)} : « {key[:50]}… »",
                     "gardez-le dans un seul article, ou liez l’autre",
                 )
+
+
+# An article is a copy of another when at least half of its long paragraphs are in it.
+COPY_SHARE = 0.5
+
+
+def _written_on(text: str) -> str:
+    """The article's `Date` (else `Modified`) as written, if it is an ISO date; else ""."""
+    values = {entry.key.casefold(): entry.value for entry in read_header(text)}
+    written = values.get("date") or values.get("modified") or ""
+    return written if re.match(r"\d{4}-\d\d-\d\d", written) else ""
+
+
+def copy_findings(seen: dict[str, list[tuple[str, int]]], written_on: dict[str, str]) -> Iterable[Finding]:
+    """One finding for an article that copies another, instead of one per shared paragraph.
+
+    `seen`: each long paragraph with the (source, line) of the articles that hold it;
+    `written_on`: each article's ISO date, if any. Returns (as the generator's value) the
+    pairs of articles found to be copies, both ways round."""
+    long_paragraphs: dict[str, int] = defaultdict(int)
+    shared: dict[tuple[str, str], list[int]] = defaultdict(list)  # (copy, original) -> lines in the copy
+    for places in seen.values():
+        for source, _ in places:
+            long_paragraphs[source] += 1
+        for source, number in places:
+            for other, _ in places:
+                if other != source:
+                    shared[(source, other)].append(number)
+    copies: set[tuple[str, str]] = set()
+    for (source, other), lines in shared.items():
+        share, other_share = len(lines) / long_paragraphs[source], len(lines) / long_paragraphs[other]
+        # Of two articles that copy each other, the one most made of the other is the copy;
+        # of two identical ones, the later (by date, then by name: « x-2.md », a draft).
+        later = (written_on.get(source, ""), source) > (written_on.get(other, ""), other)
+        is_copy = share > other_share or (share == other_share and later)
+        if len(lines) < 2 or share < COPY_SHARE or not is_copy or (source, other) in copies:
+            continue
+        copies |= {(source, other), (other, source)}
+        yield Finding(
+            WARNING,
+            source,
+            min(lines),
+            "copie",
+            f"copie de {other} : {len(lines)} paragraphe(s) sur {long_paragraphs[source]} y sont déjà",
+            "gardez un seul des deux articles : supprimez celui-ci, ou réécrivez-le",
+        )
+    return copies
 
 
 def image_findings(source: str, text: str, html: str) -> Iterable[Finding]:
