@@ -143,10 +143,10 @@ def clean(c):
         "port": "Port to listen on (default 8000; 0 for any free port).",
         "host": "Address (default 127.0.0.1).",
         "workers": "Server processes (default: one per processor core).",
-        "threads": "Threads in each process (default 4).",
+        "threads": "Threads in each process (default 8: two always free for pages).",
     }
 )
-def serve(c, port=CONFIG["port"], host=CONFIG["host"], workers=0, threads=4):
+def serve(c, port=CONFIG["port"], host=CONFIG["host"], workers=0, threads=8):
     """Serve the site and its search on http://127.0.0.1:PORT/ (default port 8000)."""
     import logging
 
