@@ -86,22 +86,60 @@ def run_size(articles: int, repeats: int, http_seconds: float, progress, task) -
         }
 
 
+def judged_relevance() -> dict:
+    """MRR and nDCG@5 of the judged queries (bench/relevance.py, as the tests compute them),
+    over the carnet's own articles built as `invoke build` does and a planted archive."""
+    from plugins.search.querying import ArchiveSearch
+
+    from .relevance import CARNET, GENERATED, build_planted_index, judge
+
+    with tempfile.TemporaryDirectory(prefix="carnet-relevance-") as scratch:
+        scratch = Path(scratch)
+        measure.timed_build(measure.ROOT / "content", scratch / "carnet", "project")
+        searches = {
+            CARNET: ArchiveSearch.open(scratch / "carnet" / "search-index"),
+            GENERATED: ArchiveSearch.open(build_planted_index(scratch / "planted")),
+        }
+        return judge(searches).figures()
+
+
 def run_bench(sizes: list[int], quick: bool, out: Path, console: Console | None = None) -> dict:
     console = console or Console(stderr=True)
     repeats, http_seconds = (1, 3.0) if quick else (3, 20.0)
     runs = []
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("banc d’essai", total=len(sizes))
+        task = progress.add_task("banc d’essai", total=len(sizes) + 1)
         for size in sizes:
             runs.append(run_size(size, repeats, http_seconds, progress, task))
             progress.advance(task)
-    results = {"machine": measure.machine(), "versions": measure.versions(), "quick": quick, "runs": runs}
+        progress.update(task, description="pertinence des requêtes jugées")
+        relevance = judged_relevance()
+        progress.advance(task)
+    results = {
+        "machine": measure.machine(),
+        "versions": measure.versions(),
+        "quick": quick,
+        "runs": runs,
+        "relevance": relevance,
+    }
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", "utf-8")
     if len(sizes) > 1:
         write_chart(runs, out / "results.svg")
     print_table(runs, console)
+    console.print(relevance_line(relevance))
     return results
+
+
+def relevance_line(relevance: dict) -> str:
+    def number(value: float) -> str:
+        return f"{value:.3f}".replace(".", ",")
+
+    return (
+        f"Pertinence ({relevance['queries']} requêtes jugées) : MRR {number(relevance['mrr'])}"
+        f" (seuil {number(relevance['thresholds']['mrr'])}), nDCG@5 {number(relevance['ndcg5'])}"
+        f" (seuil {number(relevance['thresholds']['ndcg5'])})"
+    )
 
 
 # (label, section, key, format) of each line of the table.

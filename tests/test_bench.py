@@ -72,3 +72,9 @@ def test_invoke_bench_quick_writes_results(tmp_path, sizes):
     assert svg.startswith("<svg")
     assert "<polyline" in svg
     assert "Banc d’essai" in result.stdout + result.stderr
+    # The judged set's figures, as tests/test_relevance.py computes them.
+    relevance = data["relevance"]
+    assert relevance["queries"] >= 40
+    assert relevance["mrr"] >= relevance["thresholds"]["mrr"]
+    assert relevance["ndcg5"] >= relevance["thresholds"]["ndcg5"]
+    assert "Pertinence (" in result.stdout + result.stderr

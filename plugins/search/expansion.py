@@ -15,10 +15,11 @@ forms », wherever it stands: under a `-` it excludes them all.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from whoosh.query import Or, Phrase, Query, Term
 
-from .analysis import analyzed_terms
+from .analysis import analyzed_terms as _analyzed
 
 # Below the reader's own words (1.0): a tag's other names are a guess at what the
 # reader means, the words typed are not (see test_relevance for what this buys).
@@ -128,6 +129,17 @@ class Expander:
             if tuple(terms) in self.keys:
                 best = (end + 1, self.keys[tuple(terms)], tuple(terms))
         return best
+
+
+@lru_cache(maxsize=8192)
+def _terms(text: str) -> tuple[str, ...]:
+    # A query's words and the tags' names come back search after search: the analysis
+    # costs 28 µs a call, a lookup well under one.
+    return tuple(_analyzed(text))
+
+
+def analyzed_terms(text: str) -> list[str]:
+    return list(_terms(text))
 
 
 def _letters(number: int) -> str:

@@ -43,10 +43,6 @@ class MatchRecorder(WrappingCollector):
         return self.child.collect(sub_docnum)
 
 
-# Scores equal to this many decimals (the four shown, and then some) are a tie.
-TIE_DECIMALS = 4
-
-
 class TieBreakingCollector(TopCollector):
     """The top matches by score; among equal scores, by a stated rule rather than
     by the order of the index: the most recent first, then by address (`preference`
@@ -59,7 +55,9 @@ class TieBreakingCollector(TopCollector):
 
     def _collect(self, global_docnum, score):
         self.total += 1
-        item = (round(score, TIE_DECIMALS), self.preference[global_docnum], score, global_docnum)
+        # Articles with the same statistics get the same float: equal means equal, and
+        # no rounding at each of thousands of matches.
+        item = (score, self.preference[global_docnum], global_docnum)
         if len(self.items) < self.limit:
             heappush(self.items, item)
         elif item > self.items[0]:
@@ -67,12 +65,12 @@ class TieBreakingCollector(TopCollector):
         return 0 - score
 
     def remove(self, global_docnum: int) -> None:
-        self.items = [item for item in self.items if item[3] != global_docnum]
+        self.items = [item for item in self.items if item[2] != global_docnum]
         heapify(self.items)
 
     def results(self):
         self.items.sort(reverse=True)
-        return self._results([(score, docnum) for _, _, score, docnum in self.items])
+        return self._results([(score, docnum) for score, _, docnum in self.items])
 
 
 def search_recording(
@@ -138,10 +136,12 @@ def tie_preference(reader, years: list[int]) -> list[int]:
         if subreader.has_column("date"):
             for number, value in enumerate(subreader.column_reader("date", translate=False)):
                 dates[offset + number] = value
-    urls = [""] * count
-    for url in reader.lexicon("url"):
-        for docnum in reader.postings("url", url).all_ids():
-            urls[docnum] = url.decode("utf-8")
+    urls = [b""] * count
+    for subreader, offset in reader.leaf_readers():
+        # An address is one article of its segment: its term's first posting is that
+        # article (a seventh of the time of reading each term's postings).
+        for url, info in subreader.iter_field("url"):
+            urls[offset + info.min_id()] = url
     # An undated article's date column holds a filler larger than any date.
     order = sorted(range(count), key=lambda d: (years[d] == 0, -dates[d] if years[d] else 0, urls[d]))
     preference = [0] * count
