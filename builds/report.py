@@ -108,26 +108,30 @@ class Collector(logging.Handler):
         self.report.tag_keys |= set(counts.get("tag_keys", ()))
 
     def __enter__(self):
-        self._root_handlers = logging.getLogger().handlers[:]
-        root = logging.getLogger()
-        for handler in self._root_handlers:
-            root.removeHandler(handler)  # Pelican's English, unplaced lines: said here instead
-        root.addHandler(self)
+        # Warnings and errors are said by the report, in French and in place; notices below
+        # them (a kept file set aside) still show as they come.
+        self._shown_handlers = logging.getLogger().handlers[:]
+        for handler in self._shown_handlers:
+            handler.addFilter(_below_warning)
+        logging.getLogger().addHandler(self)
         blinker.signal("carnet.held_back").connect(self.on_held_back)
         blinker.signal("carnet.site_counts").connect(self.on_counts)
         blinker.signal("carnet.notes").connect(self.on_notes)
         return self
 
     def __exit__(self, *exc):
-        root = logging.getLogger()
-        root.removeHandler(self)
-        for handler in self._root_handlers:
-            root.addHandler(handler)
+        logging.getLogger().removeHandler(self)
+        for handler in self._shown_handlers:
+            handler.removeFilter(_below_warning)
         blinker.signal("carnet.held_back").disconnect(self.on_held_back)
         blinker.signal("carnet.site_counts").disconnect(self.on_counts)
         blinker.signal("carnet.notes").disconnect(self.on_notes)
         self.report.findings.sort(key=in_order)
         return False
+
+
+def _below_warning(record: logging.LogRecord) -> bool:
+    return record.levelno < logging.WARNING
 
 
 def in_order(finding: Finding) -> tuple:
@@ -137,7 +141,10 @@ def in_order(finding: Finding) -> tuple:
 def wrapped(first: str, indent: str = "    ") -> list[str]:
     # No-break spaces inside « » (as French typesetting wants): a line never starts with ».
     first = first.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
-    return textwrap.wrap(first, WIDTH, subsequent_indent=indent, break_on_hyphens=False) or [""]
+    # A path is never cut (editors follow `file:line`): a longer one than the line stands alone.
+    return textwrap.wrap(
+        first, WIDTH, subsequent_indent=indent, break_on_hyphens=False, break_long_words=False
+    ) or [""]
 
 
 def finding_lines(finding: Finding) -> list[str]:

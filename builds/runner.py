@@ -1,13 +1,14 @@
 """Run Pelican into a build folder, failing on errors (or warnings, when strict)."""
 
 import contextlib
-import io
 import logging
+import sys
 from pathlib import Path
 
 import blinker
 from pelican import Pelican
 from pelican.log import FatalLogger, LimitFilter
+from pelican.log import console as pelican_console
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
@@ -28,9 +29,12 @@ class BuildFailed(RuntimeError):
 
 
 def show_messages() -> None:
-    """Pelican's log handler from the start, so that what the build says before Pelican
-    runs (a kept file set aside) shows as Pelican's own messages do."""
-    init_logging(level=logging.WARNING, name="pelican")
+    """A log handler from the start, so that what the build says before Pelican runs (a kept
+    file set aside) shows as what it says during the run. Plain lines, not Pelican's table
+    of time, level and Python file: the author reads `file : what happened`."""
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    init_logging(level=logging.WARNING, name="pelican", handler=handler)
 
 
 def run_pelican(
@@ -58,8 +62,7 @@ def run_pelican(
     settings = read_settings(str(settings_file), override=override)
     collector = Collector(Path(settings["PATH"]))
     try:
-        # Pelican's « Done: Processed … » is English; the caller says it in French.
-        with collector, contextlib.redirect_stdout(io.StringIO()):
+        with collector, without_pelican_summary():
             Pelican(settings).run()
         report = collector.report
         if report.failed(strict):
@@ -72,6 +75,23 @@ def run_pelican(
             raise
         raise BuildFailed(exception_message(error), collector.report) from error
     return report
+
+
+@contextlib.contextmanager
+def without_pelican_summary():
+    """Pelican prints « Done: Processed 6 articles… » in English on its console, which its
+    log handler shares; the caller says it in French (builds/report.py), the rest passes."""
+    original = pelican_console.print
+
+    def print_(*objects, **options):
+        if not (objects and str(objects[0]).startswith("Done: Processed")):
+            original(*objects, **options)
+
+    pelican_console.print = print_
+    try:
+        yield
+    finally:
+        pelican_console.print = original
 
 
 def failure_reason(report: BuildReport, strict: bool) -> str:

@@ -131,8 +131,9 @@ def index_processes(project: Path) -> list[int]:
 
 
 def break_an_article(project: Path) -> None:
-    """Fails while the articles are read: the index process has only had texts."""
-    (project / "content/articles/casse.md").write_text(article("Cassé", Date="pas une date"), "utf-8")
+    """Fails from the articles' reading on (a broken article alone is only held back: the tag
+    map that every article resolves through is broken instead)."""
+    (project / "content/tagmap.toml").write_text('[tags.x]\ngroup = "inconnu"\nfr = "X"\nen = "x"\n', "utf-8")
 
 
 def break_the_article_template(project: Path) -> None:

@@ -1,6 +1,5 @@
-"""Pelican glue: check each article's metadata and give undated articles an honest place."""
+"""Pelican glue: give undated articles an honest place (their problems: plugins/article_review)."""
 
-import logging
 from urllib.parse import urlparse
 
 from feedgenerator import get_tag_uri
@@ -8,10 +7,6 @@ from pelican import signals
 from pelican.contents import Article
 
 from .metadata import UNKNOWN_DATE
-
-logger = logging.getLogger(__name__)
-
-DEFAULTS = {"REQUIRED_METADATA": ["title", "author", "category", "tags", "slug", "lang"]}
 
 # Feed links of undated articles, collected per build and reset at `finalized`.
 _undated_links: dict[str, object] = {}
@@ -23,7 +18,6 @@ def check_article(instance) -> None:
     instance.date_unknown = "date" not in instance.metadata
     if instance.date_unknown:
         instance.date = UNKNOWN_DATE
-    # Missing and unfilled keys are reported, with their line, by plugins/article_review.
 
 
 def remember_undated(generator) -> None:

@@ -81,8 +81,10 @@ class HeldBack:
     reasons: tuple[str, ...]
 
 
-# Per build, reset at `finalized`: the articles written, for the check of their links.
+# Per build, reset at `finalized`: the articles written, for the check of their links,
+# and the source texts read.
 _written: dict[str, object] = {}
+_texts: dict[str, str] = {}
 
 
 def report(finding: Finding) -> None:
@@ -122,10 +124,15 @@ def _french_dates(reader: type) -> type:
 
 
 def source_text(article) -> str:
-    try:
-        return Path(article.source_path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return ""
+    """The article's Markdown as the author wrote it, read once per build."""
+    cached = _texts.get(article.source_path)
+    if cached is None:
+        try:
+            cached = Path(article.source_path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            cached = ""  # already said by the reader
+        _texts[article.source_path] = cached
+    return cached
 
 
 def resume_findings(article) -> list[Finding]:
@@ -309,6 +316,7 @@ def check_written_links(pelican) -> None:
                     )
                 )
     _written.clear()
+    _texts.clear()
 
 
 def broken(output: Path, page: Path, reference: str, ids: dict[Path, set[str]]) -> str | None:

@@ -1,6 +1,7 @@
 """Reading an article's `Date:` and `Modified:`: ISO as Pelican reads it, and French in words."""
 
 import functools
+import re
 from datetime import datetime
 
 from pelican.utils import get_date
@@ -15,6 +16,11 @@ _SETTINGS = {
 }
 
 
+# Year first: Pelican's reading. Anything else is French (« 03/04/2015 » is the 3rd of April,
+# which Pelican's reader would take for the 4th of March).
+_ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
+
+
 @functools.cache
 def _french_parser():
     from dateparser.date import DateDataParser  # its import costs a tenth of a second
@@ -27,10 +33,11 @@ def read_date(value: str) -> datetime | None:
     value = str(value).strip().replace("_", " ")
     if not value:
         return None
-    try:
-        return get_date(value)
-    except (ValueError, OverflowError):
-        pass
+    if _ISO.match(value):
+        try:
+            return get_date(value)
+        except (ValueError, OverflowError):
+            return None
     if len(value) > 60 or not any(char.isdigit() for char in value):
         return None
     found = _french_parser().get_date_data(value).date_obj

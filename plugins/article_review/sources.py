@@ -60,7 +60,8 @@ def file_links(source: str, text: str, exists: Callable[[str], bool]) -> Iterabl
     """`{filename}` and `{static}` links whose file does not exist. `source` is the
     article's path in content/; `exists(path)` says whether content/path is a file."""
     folder = posixpath.dirname(source)
-    for match in _FILE_LINK.finditer(body(text)):
+    content = body(text)
+    for match in _FILE_LINK.finditer(content):
         written = match.group("path")
         target = written.lstrip("/") if written.startswith("/") else posixpath.join(folder, written)
         target = posixpath.normpath(target)
@@ -68,7 +69,7 @@ def file_links(source: str, text: str, exists: Callable[[str], bool]) -> Iterabl
             yield Finding(
                 ERROR,
                 source,
-                line_of(text, match.start()),
+                line_of(content, match.start()),
                 "lien cassé",
                 f"lien vers {{{match.group('what')}}}{written} : le fichier content/{target} n’existe pas",
                 "corrigez le chemin (depuis content/, par exemple {filename}/articles/autre.md)",

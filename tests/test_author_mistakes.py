@@ -1,0 +1,292 @@
+"""An author's ordinary mistakes, made in a copy of the project: each one is said in French
+with its file and line, `invoke check` says exactly what `invoke build` said, and an article
+with an error is held back while the rest of the site goes online."""
+
+import json
+import re
+import sys
+
+import pytest
+
+from plugins.article_review.dates import read_date
+from plugins.article_review.header import header_findings, suggestion
+from tests.test_tasks import project_copy, run
+
+INVOKE = [sys.executable, "-m", "invoke"]
+GOOD = "Date: 2020-05-04\nAuthor: Camille\nCategory: Partenariat\nTags: partenariat\nLang: fr"
+
+
+def text(title: str, slug: str, body: str = "Un paragraphe.", header: str = GOOD, **extra: str) -> str:
+    lines = [f"Title: {title}", header, f"Slug: {slug}", *(f"{key}: {value}" for key, value in extra.items())]
+    return "\n".join(lines) + "\n\n" + body + "\n"
+
+
+# file → (its text, the severity, line and words of what the build must say about it)
+MISTAKES = {
+    # `invoke new`'s placeholders, with « Status: draft » removed
+    "nouveau.md": (
+        "Title: Nouveau\nDate: 2026-11-22 09:05\nAuthor: À compléter\nCategory: À compléter\n"
+        "Tags: à compléter\nSlug: nouveau\nLang: fr\n\nTexte.\n",
+        [
+            ("erreur", 3, "« Author: À compléter » n’est pas rempli"),
+            ("erreur", 4, "« Category: À compléter » n’est pas rempli"),
+            ("erreur", 5, "« Tags: à compléter » n’est pas rempli"),
+        ],
+    ),
+    # an imported draft whose title and author were never found
+    "importe.md": (
+        "Title: [TITRE À TROUVER]\nTitle_missing: oui\nAuthor: [AUTEUR À TROUVER]\nAuthor_missing: oui\n"
+        "Modified: 2026-11-01\nCategory: Partenariat\nTags: partenariat\nSlug: importe\nLang: fr\n\nTexte.\n",
+        [
+            ("erreur", 1, "« Title: [TITRE À TROUVER] » n’est pas rempli"),
+            ("erreur", 2, "« Title_missing: oui » : Title reste à trouver"),
+            ("erreur", 3, "« Author: [AUTEUR À TROUVER] » n’est pas rempli"),
+            ("erreur", 4, "« Author_missing: oui » : Author reste à trouver"),
+        ],
+    ),
+    "statut.md": (
+        text("Statut", "statut", Statut="draft"),
+        [("erreur", 8, "clé inconnue « Statut » : vouliez-vous dire « Status » ?")],
+    ),
+    "auteur.md": (
+        text("Auteur", "cle-auteur", header=GOOD.replace("Author:", "Auteur:")),
+        [("erreur", 3, "clé inconnue « Auteur » : vouliez-vous dire « Author » ?")],
+    ),
+    "sans-categorie.md": (
+        text("Sans catégorie", "sans-categorie", header=GOOD.replace("Category: Partenariat\n", "")),
+        [("erreur", 7, "il manque la ligne « Category: … »")],  # where it goes: the header's end
+    ),
+    "resume-ouvert.md": (
+        text("Résumé ouvert", "resume-ouvert", "::: résumé\n- un point\n\nTexte."),
+        [("erreur", 9, "le bloc « ::: résumé » n’est jamais fermé")],
+    ),
+    "lien-casse.md": (
+        text("Lien cassé", "lien-casse", "Voir [l’autre]({filename}/articles/absent.md)."),
+        [("erreur", 9, "lien vers {filename}/articles/absent.md : le fichier content/articles/absent.md")],
+    ),
+    "date-illisible.md": (
+        text("Date illisible", "date-illisible", header=GOOD.replace("2020-05-04", "le trois mars")),
+        [("erreur", 2, "date illisible : « le trois mars »")],
+    ),
+    "doublon.md": (
+        text("Doublon", "perdre-des-clients"),
+        [("erreur", 7, "l’adresse /perdre-des-clients/ est déjà celle de articles/perdre-des-clients.md")],
+    ),
+    # warnings: published all the same
+    "etiquette.md": (
+        text("Étiquette", "etiquette-inconnue", header=GOOD.replace("Tags: partenariat", "Tags: mystère")),
+        [("avertissement", 5, "l’étiquette « mystère » n’est pas dans la carte des étiquettes")],
+    ),
+    "point.md": (
+        text("Point", "point", "::: résumé\n- [Ailleurs](#nulle-part)\n:::\n\nTexte."),
+        [("avertissement", 10, "un point mène à #nulle-part, section absente de l’article")],
+    ),
+    "reste.md": (
+        text("Reste", "reste", "Texte.\n\nLu 12 fois"),
+        [("avertissement", 11, "compteur de lectures « Lu N fois » : « Lu 12 fois »")],
+    ),
+}
+HELD = sorted(name for name, (_, said) in MISTAKES.items() if said[0][0] == "erreur")
+PUBLISHED = sorted(set(MISTAKES) - set(HELD))
+SLUGS = {name: re.search(r"^Slug: (.+)$", source, re.M).group(1) for name, (source, _) in MISTAKES.items()}
+
+
+def flat(output: str) -> str:
+    """The terminal's text as one line: wrapping and no-break spaces undone."""
+    return " ".join(output.replace("\u00a0", " ").split())
+
+
+def findings_said(output: str) -> list[str]:
+    """The first line of each finding the build printed (`file:line: severity : …`), unwrapped."""
+    said, current = [], None
+    for line in output.replace("\u00a0", " ").splitlines():
+        if re.match(r"^(articles/\S+|construction|\S+\.toml\S*):? ", line) or re.match(r"^\S+:\d+: ", line):
+            current = [line]
+            said.append(current)
+        elif line.startswith("    ") and not line.startswith("    →") and current is not None:
+            current.append(line.strip())
+        else:
+            current = None
+    return [" ".join(parts) for parts in said]
+
+
+@pytest.fixture(scope="module")
+def mistaken(tmp_path_factory):
+    project = project_copy(tmp_path_factory.mktemp("fautes"))
+    for name, (source, _) in MISTAKES.items():
+        (project / "content/articles" / name).write_text(source, encoding="utf-8")
+    build = run([*INVOKE, "build"], project)
+    check = run([*INVOKE, "check", "--json"], project)
+    strict_check = run([*INVOKE, "check", "--strict"], project)
+    return project, build, check, strict_check
+
+
+@pytest.mark.parametrize("name", sorted(MISTAKES))
+def test_each_mistake_is_said_in_french_with_its_file_and_line(mistaken, name):
+    _, build, _, _ = mistaken
+    said = flat(build.stderr)
+    for severity, line, words in MISTAKES[name][1]:
+        assert f"articles/{name}:{line}: {severity} : {words}" in said, build.stderr
+
+
+@pytest.mark.parametrize("name", HELD)
+def test_an_article_with_an_error_is_held_back_and_listed_nowhere(mistaken, name):
+    project, build, _, _ = mistaken
+    output = project / "output"
+    slug = SLUGS[name]
+    if name == "doublon.md":  # the older article keeps its address, and its own page
+        page = (output / f"{slug}/index.html").read_text(encoding="utf-8")
+        assert "Perdre des clients" in page
+        assert "<h1>Doublon" not in page
+    else:
+        assert not (output / slug / "index.html").exists()
+        for listing in (
+            "index.html",
+            "archives/index.html",
+            "sitemap.xml",
+            "etiquette/partenariat/index.html",
+        ):
+            assert f"/{slug}/" not in (output / listing).read_text(encoding="utf-8"), listing
+    assert re.search(rf"^  articles/{re.escape(name)} : ", build.stderr, re.M), build.stderr
+
+
+@pytest.mark.parametrize("name", PUBLISHED)
+def test_an_article_with_only_warnings_is_published(mistaken, name):
+    project, _, _, _ = mistaken
+    assert (project / "output" / SLUGS[name] / "index.html").is_file()
+
+
+def test_the_build_goes_live_without_them_exits_non_zero_and_counts(mistaken):
+    project, build, _, _ = mistaken
+    assert build.returncode == 1
+    assert (project / "output/aujourdhui-jai-rencontre-un-partenaire/index.html").is_file()
+    assert f"{len(HELD)} articles retenus, non publiés :" in build.stderr
+    warnings = sum(1 for name in PUBLISHED for _ in MISTAKES[name][1])
+    last = build.stdout.strip().splitlines()[-1]
+    assert last == f"Bilan : 8 articles, 0 page, {warnings} avertissements, {len(HELD)} articles retenus."
+
+
+def test_check_reports_exactly_what_the_build_reported(mistaken):
+    project, build, check, strict_check = mistaken
+    assert check.returncode == 1
+    assert strict_check.returncode == 1
+    found = [f for f in json.loads(check.stdout)["findings"] if f["severity"] != "remarque"]
+    from_check = sorted(f"{f['file']}:{f['line']}: {f['severity']} : {f['message']}" for f in found)
+    assert sorted(findings_said(build.stderr)) == from_check
+    # The build keeps what it found beside the live site: the same findings, fixes included.
+    kept = json.loads((project / "output").resolve().parent.joinpath("report.json").read_text("utf-8"))
+    assert sorted(map(json.dumps, kept["findings"])) == sorted(
+        map(json.dumps, json.loads(check.stdout)["findings"])
+    )
+    assert [line for line in strict_check.stdout.splitlines() if "vérifiés" in line]
+
+
+def test_every_line_is_french_and_fits_80_columns(mistaken):
+    _, build, _, strict_check = mistaken
+    for output in (build.stdout, build.stderr, strict_check.stdout, strict_check.stderr):
+        for line in output.splitlines():
+            assert len(line) <= 80 or " " not in line.strip(), line  # only a path longer than that
+        for english in (
+            "Done: Processed",
+            "WARNING",
+            "ERROR",
+            "Could not process",
+            "skipping url",
+            "Traceback",
+        ):
+            assert english not in output
+
+
+def test_a_french_date_in_words_is_read(mistaken):
+    project, _, _, _ = mistaken
+    (project / "content/articles/date-en-mots.md").write_text(
+        text("Date en mots", "date-en-mots", header=GOOD.replace("2020-05-04", "mardi 3 mars 2015 10:30")),
+        encoding="utf-8",
+    )
+    build = run([*INVOKE, "build"], project)
+    page = (project / "output/date-en-mots/index.html").read_text(encoding="utf-8")
+    assert 'datetime="2015-03-03' in page, build.stderr
+    assert "date-en-mots" not in build.stderr
+
+
+def test_strict_fails_on_a_warning_reports_every_problem_and_leaves_the_live_site(tmp_path):
+    project = project_copy(tmp_path)
+    assert run([*INVOKE, "build"], project).returncode == 0
+    live = (project / "output").resolve()
+    for name in ("etiquette.md", "reste.md"):
+        (project / "content/articles" / name).write_text(MISTAKES[name][0], encoding="utf-8")
+    result = run([*INVOKE, "build", "--strict"], project)
+    assert result.returncode == 1
+    said = flat(result.stderr)
+    assert "articles/etiquette.md:5: avertissement" in said
+    assert "articles/reste.md:11: avertissement" in said  # the second problem too, in the same run
+    assert "le site en ligne (output/) et l’index de recherche n’ont pas changé" in said
+    assert (project / "output").resolve() == live
+    assert not (project / "output/etiquette-inconnue").exists()
+
+
+def test_an_article_that_was_online_is_said_to_be_taken_off(tmp_path):
+    project = project_copy(tmp_path)
+    clean = run([*INVOKE, "build"], project)
+    assert clean.returncode == 0, clean.stderr
+    assert clean.stdout.strip().splitlines()[-1] == (
+        "Bilan : 5 articles, 0 page, 0 avertissement, 0 article retenu."
+    )
+    source = project / "content/articles/perdre-des-clients.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("Lang: fr", "Langue: fr"), "utf-8")
+    for _ in range(2):  # and again when nothing changed: the live build still lacks it
+        result = run([*INVOKE, "build"], project)
+        assert result.returncode == 1
+        said = flat(result.stderr)
+        assert "clé inconnue « Langue » : vouliez-vous dire « Lang » ?" in said
+        assert "était en ligne à /perdre-des-clients/, retiré de cette construction" in said
+        assert not (project / "output/perdre-des-clients").exists()
+        assert (project / "output/aujourdhui-jai-rencontre-un-partenaire/index.html").is_file()
+
+
+# The rules themselves, without a build.
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("Statut", "Status"),
+        ("Auteur", "Author"),
+        ("Catégorie", "Category"),
+        ("Titel", "Title"),
+        ("Foo", None),
+    ],
+)
+def test_a_misspelt_key_is_recognised(written, meant):
+    assert suggestion(written) == meant
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2015-03-03", "2015-03-03 00:00"),
+        ("2006-02-22 10:30", "2006-02-22 10:30"),
+        ("3 mars 2015", "2015-03-03 00:00"),
+        ("mardi 3 mars 2015 10:30", "2015-03-03 10:30"),
+        ("1er mai 2009", "2009-05-01 00:00"),
+        ("03/04/2015", "2015-04-03 00:00"),
+        ("hier", None),
+        ("mars 2015", None),
+        ("le trois mars", None),
+    ],
+)
+def test_dates_are_read_in_iso_and_in_french_words(value, expected):
+    found = read_date(value)
+    assert (found.strftime("%Y-%m-%d %H:%M") if found else None) == expected
+
+
+def test_an_unknown_key_unlike_any_other_is_a_warning():
+    source = (
+        "Title: T\nDate: 2020-01-01\nAuthor: A\nCategory: C\nTags: t\nSlug: t\nLang: fr\nHumeur: bonne\n\nx"
+    )
+    (finding,) = header_findings("a.md", source, ["title", "author", "category", "tags", "slug", "lang"])
+    assert (finding.severity, finding.line, finding.message) == (
+        "avertissement",
+        8,
+        "clé inconnue « Humeur » : Pelican l’ignore",
+    )
