@@ -125,6 +125,9 @@ def test_excluding_trust_excludes_confiance(carnet):
     ]
     assert kept == expected
     assert len(expected) < len(every)
+    notices = carnet.search("clients -trust").notices
+    assert any(n.startswith("Exclusion élargie à : confiance (pour « trust »)") for n in notices)
+    assert any('-"trust"' in n for n in notices)
 
 
 def test_hyphenated_labels_and_french_inflections_expand(carnet, planted):

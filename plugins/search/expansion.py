@@ -42,6 +42,7 @@ class Run:
     key: str  # the tag's key
     others: list[str]  # the tag's other labels and aliases, as written in the map
     placeholder: str = ""
+    excluded: bool = False  # written after a `-`
 
 
 class Expander:
@@ -101,6 +102,7 @@ class Expander:
                 start = end
                 continue
             run.placeholder = _PLACEHOLDER.format(_letters(len(runs)))
+            run.excluded = sign == "-"
             runs.append(run)
             pieces.append(part[cursor : chunks[start].start()])
             pieces.append(sign + run.placeholder)
@@ -188,14 +190,21 @@ def expand(query: Query, runs: list[Run], reader_words: Callable[[str], Query | 
 
 
 def expansion_notice(runs: list[Run]) -> str | None:
-    """« Recherche élargie à : confiance (pour « trust »). » — and how to keep the exact words."""
-    said: dict[str, None] = {}
-    for run in runs:
-        said.setdefault(f"{', '.join(form.lower() for form in run.others)} (pour « {run.typed} »)", None)
-    if not said:
+    """« Recherche élargie à : confiance (pour « trust »)… » (« Exclusion élargie à » after
+    a `-`), and how to keep the exact words."""
+    if not runs:
         return None
-    exact = " ".join(dict.fromkeys(f'"{run.typed}"' for run in runs))
+    said = []
+    for excluded, opening in ((False, "Recherche élargie à : "), (True, "Exclusion élargie à : ")):
+        named = dict.fromkeys(
+            f"{', '.join(form.lower() for form in run.others)} (pour « {run.typed} »)"
+            for run in runs
+            if run.excluded == excluded
+        )
+        if named:
+            said.append((opening if not said else opening.lower()) + " ; ".join(named))
+    exact = " ".join(dict.fromkeys(("-" if run.excluded else "") + f'"{run.typed}"' for run in runs))
     return (
-        f"Recherche élargie à : {' ; '.join(said)}, autres noms des mêmes étiquettes."
+        f"{' ; '.join(said)}, autres noms des mêmes étiquettes."
         f" Pour ne chercher que vos mots, mettez-les entre guillemets : {exact}."
     )
