@@ -22,9 +22,12 @@ from whoosh.query import (
     Prefix,
     Query,
     Term,
+    Wildcard,
     WrappingQuery,
 )
 from whoosh.searching import TimeLimit
+
+from .analysis import fold
 
 # The literal letters a wildcard needs before its first `*` or `?`, from the index
 # terms of the carnet's five articles (649) and of a generated archive of 1 000
@@ -191,10 +194,14 @@ def bound_wildcards(
             return leaf
         pattern = pattern_text(leaf)
         fieldname = leaf.field()
-        if isinstance(leaf, Every) or len(literal_letters(pattern)) < min_letters or fieldname is None:
+        typed = fold(as_typed(pattern))
+        if isinstance(leaf, Every) or len(literal_letters(typed)) < min_letters or fieldname is None:
             if as_typed(pattern) not in refused:
                 refused.append(as_typed(pattern))
             return plain_words(reader, fieldname, pattern, leaf.boost)
+        if len(literal_letters(pattern)) < min_letters:
+            # The stemmer cut the letters typed (« rés* » read as « re* »): search them as typed.
+            leaf, pattern = as_pattern_query(fieldname, typed, leaf.boost), typed
         if deadline.passed():  # left out, but still a search: it matches nothing
             return KeptTerms(fieldname, [], leaf.boost, pattern)
         frequencies = [
@@ -212,6 +219,13 @@ def bound_wildcards(
     if refused:
         _tell(notices, too_few_letters_notice(refused, min_letters))
     return query
+
+
+def as_pattern_query(fieldname: str, pattern: str, boost: float) -> Query:
+    """The Whoosh query for a folded wildcard pattern, as its parser would build it."""
+    if pattern.endswith("*") and not any(mark in pattern[:-1] for mark in "*?["):
+        return Prefix(fieldname, pattern[:-1], boost=boost)
+    return Wildcard(fieldname, pattern, boost=boost)
 
 
 def _costly(query: Query) -> bool:
