@@ -50,7 +50,8 @@ def atomic_build(
         report = getattr(error, "report", None)
         if report and report_lines(report):
             print("\n".join(report_lines(report)), file=sys.stderr)
-        if isinstance(error, BuildFailed):
+        said = report is not None and any(finding.message == str(error) for finding in report.findings)
+        if isinstance(error, BuildFailed) and not said:
             print(f"Construction refusée : {error}", file=sys.stderr)
         elif not isinstance(error, KeyboardInterrupt):
             print(f"Erreur : {type(error).__name__} : {error}", file=sys.stderr)

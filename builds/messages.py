@@ -157,14 +157,12 @@ def header_line(path: Path, key: str) -> int | None:
 
 # Exceptions that stop Pelican, in French (the message a bare exception gives misleads:
 # « set override=True if intended »).
-EXCEPTIONS = {
-    "FileOverwriteFailedError": "deux pages s’écriraient au même endroit : {error}. "
-    "Donnez-leur des « Slug: » différents.",
-}
+_OVERWRITE = re.compile(r'Failed to overwrite "(?:.*/output/)?(?P<file>[^"]+)"')
 
 
 def exception_message(error: BaseException) -> str:
-    template = EXCEPTIONS.get(type(error).__name__)
-    if template:
-        return template.format(error=str(error).split(" (set override")[0])
+    if type(error).__name__ == "FileOverwriteFailedError":
+        match = _OVERWRITE.search(str(error))
+        where = f"/{match.group('file')}" if match else "le même fichier"
+        return f"deux pages s’écriraient dans {where}. Donnez-leur des « Slug: » différents."
     return f"{type(error).__name__} : {error}"

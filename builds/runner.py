@@ -12,6 +12,8 @@ from pelican.log import console as pelican_console
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
+from plugins.article_review.findings import ERROR, Finding
+
 from .messages import exception_message
 from .pelican_cache import make_cache_crash_safe
 from .report import BuildReport, Collector
@@ -73,7 +75,11 @@ def run_pelican(
         BUILD_FAILED.send(str(build))
         if isinstance(error, BuildFailed | KeyboardInterrupt):
             raise
-        raise BuildFailed(exception_message(error), collector.report) from error
+        # Said with the other findings, so that `invoke check` reports it too.
+        report = collector.report
+        message = exception_message(error)
+        report.findings.append(Finding(ERROR, "", None, "construction", message))
+        raise BuildFailed(message, report) from error
     return report
 
 

@@ -290,3 +290,19 @@ def test_an_unknown_key_unlike_any_other_is_a_warning():
         8,
         "clé inconnue « Humeur » : Pelican l’ignore",
     )
+
+
+def test_a_problem_of_the_whole_site_fails_build_and_check_alike(tmp_path):
+    project = project_copy(tmp_path)
+    pages = project / "content/pages"
+    pages.mkdir(exist_ok=True)
+    for name in ("a.md", "b.md"):  # two pages, one address: Pelican would stop at the second
+        (pages / name).write_text(f"Title: Page {name}\nSlug: apropos\nLang: fr\n\nTexte.\n", "utf-8")
+    build = run([*INVOKE, "build"], project)
+    check = run([*INVOKE, "check"], project)
+    assert build.returncode == check.returncode == 1
+    for said in (flat(build.stderr), flat(check.stdout)):
+        assert "construction: erreur : deux pages s’écriraient dans /apropos/index.html." in said
+        assert "Donnez-leur des « Slug: » différents." in said
+        assert "override" not in said
+    assert not (project / "output").exists()  # nothing was ever online, and nothing is
