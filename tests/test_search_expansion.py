@@ -4,6 +4,7 @@ text, below the reader's own words; quotes keep the exact words; suggestions kno
 the tag map; equal scores follow a stated rule; --explain tells why."""
 
 import json
+import re
 from datetime import datetime
 from urllib.parse import quote
 
@@ -73,6 +74,15 @@ def test_trust_finds_every_article_that_speaks_of_confiance(carnet):
     response = carnet.search("trust")
     assert set(urls(response)) == speaking | tagged_trust
     assert widened(response)[0].startswith(WIDENED + "confiance (pour « trust »)")
+
+
+def test_snippets_show_the_readers_words_first_then_the_other_names(carnet):
+    # The partnership article has « confiance », not « trust »: its snippet shows « confiance ».
+    by_url = {hit.url: hit.snippet for hit in carnet.search("trust").results}
+    assert re.search(r"<mark[^>]*>confiance</mark>", by_url[PARTNER], re.IGNORECASE)
+    # Its own words when the article has them, though « synchronicités » is searched too.
+    snippet = carnet.search("coïncidences").results[0].snippet
+    assert re.search(r"<mark[^>]*>([^<]*)</mark>", snippet).group(1) == "coïncidences"
 
 
 def test_quotes_keep_the_exact_word(carnet, planted):

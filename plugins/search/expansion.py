@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from whoosh.query import Or, Phrase, Query, Term
+from whoosh.query import NullQuery, Or, Phrase, Query, Term, WrappingQuery
 
 from .analysis import analyzed_terms as _analyzed
 
@@ -133,6 +133,30 @@ class Expander:
         return best
 
 
+class OtherNameTerm(Term):
+    """A tag's other name, one word: a Term that knows it was not typed by the reader."""
+
+
+class OtherNamePhrase(Phrase):
+    """A tag's other name, several words."""
+
+
+OTHER_NAMES = (OtherNameTerm, OtherNamePhrase)
+
+
+def readers_words_only(query: Query) -> Query:
+    """`query` without the tags' other names: what snippets look for first, so that
+    the reader's own words are the ones shown when the article has them."""
+
+    def strip(node: Query) -> Query:
+        inner = node.child if isinstance(node, WrappingQuery) else node
+        if isinstance(inner, OTHER_NAMES):
+            return NullQuery
+        return node if node.is_leaf() else node.apply(strip)
+
+    return strip(query).normalize()
+
+
 @lru_cache(maxsize=8192)
 def _terms(text: str) -> tuple[str, ...]:
     # A query's words and the tags' names come back search after search: the analysis
@@ -161,9 +185,9 @@ def other_forms_query(forms: list[str], weight: float = EXPANSION_WEIGHT) -> Que
         terms = analyzed_terms(form)
         for name in EXPANDED_FIELDS:
             if len(terms) == 1:
-                leaves.append(Term(name, terms[0], boost=weight))
+                leaves.append(OtherNameTerm(name, terms[0], boost=weight))
             elif terms:
-                leaves.append(Phrase(name, terms, boost=weight))
+                leaves.append(OtherNamePhrase(name, terms, boost=weight))
     return Or(leaves) if leaves else None
 
 

@@ -10,7 +10,7 @@ import re
 from whoosh.query import Phrase, Query, Term
 
 from .analysis import analyzed_terms
-from .expansion import Run
+from .expansion import OTHER_NAMES, Run
 from .limits import KeptTerms
 from .schema import SEARCHED_FIELDS
 
@@ -24,7 +24,6 @@ def explain_hit(searcher, query: Query, docnum: int, words: str, runs: list[Run]
     `field` is the field's French name, `word` the words as the reader or the tag map
     wrote them, `expanded` true for a tag's other name that the reader did not type."""
     typed = _typed_forms(words, runs)
-    expanded_terms = {tuple(analyzed_terms(form)) for run in runs for form in run.others}
     subsearcher, local = _segment_of(searcher, docnum)
     context = subsearcher.context()
     shares: dict[tuple[str, str, bool], float] = {}
@@ -33,7 +32,7 @@ def explain_hit(searcher, query: Query, docnum: int, words: str, runs: list[Run]
         if not score:
             continue
         terms = _terms(leaf)
-        expanded = leaf.boost < 1.0 and terms in expanded_terms
+        expanded = isinstance(leaf, OTHER_NAMES)
         word = getattr(leaf, "pattern", "") or typed.get(terms) or " ".join(typed.get((t,), t) for t in terms)
         key = (FIELD_NAMES.get(leaf.field(), leaf.field()), word, expanded)
         shares[key] = shares.get(key, 0.0) + score

@@ -11,6 +11,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from html import escape
 
 from slugify import slugify
@@ -18,8 +19,8 @@ from whoosh import qparser, sorting
 from whoosh.query import And, AndNot, Not, NullQuery, NumericRange, Or, Query, Term
 from whoosh.spelling import ListCorrector
 
-from .analysis import analyzed_terms, fold
-from .expansion import Expander, Run, expand, expansion_notice
+from .analysis import analyzed_terms, fold, french_analyzer
+from .expansion import Expander, Run, expand, expansion_notice, readers_words_only
 from .explaining import explain_hit
 from .facets import KeptFacetTables, KeptLengthsBM25F, search_recording
 from .limits import (
@@ -29,6 +30,7 @@ from .limits import (
     Deadline,
     bound_wildcards,
     time_budget_notice,
+    too_few_letters_notice,
 )
 from .schema import SEARCHED_FIELDS
 from .snippets import SNIPPET_CHARS, SNIPPET_FIELDS, best_fragments, matched_words, snippet_formatter
@@ -43,6 +45,8 @@ _FILTER = re.compile(
     re.IGNORECASE,
 )
 _YEARS = re.compile(r"^(?P<start>\d{4})?(?:(?P<range>\.\.)(?P<end>\d{4})?)?$")
+# One pipeline for reading wildcards back (its stemmer keeps a cache).
+_QUERY_ANALYZER = french_analyzer()
 _WILDCARD_ONLY = re.compile(r"(?<!\S)[*?]+(?!\S)")
 _HYPHENATED = re.compile(r"(?<![\w-])\w+(?:-\w+)+")
 
@@ -308,8 +312,11 @@ class ArchiveSearch:
         )
         if words_query is not None and (notice := expansion_notice(runs)):
             response.notices.append(notice)
+        if lone := _WILDCARD_ONLY.findall(read.words):  # a bare « * » is no word: say why
+            refused = list(dict.fromkeys(lone))
+            response.notices.append(too_few_letters_notice(refused, self.min_pattern_letters))
         if words_query is None and not read.filters:
-            if read.words:
+            if read.words and not lone:
                 response.notices.append(
                     "Rien à chercher : les mots très courants (de, la, et…) et les exclusions seules"
                     " ne suffisent pas. Essayez des mots plus précis."
@@ -330,7 +337,7 @@ class ArchiveSearch:
                 response.any_word = found.total > 0
         response.total = found.total
         response.page = found.page
-        response.results = self._hits(searcher, found, deadline)
+        response.results = self._hits(searcher, found, deadline, bool(runs))
         if explain:
             for hit, shown in zip(response.results, found.shown, strict=True):
                 hit.explain = explain_hit(searcher, found.query, shown.docnum, read.words, runs)
@@ -416,15 +423,21 @@ class ArchiveSearch:
         shown = results[(page - 1) * page_size : page * page_size]
         return Found(query, shown, docnums, page)
 
-    def _hits(self, searcher, found: "Found", deadline: Deadline | None = None) -> list[Hit]:
+    def _hits(self, searcher, found: "Found", deadline: Deadline | None = None, expanded=False) -> list[Hit]:
         # A snippet comes from the body, else the résumé, else the title: each field
-        # is looked up only for the articles shown that still lack one.
+        # is looked up only for the articles shown that still lack one. With a tag's
+        # other names searched too, the reader's own words come first, in every field.
         fragments: dict[int, list] = {}
         pending = [hit.docnum for hit in found.shown]
-        for name in SNIPPET_FIELDS:
+        passes = [found.query]
+        if expanded:
+            passes.insert(0, readers_words_only(found.query))
+        for query, name in [(query, name) for query in passes for name in SNIPPET_FIELDS]:
             if deadline is not None and deadline.passed():
                 break  # past the budget, the articles left get the start of their text
-            matched = matched_words(searcher, found.query, name, pending, deadline)
+            if not pending:
+                break
+            matched = matched_words(searcher, query, name, pending, deadline)
             analyzer = searcher.schema[name].analyzer
             for hit in found.shown:
                 if hit.docnum in matched:
@@ -432,8 +445,6 @@ class ArchiveSearch:
                     if chosen:
                         fragments[hit.docnum] = chosen
             pending = [docnum for docnum in pending if docnum not in fragments]
-            if not pending:
-                break
         # Formatted in the order shown: the formatter numbers the words as it meets them.
         formatter = snippet_formatter()
         return [
@@ -480,7 +491,9 @@ class ArchiveSearch:
         for word in words.split():
             bare = word.strip('"+-*?()').lower()
             if (
-                len(bare) < 3
+                "*" in word  # a wildcard is a pattern, not a misspelt word
+                or "?" in word
+                or len(bare) < 3
                 or not bare.isalpha()
                 or _known(reader, bare)
                 or (deadline and deadline.passed())
@@ -507,12 +520,26 @@ def _close_all(searchers: list) -> None:
 
 def as_typed(pattern: str, words: str) -> str:
     """A wildcard of the query as the reader typed it (accents and case), when it can
-    be found among the words; otherwise as the search read it."""
+    be found among the words; otherwise as the search read it. The search reads a
+    wildcard through the field's analyzer, stemmer included (« rés* » becomes « re* »)."""
     for word in words.split():
         bare = word.strip('"+-()')
-        if fold(bare) == pattern:
+        if pattern in analyzed_patterns(bare):
             return bare
     return pattern
+
+
+@lru_cache(maxsize=4096)
+def analyzed_patterns(word: str) -> frozenset[str]:
+    """The ways Whoosh's parser may read a wildcard word: folded, the whole word through
+    the analyzer (« fid?l* »), or a prefix's letters through it (« rés* » → « re* »)."""
+    folded = fold(word)
+    literal = re.match(r"[^*?\[]*", folded).group()
+    readings = {folded}
+    for text, rest in ((folded, ""), (literal, folded[len(literal) :])):
+        tokens = _QUERY_ANALYZER(text, mode="query", tokenize=False, removestops=False)
+        readings.add("".join(token.text for token in tokens) + rest)
+    return frozenset(readings)
 
 
 def hyphens_as_phrases(text: str) -> str:
