@@ -150,3 +150,8 @@ def test_links_out_of_the_site_are_not_served_and_gzip_copies_are(tmp_path, dev_
         plain = request("/")
         assert "content-encoding" not in plain.headers
         assert plain.body == page
+        for refused in ["gzip;q=0", "br, gzip; q=0.0", "identity, *;q=0"]:
+            reply = request("/", headers={"Accept-Encoding": refused})
+            assert "content-encoding" not in reply.headers, refused
+            assert reply.body == page
+        assert request("/", headers={"Accept-Encoding": "GZIP"}).headers["content-encoding"] == "gzip"

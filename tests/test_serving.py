@@ -174,3 +174,15 @@ def test_sigterm_answers_the_requests_under_way_then_refuses(tmp_path, workers):
             server.kill()
         server.wait()
         server.stdout.close()
+
+
+def test_a_port_already_taken_is_said_in_french(built_project):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run([*INVOKE, "serve", "--port", str(port)], built_project)
+    assert result.returncode == 1
+    assert "ce port est déjà pris" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert all(len(line) <= 80 for line in result.stderr.splitlines())

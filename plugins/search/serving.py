@@ -8,11 +8,13 @@ SIGTERM after the requests under way are answered.
 """
 
 import contextlib
+import errno
 import logging
 import os
 import signal
 import socket
 import sys
+import textwrap
 import threading
 import time
 from collections.abc import Callable
@@ -154,7 +156,10 @@ def serve_site(
         app = SearchApp(output, index, lanes=Lanes.for_threads(threads))
         return AccessLog(app) if access_log else app
 
-    sock = listening_socket(host, port)
+    try:
+        sock = listening_socket(host, port)
+    except (OSError, OverflowError) as error:
+        raise SystemExit(cannot_listen(host, port, error)) from None
     bound_port = sock.getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else host
     sys.stderr.write(
@@ -172,3 +177,20 @@ def serve_site(
         max_request_header_size=64 * 1024,
         ident="carnet",
     )
+
+
+def cannot_listen(host: str, port: int, error: Exception) -> str:
+    """Why the service cannot take host:port, in French, with what to do."""
+    if isinstance(error, OSError) and error.errno == errno.EADDRINUSE:
+        why = "ce port est déjà pris (un autre « invoke serve » ?)"
+    elif isinstance(error, OSError) and error.errno == errno.EACCES:
+        why = "les ports sous 1024 sont réservés à l’administrateur"
+    elif isinstance(error, OverflowError):
+        why = "un port va de 0 à 65535"
+    else:
+        why = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    message = (
+        f"Impossible d’écouter sur {host}:{port} : {why}. "
+        "→ choisissez-en un autre avec --port (--port 0 : un port libre)."
+    )
+    return textwrap.fill(message, width=80, subsequent_indent="    ", break_on_hyphens=False)

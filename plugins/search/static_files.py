@@ -132,10 +132,30 @@ def with_plain_validators(environ, static_file):
     header = environ.get("HTTP_IF_NONE_MATCH")
     etag = getattr(static_file, "etag", None)
     environ = {name: value for name, value in environ.items() if name != "HTTP_IF_MODIFIED_SINCE"}
+    # WhiteNoise looks for the word « gzip » alone: `gzip;q=0` (refused) would get it.
+    environ["HTTP_ACCEPT_ENCODING"] = "gzip" if accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")) else ""
     if header is not None and etag is not None:
         tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
         environ["HTTP_IF_NONE_MATCH"] = etag if "*" in tags or etag in tags else '"-"'
     return environ
+
+
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header accepts gzip (RFC 9110 §12.5.3: any case, q=0 refuses)."""
+    accepted = {}
+    for item in header.lower().split(","):
+        coding, _, parameters = item.strip().partition(";")
+        quality = 1.0
+        for parameter in parameters.split(";"):
+            name, _, value = parameter.strip().partition("=")
+            if name == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        accepted[coding.strip()] = quality
+    quality = accepted.get("gzip", accepted.get("x-gzip", accepted.get("*", 0.0)))
+    return quality > 0
 
 
 class SiteFiles:
