@@ -2,9 +2,11 @@
 
 import json
 import os
+import shutil
 from urllib.parse import quote
 
 import pytest
+from bs4 import BeautifulSoup
 
 from plugins.search.admission import Lane, Lanes
 from plugins.search.web import SearchApp
@@ -204,6 +206,8 @@ def test_busy_search_gets_503_with_retry_after(site):
         reply = request("/search?q=riz")
         assert reply.status == 503
         assert reply.headers["retry-after"] == "1"
+        assert 'class="lien-evitement"' in reply.text  # the site's own page, with the query
+        assert 'value="riz"' in reply.text
         assert reply.headers["cache-control"] == "no-store"
         assert request("/perdre-des-clients/").status == 200  # pages still come
         assert request("/search?q=" + quote("riz*")).status == 200  # the other lane is free
@@ -249,3 +253,35 @@ def test_service_picks_up_a_new_index_without_restart(site, tmp_path):
         replacement.symlink_to(second)
         os.replace(replacement, link)
         assert json.loads(request("/search.json?q=zanzibar").body)["total"] == 1
+
+
+def test_links_of_a_results_page_keep_its_page_size(request_):
+    page = BeautifulSoup(request_("/search?q=client&taille=2&page=2").text, "lxml")
+    links = [a["href"] for a in page.select("#resultats a[href*='/search?']")]
+    assert links
+    assert all("taille=2" in href for href in links), links
+
+
+def test_a_damaged_index_is_a_french_503_and_pages_still_come(site, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(site.index, index)
+    for path in index.glob("*.json"):
+        path.write_text("", encoding="utf-8")
+    with running(SearchApp(site.output, index)) as request:
+        reply = request("/search?q=" + quote("confiance"))
+        assert reply.status == 503
+        assert reply.headers["retry-after"] == "30"
+        assert "illisible" in reply.text
+        assert 'value="confiance"' in reply.text  # the reader's query stays in the form
+        assert reply.headers["content-security-policy"]
+        data = request("/search.json?q=confiance")
+        assert data.status == 503
+        assert "illisible" in json.loads(data.body)["error"]
+        assert request("/perdre-des-clients/").status == 200
+
+
+def test_refusals_say_why_in_french(request_):
+    reply = request_("/", method="POST")
+    assert reply.status == 405
+    assert "GET et HEAD" in reply.text
+    assert request_("/" + "a" * 3000).text == "Adresse trop longue."

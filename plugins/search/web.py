@@ -35,11 +35,23 @@ MAX_RAW_QUERY_STRING = 64 * 1024
 # Raw query strings longer than this are cut before parsing (the query itself is cut shorter).
 MAX_QUERY_STRING = 8 * MAX_QUERY_LENGTH
 BUSY_MESSAGE = "Trop de recherches en même temps : réessayez dans un instant."
+INDEX_UNREADABLE_MESSAGE = (
+    "La recherche est momentanément indisponible : l’index de recherche est illisible. "
+    "Lancez « invoke build --full » pour le reconstruire."
+)
+FAILED_MESSAGE = (
+    "La recherche a rencontré une erreur interne ; elle est consignée dans le journal du service."
+)
+METHOD_MESSAGE = "Méthode non autorisée : ce site ne répond qu’à GET et HEAD."
+TOO_LONG_MESSAGE = "Adresse trop longue."
+
+logger = logging.getLogger(__name__)
 INDEX_MISSING_MESSAGE = (
     "La recherche est momentanément indisponible : l’index de recherche est introuvable. "
     "Lancez « invoke build » pour le construire."
 )
 # Results may be kept a minute by a browser or a proxy: a rebuild shows within that.
+DEFAULT_PAGE_SIZE = 10
 CACHE_RESULTS = ("Cache-Control", "public, max-age=60")
 
 
@@ -78,7 +90,11 @@ class SearchApp:
                 if self._search is None or version != self._index_version:
                     # Open the new index by its real folder: requests in flight keep the old one.
                     folder = Path(version[0])
-                    self._search = ArchiveSearch.open(folder)
+                    try:
+                        self._search = ArchiveSearch.open(folder)
+                    except Exception as error:  # a damaged index: say so, keep serving pages
+                        logger.error("search: index %s illisible : %s", folder, error)
+                        raise IndexMissing(INDEX_UNREADABLE_MESSAGE) from error
                     self._index_version = version
                 search = self._search
         return search
@@ -110,8 +126,9 @@ class SearchApp:
     def _route(self, environ, start_response):
         method = environ.get("REQUEST_METHOD", "GET")
         if method not in ("GET", "HEAD"):
+            body = METHOD_MESSAGE.encode("utf-8")
             return self._respond(
-                start_response, method, "405 Method Not Allowed", b"", "text/plain", [("Allow", "GET, HEAD")]
+                start_response, method, "405 Method Not Allowed", body, "text/plain", [("Allow", "GET, HEAD")]
             )
         try:
             path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8")
@@ -119,7 +136,8 @@ class SearchApp:
             return self._not_found(start_response, method)
         query_string = environ.get("QUERY_STRING", "")
         if len(path) > MAX_PATH_LENGTH or len(query_string) > MAX_RAW_QUERY_STRING:
-            return self._respond(start_response, method, "414 URI Too Long", b"", "text/plain")
+            body = TOO_LONG_MESSAGE.encode("utf-8")
+            return self._respond(start_response, method, "414 URI Too Long", body, "text/plain")
         if path in SEARCH_PATHS or path == "/search.json":
             return self._limited_search(start_response, method, path, read_params(query_string))
         root = self.site_root()
@@ -129,43 +147,48 @@ class SearchApp:
     def _limited_search(self, start_response, method, path, params):
         with self.lanes.for_query(params.get("q", "")).slot() as admitted:
             if not admitted:
-                body = BUSY_MESSAGE.encode("utf-8")
-                return self._respond(
-                    start_response,
-                    method,
-                    "503 Service Unavailable",
-                    body,
-                    "text/plain",
-                    [("Retry-After", "1"), ("Cache-Control", "no-store")],
+                return self._unavailable(start_response, method, path, params, BUSY_MESSAGE, "1")
+            try:
+                if path == "/search.json":
+                    return self._search_json(start_response, method, params)
+                return self._search_page(start_response, method, params)
+            except IndexMissing as missing:
+                return self._unavailable(start_response, method, path, params, str(missing), "30")
+            except Exception:
+                # A bug, not the reader's doing: logged whole, answered in French with our headers.
+                logger.exception("search: erreur pour %r", params.get("q", "")[:200])
+                return self._answer(
+                    start_response, method, path, params, "500 Internal Server Error", FAILED_MESSAGE
                 )
-            if path == "/search.json":
-                return self._search_json(start_response, method, params)
-            return self._search_page(start_response, method, params)
+
+    def _unavailable(self, start_response, method, path, params, message: str, retry_after: str):
+        """503 with Retry-After, in the site's own page (or JSON), the reader's query kept."""
+        extra = [("Retry-After", retry_after), ("Cache-Control", "no-store")]
+        return self._answer(start_response, method, path, params, "503 Service Unavailable", message, extra)
+
+    def _answer(self, start_response, method, path, params, status: str, message: str, extra=()):
+        if path == "/search.json":
+            body = safe_json(json.dumps({"error": message}, ensure_ascii=False))
+            return self._respond(start_response, method, status, body, "application/json", extra)
+        notice = (
+            f'<div class="resultats" id="resultats"><p class="resultats__avis">{escape(message)}</p></div>'
+        )
+        html = self._fill_shell(self._read_shell(), notice, params.get("q", "")[:MAX_QUERY_LENGTH])
+        return self._respond(start_response, method, status, html.encode("utf-8"), "text/html", extra)
 
     def _run(self, params):
         sort = params.get("tri") or params.get("sort") or "pertinence"
         return self.archive_search().search(
             params.get("q", ""),
             page=params.get("page", 1),
-            page_size=params.get("taille") or params.get("page_size") or 10,
+            page_size=params.get("taille") or params.get("page_size") or DEFAULT_PAGE_SIZE,
             sort={"relevance": "pertinence"}.get(sort, sort),
             # explain=1: each hit says which words in which fields made its score.
             explain=str(params.get("explain", "")).strip().lower() in ("1", "true", "oui"),
         )
 
     def _search_json(self, start_response, method, params):
-        try:
-            response = self._run(params)
-        except IndexMissing:
-            body = json.dumps({"error": INDEX_MISSING_MESSAGE}, ensure_ascii=False)
-            return self._respond(
-                start_response,
-                method,
-                "503 Service Unavailable",
-                safe_json(body),
-                "application/json",
-                [("Retry-After", "30"), ("Cache-Control", "no-store")],
-            )
+        response = self._run(params)
         body = json.dumps(response.as_json(), ensure_ascii=False)
         return self._respond(
             start_response,
@@ -178,27 +201,22 @@ class SearchApp:
 
     def _search_page(self, start_response, method, params):
         shell = self._read_shell()
-        try:
-            response = self._run(params)
-        except IndexMissing:
-            notice = f'<p class="resultats__avis">{INDEX_MISSING_MESSAGE}</p>'
-            html = self._fill_shell(shell, f'<div class="resultats" id="resultats">{notice}</div>', "")
-            return self._respond(
-                start_response,
-                method,
-                "503 Service Unavailable",
-                html.encode("utf-8"),
-                "text/html",
-                [("Retry-After", "30"), ("Cache-Control", "no-store")],
-            )
+        response = self._run(params)
 
         def link(**changes):
-            values = {"q": response.query, "tri": response.sort, "page": response.page}
+            values = {
+                "q": response.query,
+                "tri": response.sort,
+                "page": response.page,
+                "taille": response.page_size,
+            }
             values.update({"tri" if key == "sort" else key: value for key, value in changes.items()})
             if values["tri"] == "pertinence":
                 del values["tri"]
             if values["page"] == 1:
                 del values["page"]
+            if values["taille"] == DEFAULT_PAGE_SIZE:
+                del values["taille"]
             return f"{self.siteurl}/search?{urlencode(values)}"
 
         fragment = self.results_template.render(
