@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from plugins.article_review.findings import ERROR, LOG_KEY, WARNING, Finding
-from plugins.article_review.header import is_placeholder, read_header
+from plugins.article_review.header import header_end, is_placeholder, read_header
 
 READ_FAILURE = "fichier illisible"
 
@@ -25,6 +25,7 @@ class Known:
     message: str  # str.format with the pattern's named groups
     fix: str = ""
     header_key: str | None = None  # the line of this header key is the finding's line
+    at_header_end: bool = False  # the line where a missing key goes: the end of the header
 
 
 # Most specific first. `file` and `line` groups give the place.
@@ -89,6 +90,7 @@ KNOWN = [
         READ_FAILURE,
         "il manque « {what} » : Pelican ne publie pas ce fichier",
         "ajoutez la ligne à l’en-tête",
+        at_header_end=True,
     ),
     Known(
         re.compile(r"^Unknown status '(?P<status>[^']*)' for file (?P<file>\S+), skipping it"),
@@ -122,6 +124,8 @@ def finding_of(record: logging.LogRecord, content: Path) -> Finding | None:
         line = int(line) if line and line.isdigit() else None
         if known.header_key and file:
             line = header_line(content / file, known.header_key)
+        elif known.at_header_end and file:
+            line = header_line(content / file, None)
         return Finding(
             known.severity,
             file,
@@ -147,12 +151,16 @@ def shown(path: str, content: Path) -> str:
     return path if not (content / path).exists() else Path(path).as_posix()
 
 
-def header_line(path: Path, key: str) -> int | None:
+def header_line(path: Path, key: str | None) -> int | None:
+    """The line of `key` in the file's header; with None, the line just after the header."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
-    return next((entry.line for entry in read_header(text) if entry.key.casefold() == key), None)
+    entries = read_header(text)
+    if key is None:
+        return header_end(entries)
+    return next((entry.line for entry in entries if entry.key.casefold() == key), None)
 
 
 # Exceptions that stop Pelican, in French (the message a bare exception gives misleads:

@@ -3,11 +3,13 @@ with its file and line, `invoke check` says exactly what `invoke build` said, an
 with an error is held back while the rest of the site goes online."""
 
 import json
+import logging
 import re
 import sys
 
 import pytest
 
+from builds.messages import finding_of
 from plugins.article_review.dates import read_date
 from plugins.article_review.header import header_findings, suggestion
 from tests.test_tasks import project_copy, run
@@ -71,6 +73,15 @@ MISTAKES = {
     "doublon.md": (
         text("Doublon", "perdre-des-clients"),
         [("erreur", 7, "l’adresse /perdre-des-clients/ est déjà celle de articles/perdre-des-clients.md")],
+    ),
+    # Pelican's own refusals, in French and in place
+    "statut-inconnu.md": (
+        text("Statut inconnu", "statut-inconnu", Status="brouillon"),
+        [("erreur", 8, "statut inconnu « brouillon » : l’article n’est pas publié")],
+    ),
+    "sans-titre.md": (
+        GOOD + "\nSlug: sans-titre\n\nTexte.\n",
+        [("erreur", 7, "il manque « title » : Pelican ne publie pas ce fichier")],
     ),
     # warnings: published all the same
     "etiquette.md": (
@@ -306,3 +317,38 @@ def test_a_problem_of_the_whole_site_fails_build_and_check_alike(tmp_path):
         assert "Donnez-leur des « Slug: » différents." in said
         assert "override" not in said
     assert not (project / "output").exists()  # nothing was ever online, and nothing is
+
+
+def record(message: str, *args, level=logging.WARNING) -> logging.LogRecord:
+    return logging.LogRecord("pelican.generators", level, __file__, 1, message, args, None)
+
+
+def test_pelicans_own_lines_are_put_into_french_in_place(tmp_path):
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles/x.md").write_text("Title: X\nTags: inconnue\nLang: fr\n\nTexte.\n", "utf-8")
+    stray = "tag_map: %s: the tag « %s » is not in the tag map %s; add a [tags.<key>] table for it, or …"
+    cases = [
+        (
+            record("Could not process %s", "articles/x.md", level=logging.ERROR),
+            ("erreur", "articles/x.md", None),
+        ),
+        (
+            record(stray, "articles/x.md", "inconnue", "content/tagmap.toml"),
+            ("avertissement", "articles/x.md", 2),
+        ),
+        (
+            record(
+                "Skipping %s: could not find information about '%s'", str(tmp_path / "articles/x.md"), "date"
+            ),
+            ("erreur", "articles/x.md", 4),
+        ),
+        (record("Something new from Pelican"), ("avertissement", "", None)),
+    ]
+    for logged, (severity, file, line) in cases:
+        finding = finding_of(logged, tmp_path)
+        assert (finding.severity, finding.file, finding.line) == (severity, file, line), finding
+        assert finding.message
+    assert (
+        finding_of(record("Unable to find '%s', skipping url replacement", "/articles/y.md"), tmp_path)
+        is None
+    )
