@@ -263,10 +263,17 @@ def new_article(
     today: datetime.datetime | None = None,
 ) -> Path:
     """Write the Markdown file of a new draft; never overwrite an existing one."""
-    title = title.strip()
+    # One header line per key: a line break typed in a value would start another key.
+    title, author, category, tags = (" ".join(value.split()) for value in (title, author, category, tags))
     if not title:
         raise SystemExit('invoke new : le titre est vide ; écrivez par exemple invoke new "Mon titre"')
-    slug = slugify(title)
+    # A file name stays short (systems refuse names over 255 bytes); the title itself is kept whole.
+    slug = slugify(title, max_length=80, word_boundary=True)
+    if not slug:
+        raise SystemExit(
+            f"invoke new : « {title} » n’a ni lettre ni chiffre pour nommer le fichier ; "
+            'écrivez par exemple invoke new "Mon titre"'
+        )
     now = today or datetime.datetime.now()
     path = (directory or ROOT / CONFIG["articles_path"]) / f"{slug}.md"
     if path.exists():

@@ -124,6 +124,18 @@ def test_new_refuses_an_empty_title(tmp_path):
         tasks.new_article("   ", directory=tmp_path)
 
 
+def test_new_refuses_a_title_without_letters_and_keeps_names_short(tmp_path):
+    with pytest.raises(SystemExit, match="ni lettre ni chiffre"):
+        tasks.new_article("???", directory=tmp_path)
+    long_title = "Un titre " + "très " * 200 + "long"
+    path = tasks.new_article(long_title, tags="savoir-être\nStatus: published", directory=tmp_path)
+    assert len(path.name) <= 83
+    header = path.read_text(encoding="utf-8").split("\n\n")[0].splitlines()
+    assert f"Title: {long_title}" in header
+    assert "Tags: savoir-être Status: published" in header  # a line break cannot add a key
+    assert [line for line in header if line.startswith("Status:")] == ["Status: draft"]
+
+
 def test_new_from_the_command_line_makes_a_draft_that_builds(tmp_path):
     project = project_copy(tmp_path)
     result = run([*INVOKE, "new", "Un titre tout neuf", "--author", "Camille"], project)
