@@ -60,7 +60,8 @@ class Expander:
             self.forms[key] = list(kept.values())
             for terms in kept:
                 self.keys.setdefault(terms, key)
-        self.longest = max((len(_CHUNK.findall(f)) for fs in self.forms.values() for f in fs), default=0)
+        # In words, hyphens apart: « bouche-à-oreille » may be typed « bouche à oreille ».
+        self.longest = max((len(re.findall(r"\w+", f)) for fs in self.forms.values() for f in fs), default=0)
 
     def __bool__(self) -> bool:
         return bool(self.keys)
@@ -75,8 +76,8 @@ class Expander:
         }
 
     def mark(self, text: str) -> tuple[str, list[Run]]:
-        """`text` (folded) with each run that names a tag, outside quotes, replaced by a
-        placeholder (a `-` or `+` before it kept); and the runs, in the query's order."""
+        """`text` with each run that names a tag, outside quotes, replaced by a placeholder
+        (a `-` or `+` before it kept); and the runs, in the query's order."""
         runs: list[Run] = []
         if not self.keys:
             return text, runs
