@@ -71,11 +71,51 @@ KNOWN = [
         "écrivez dans « nom » le nom exact de la ligne « Author: », ou retirez l’entrée",
     ),
     Known(
-        re.compile(r"^author_profiles: (?P<file>\S+?): invalid TOML: (?P<what>.*)$", re.S),
+        re.compile(
+            r"^author_profiles: (?P<file>\S+?): invalid TOML: (?P<what>.*?)"
+            r"(?: \(at line (?P<line>\d+), column \d+\))?$",
+            re.S,
+        ),
         ERROR,
         "auteurs",
         "fichier TOML mal formé : {what}",
         "corrigez la ligne indiquée",
+    ),
+    Known(
+        re.compile(r"^author_profiles: (?P<file>\S+?): entry \[\[auteur\]\] #(?P<n>\d+) needs both"),
+        ERROR,
+        "auteurs",
+        "l’entrée [[auteur]] n° {n} n’a pas à la fois « nom » et « bio »",
+        "écrivez les deux",
+    ),
+    Known(
+        re.compile(r"^author_profiles: (?P<file>\S+?): author '(?P<name>.+)' is described twice"),
+        ERROR,
+        "auteurs",
+        "« {name} » est décrit deux fois",
+        "gardez une seule entrée [[auteur]]",
+    ),
+    Known(
+        re.compile(
+            r"^author_profiles: (?P<file>\S+?): entry for '(?P<name>.+)' has unknown keys (?P<keys>.*);"
+        ),
+        ERROR,
+        "auteurs",
+        "l’entrée de « {name} » a des clés inconnues : {keys}",
+        "n’utilisez que nom, bio, note",
+    ),
+    Known(
+        re.compile(r"^search: building the index failed \(exit code (?P<code>-?\d+)\)"),
+        ERROR,
+        "recherche",
+        "la construction de l’index de recherche a échoué (code {code})",
+        "relancez invoke build ; si cela se répète, invoke build --full",
+    ),
+    Known(
+        re.compile(r"^incremental: every page is rendered, a setting cannot be followed: (?P<why>.*)$", re.S),
+        WARNING,
+        "construction",
+        "toutes les pages sont reconstruites : un réglage ne peut pas être suivi ({why})",
     ),
     Known(
         re.compile(r"^Empty alt attribute for image (?P<image>\S+) in (?P<file>\S+)"),
