@@ -74,6 +74,8 @@ def build_site(
             "INCREMENTAL_BUILD": str(folder),
             "INCREMENTAL_PREVIOUS_BUILD": str(live) if live else None,
             "SEARCH_PREVIOUS_INDEX_PATH": str(live / "search-index") if live else None,
+            # What is online now, --full or not: a held-back article that was there is said to go.
+            "REVIEW_LIVE_BUILD": str(area.live_build() or ""),
             **content_cache(area.state / "cache", code, fresh=full),
         }
         try:

@@ -245,14 +245,15 @@ def test_an_article_that_was_online_is_said_to_be_taken_off(tmp_path):
     )
     source = project / "content/articles/perdre-des-clients.md"
     source.write_text(source.read_text(encoding="utf-8").replace("Lang: fr", "Langue: fr"), "utf-8")
-    for _ in range(2):  # and again when nothing changed: the live build still lacks it
-        result = run([*INVOKE, "build"], project)
+    for options in (["--full"], []):  # a full build knows what is online too; then nothing changed
+        result = run([*INVOKE, "build", *options], project)
         assert result.returncode == 1
         said = flat(result.stderr)
         assert "clé inconnue « Langue » : vouliez-vous dire « Lang » ?" in said
         assert "était en ligne à /perdre-des-clients/, retiré de cette construction" in said
         assert not (project / "output/perdre-des-clients").exists()
         assert (project / "output/aujourdhui-jai-rencontre-un-partenaire/index.html").is_file()
+        assert ("Rien n’a changé" in result.stdout) == (options == [])  # the second time: said again
 
 
 # The rules themselves, without a build.

@@ -239,7 +239,7 @@ def review_articles(generator) -> None:
 
 
 def held_back(settings, listed, blocked: dict[str, list[str]]) -> list[HeldBack]:
-    previous = settings.get("INCREMENTAL_PREVIOUS_BUILD")
+    previous = settings.get("REVIEW_LIVE_BUILD") or settings.get("INCREMENTAL_PREVIOUS_BUILD")
     kept_addresses = {a.save_as for a in listed if a.relative_source_path not in blocked}
     result = []
     for article in listed:
