@@ -144,18 +144,19 @@ def clean(c):
         "port": "Port to listen on (default 8000; 0 for any free port).",
         "host": "Address (default 127.0.0.1).",
         "workers": "Server processes (default: one per processor core).",
-        "threads": "Threads in each process (default 8: two always free for pages).",
+        "threads": "Threads in each process (default 12: three always free for pages).",
     }
 )
-def serve(c, port=CONFIG["port"], host=CONFIG["host"], workers=0, threads=8):
+def serve(c, port=CONFIG["port"], host=CONFIG["host"], workers=0, threads=0):
     """Serve the site and its search on http://127.0.0.1:PORT/ (default port 8000)."""
     import logging
 
-    from plugins.search.serving import serve_site
+    from plugins.search.serving import DEFAULT_THREADS, serve_site
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     workers = int(workers) or os.cpu_count() or 1
-    serve_site(CONFIG["deploy_path"], CONFIG["index_path"], host, int(port), workers, int(threads))
+    threads = int(threads) or DEFAULT_THREADS
+    serve_site(CONFIG["deploy_path"], CONFIG["index_path"], host, int(port), workers, threads)
 
 
 @task(

@@ -55,7 +55,7 @@ def get(port: int, path: str, timeout: float = 30) -> tuple[int, bytes, float]:
 
 @pytest.fixture(scope="module")
 def service(dev_site, tmp_path_factory):
-    """The service as `invoke serve` runs it (two processes of eight threads) over the
+    """The service as `invoke serve` runs it (two processes, default threads) over the
     real site's pages and a generated archive's index."""
     index = build_index(generated_documents(ARTICLES), tmp_path_factory.mktemp("archive") / "index", {})
     port = free_port()

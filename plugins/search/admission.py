@@ -13,14 +13,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-# A query is costly when it asks Whoosh to expand patterns or to combine many terms.
+# A query is costly when it asks for many patterns or combines many terms: one or two
+# wildcards of three letters or more cost what a word costs (limits.py bounds them).
+COSTLY_PATTERNS = 2
 COSTLY_WORDS = 12
 _PATTERN = re.compile(r"[*?]")
 
 
 def is_costly(query: str) -> bool:
-    """True for queries that may take far longer than a few words: wildcards and long lists."""
-    return bool(_PATTERN.search(query)) or len(query.split()) > COSTLY_WORDS
+    """True for queries that may take far longer than a few words: floods of wildcards, long lists."""
+    words = query.split()
+    return sum(1 for word in words if _PATTERN.search(word)) > COSTLY_PATTERNS or len(words) > COSTLY_WORDS
 
 
 class Lane:
@@ -57,14 +60,15 @@ class Lanes:
     @classmethod
     def for_threads(cls, threads: int, wait_s: float = 2.0) -> "Lanes":
         """Lanes for a process of `threads` threads: a quarter of them (at least one) kept
-        for pages, one slot for costly searches, the rest for ordinary ones, of which two
+        for pages, one or two for costly searches, the rest for ordinary ones, of which two
         run at once (Python runs one thread at a time: more would only share the core)."""
         for_pages = max(1, threads // 4)
-        ordinary = max(1, threads - for_pages - 1)
+        costly_waiting = 1 if threads >= 8 else 0
+        ordinary = max(1, threads - for_pages - 1 - costly_waiting)
         running = min(2, ordinary)
         return cls(
             ordinary=Lane(running=running, waiting=ordinary - running, wait_s=wait_s),
-            costly=Lane(running=1, waiting=0, wait_s=0),
+            costly=Lane(running=1, waiting=costly_waiting, wait_s=wait_s),
         )
 
     def for_query(self, query: str) -> Lane:

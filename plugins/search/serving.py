@@ -27,9 +27,10 @@ from .web import AccessLog, SearchApp
 
 logger = logging.getLogger(__name__)
 
-# Per process: two threads kept for pages, one for a costly search, five for ordinary
-# ones (two running, three waiting): see admission.Lanes.
-DEFAULT_THREADS = 8
+# Per process: three threads kept for pages, two for costly searches (one running),
+# seven for ordinary ones (two running, five waiting): see admission.Lanes. Eight
+# clients searching at once all fit in one process's ordinary lane.
+DEFAULT_THREADS = 12
 
 # On SIGTERM, requests under way get this long to finish (systemd's default stop
 # timeout is 90 s; nginx has passed new ones to another process by then).
