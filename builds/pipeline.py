@@ -17,6 +17,7 @@ from pelican.settings import read_settings
 from .area import BuildArea
 from .content_links import refused_entries
 from .inputs import code_digest, inputs_digest
+from .keep_times import keep_times
 from .kept import atomic_file, notice_unreadable, remove_leftovers
 from .report import BuildReport
 from .runner import BuildFailed, run_pelican, show_messages
@@ -80,6 +81,10 @@ def build_site(
         }
         try:
             report = run_pelican(settings_file, folder, strict=strict, overrides={**overrides, **incremental})
+            # Unchanged files keep their time: nginx's validators (mtime-size) survive the build.
+            published = area.live_build()
+            if published is not None and (published / "output").is_dir():
+                keep_times(folder / "output", published / "output")
         except BaseException:
             area.discard(folder)
             raise
