@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import pytest
 
+from builds.keep_times import keep_times
 from deploy.render import Deployment, render, write
 from plugins.search.headers import SECURITY_HEADERS
 from plugins.theme_assets.fingerprint import FINGERPRINTED
@@ -36,6 +37,19 @@ SEARCHES = [
     "/search?q=" + quote("synergys") + "&tri=date",
 ]
 PAGES = ["/", ARTICLE, "/archives/", "/sitemap.xml", "/pas-une-page/"]
+# Folders without their slash, pages by their index.html, a folder with no page, a .gz copy asked
+# for by name: redirects and 404s that nginx and the service must give alike.
+ODD_ADDRESSES = [
+    "/archives",
+    "/%C3%A9t%C3%A9",
+    "/%C3%A9t%C3%A9/index.html",
+    ARTICLE + "index.html",
+    "/index.html",
+    "/search/index.html",
+    "/theme",
+    "/theme/",
+    "/404.html.gz",
+]
 
 
 def main_config(folder: Path, site: Path) -> str:
@@ -216,13 +230,34 @@ def test_caching_by_kind_of_file_as_the_service_does(deployed):
 
     # nginx and the service, asked the same, say the same (an independent oracle: its own code).
     service = deployed["service_ports"][1]
-    paths = [stylesheet, "/theme/css/site.css", *PAGES, "/tagmap.json", "/feeds/tous.atom.xml", *SEARCHES]
+    built = (project / "output").resolve()
+    # A folder with an accented name, and types the site may have one day.
+    built.joinpath("été").mkdir(exist_ok=True)
+    built.joinpath("été/index.html").write_text("<p>été</p>", "utf-8")
+    built.joinpath("essai.js").write_text("const saison = 'été';", "utf-8")
+    built.joinpath("notes.txt").write_text("Notes d’été", "utf-8")
+    one_per_type = {}
+    for file in sorted(built.rglob("*")):
+        kind = ".atom.xml" if file.name.endswith(".atom.xml") else file.suffix
+        if file.is_file() and kind != ".gz":
+            one_per_type.setdefault(kind, "/" + quote(file.relative_to(built).as_posix()))
+    assert {".html", ".css", ".xml", ".atom.xml", ".json", ".svg", ".js", ".txt"} <= one_per_type.keys()
+    paths = [stylesheet, "/theme/css/site.css", *PAGES, *one_per_type.values(), *ODD_ADDRESSES, *SEARCHES]
     for path in paths:
         through_nginx, direct = get(port, path), get(service, path)
         assert through_nginx.status == direct.status, path
-        assert through_nginx.header("Cache-Control") == direct.header("Cache-Control"), path
-        assert through_nginx.body == direct.body or path.startswith("/search"), path
+        for name in ("Cache-Control", "Location", "Allow"):
+            assert through_nginx.header(name) == direct.header(name), (path, name)
+        if through_nginx.status != 301:  # nginx's 301 has a little HTML page, the service's none
+            assert through_nginx.header("Content-Type") == direct.header("Content-Type"), path
+        assert through_nginx.body == direct.body or path.startswith("/search") or through_nginx.status == 301
         through_nginx.assert_secured()
+    for method in ("POST", "PUT", "DELETE", "OPTIONS"):
+        for path in ("/", ARTICLE, "/search.json?q=client", "/search/"):
+            through_nginx, direct = get(port, path, method=method), get(service, path, method=method)
+            assert (through_nginx.status, through_nginx.header("Allow")) == (405, "GET, HEAD"), (method, path)
+            assert (direct.status, direct.header("Allow")) == (405, "GET, HEAD"), (method, path)
+            through_nginx.assert_secured()
 
 
 def test_unknown_address_gets_the_themes_404_and_nothing_outside_the_site(deployed):
@@ -236,8 +271,8 @@ def test_unknown_address_gets_the_themes_404_and_nothing_outside_the_site(deploy
     # `output` itself is a link (to the live build) and is followed; a link inside it is not.
     (project / "output").resolve().joinpath("fuite.txt").symlink_to(project / "tasks.py")
     leak = get(port, "/fuite.txt")
-    assert leak.status in (403, 404)
-    assert b"invoke" not in leak.body
+    assert leak.status == 404
+    assert leak.body == live(project, "/404.html").read_bytes()
     leak.assert_secured()
 
 
@@ -263,19 +298,79 @@ def test_search_goes_to_the_service(deployed):
     assert json.loads(gzip.decompress(packed.body)) == json.loads(get(port, "/search.json?q=client").body)
 
 
+def site_addresses(project: Path) -> list[str]:
+    """The address of every file of the live build, folders' pages by their folder."""
+    built = (project / "output").resolve()
+    files = [file.relative_to(built).as_posix() for file in built.rglob("*") if file.is_file()]
+    names = [name.removesuffix("index.html") for name in files if not name.endswith(".gz")]
+    return ["/" + quote(name) for name in sorted(names)]
+
+
+def validators(port: int, paths: list[str], gzipped: bool) -> dict[str, Reply]:
+    return {path: get(port, path, {"Accept-Encoding": "gzip"} if gzipped else {}) for path in paths}
+
+
 def test_a_new_publication_is_served_without_reloading_nginx(deployed):
+    """A publication is served at once; the files it left unchanged keep nginx's validators
+    (mtime-size), so readers get their 304; those it changed never do, nor after a rollback."""
     port, project = deployed["port"], deployed["project"]
+    # The files served from disk (the search page's address goes to the service).
+    paths = [path for path in site_addresses(project) if path != "/search/" and get(port, path).status == 200]
+    before = {gzipped: validators(port, paths, gzipped) for gzipped in (False, True)}
     source = project / "content/articles/perdre-des-clients.md"
     edited = source.read_text("utf-8").replace("Title: Perdre des clients", "Title: Clients perdus")
     source.write_text(edited, "utf-8")
-    before = get(port, ARTICLE).body.decode("utf-8")
     publish(project)
     after = get(port, ARTICLE)
-    assert "Clients perdus" not in before
+    assert "Clients perdus" not in before[False][ARTICLE].body.decode("utf-8")
     assert "Clients perdus" in after.body.decode("utf-8")
     assert after.body == live(project, ARTICLE).read_bytes()
     packed = get(port, ARTICLE, {"Accept-Encoding": "gzip"})
     assert gzip.decompress(packed.body) == after.body
+
+    published = {gzipped: validators(port, paths, gzipped) for gzipped in (False, True)}
+    changed = set()
+    for gzipped, replies in before.items():
+        for path, old in replies.items():
+            new = published[gzipped][path]
+            if new.status != 200:
+                continue  # a file put into the old build by hand (above), not rebuilt
+            conditions = [
+                {"If-None-Match": old.header("ETag")},
+                {"If-Modified-Since": old.header("Last-Modified")},
+            ]
+            asked = [
+                get(port, path, {**condition, "Accept-Encoding": "gzip" if gzipped else "identity"})
+                for condition in conditions
+            ]
+            if new.body == old.body:
+                assert (new.header("ETag"), new.header("Last-Modified")) == (
+                    old.header("ETag"),
+                    old.header("Last-Modified"),
+                ), path
+                assert [reply.status for reply in asked] == [304, 304], path
+            else:
+                changed.add(path)
+                assert new.header("ETag") != old.header("ETag"), path
+                assert new.header("Last-Modified") != old.header("Last-Modified"), path
+                assert [reply.status for reply in asked] == [200, 200], path
+                assert all(reply.body == new.body for reply in asked), path
+    # The edited article and the pages that list it changed; most of the site did not.
+    assert {ARTICLE, "/", "/archives/"} <= changed, changed
+    assert len(changed) < len(paths) / 2, (len(changed), len(paths))
+
+    # invoke rollback puts the older files back: a reader who has the newer ones must get them.
+    result = run([*INVOKE, "rollback"], project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for path in changed:
+        new, old = published[False][path], before[False][path]
+        for condition in (
+            {"If-None-Match": new.header("ETag")},
+            {"If-Modified-Since": new.header("Last-Modified")},
+        ):
+            reply = get(port, path, {**condition, "Accept-Encoding": "identity"})
+            assert (reply.status, reply.body) == (200, old.body), (path, condition)
+        assert get(port, path, {"If-None-Match": old.header("ETag")}).status == 304, path
 
 
 def test_no_failed_request_when_a_search_process_dies_under_load(deployed):
@@ -339,6 +434,67 @@ def test_no_failed_request_when_a_search_process_dies_under_load(deployed):
     assert all(served > 0 for served in served_before), served_before  # both were in use
     assert logs[1].read_text("utf-8").count("/search") > served_before[1]
     assert services[1].poll() is None
+
+
+def test_with_every_search_process_down_readers_get_a_french_503(deployed):
+    """Last of the tests that use nginx: it stops the search processes."""
+    port, project = deployed["port"], deployed["project"]
+    for service in deployed["services"]:
+        if service.poll() is None:
+            service.terminate()
+            service.wait(timeout=15)
+    for path in ("/search?q=client", "/search/?q=client", "/search"):
+        for encoding in ("identity", "gzip"):
+            page = get(port, path, {"Accept-Encoding": encoding})
+            assert page.status == 503, path
+            assert (page.header("Retry-After"), page.header("Cache-Control")) == ("30", "no-store"), path
+            assert page.header("Content-Type") == "text/html; charset=utf-8"
+            text = (gzip.decompress(page.body) if page.header("Content-Encoding") else page.body).decode(
+                "utf-8"
+            )
+            assert "La recherche en texte intégral est momentanément indisponible." in text, path
+            assert "sur cet hébergement" not in text
+            # The ways to an article without the search: the tag map, the themes, the archives.
+            assert "la carte des étiquettes" in text
+            assert "les archives" in text
+            assert "Bad Gateway" not in text
+            page.assert_secured()
+    answer = get(port, "/search.json?q=client")
+    assert (answer.status, answer.header("Retry-After")) == (503, "30")
+    assert answer.header("Content-Type") == "application/json; charset=utf-8"
+    assert "momentanément indisponible" in json.loads(answer.body)["error"]
+    answer.assert_secured()
+    # The site itself is served from disk as before.
+    home = get(port, "/")
+    assert (home.status, home.body) == (200, live(project, "/").read_bytes())
+
+
+def test_a_build_keeps_the_times_of_unchanged_files_only(tmp_path):
+    """builds/keep_times.py alone: what nginx's validators are made of, file by file."""
+    live_build, new_build = tmp_path / "live", tmp_path / "new"
+    for folder in (live_build, new_build):
+        (folder / "page").mkdir(parents=True)
+    texts = {"page/index.html": ("même", "même"), "autre.css": ("a{}", "b{}"), "long.css": ("a{}", "a{}\n")}
+    for name, (old, new) in texts.items():
+        (live_build / name).write_text(old, "utf-8")
+        (new_build / name).write_text(new, "utf-8")
+    os.link(live_build / "autre.css", live_build / "lien.css")
+    os.link(live_build / "autre.css", new_build / "lien.css")  # as precompress shares a .gz
+    (new_build / "nouveau.html").write_text("neuf", "utf-8")
+    second = 1_700_000_000 * 10**9
+    for name in texts:  # the live files were written in the second that the new build writes in
+        os.utime(live_build / name, ns=(second, second + 400_000_000))
+        os.utime(new_build / name, ns=(second, second + 700_000_000))
+
+    counts = keep_times(new_build, live_build)
+
+    def mtime(folder: Path, name: str) -> int:
+        return (folder / name).stat().st_mtime_ns
+
+    assert mtime(new_build, "page/index.html") == mtime(live_build, "page/index.html")
+    for name in ("autre.css", "long.css"):  # other bytes: never the live file's second
+        assert mtime(new_build, name) // 10**9 != mtime(live_build, name) // 10**9, name
+    assert (counts.kept, counts.changed, counts.moved_on) == (2, 3, 2)
 
 
 def test_unit_file(tmp_path):
