@@ -143,9 +143,9 @@ def deployed():
         for number, port in enumerate(ports):
             logs.append(tmp / f"search-{number}.log")
             with logs[-1].open("w") as log:
-                # 8 threads: 5 searches admitted at once (plugins/search/admission.py), more than
-                # the 4 readers below, so that one process alone can take them all.
-                command = [*INVOKE, "serve", "--port", str(port), "--workers", "1", "--threads", "8"]
+                # The default threads (12): 7 ordinary searches admitted at once (admission.py),
+                # more than the 4 readers below, so that one process alone can take them all.
+                command = [*INVOKE, "serve", "--port", str(port), "--workers", "1"]
                 services.append(subprocess.Popen(command, cwd=project, env=env, stdout=log, stderr=log))
         processes += services
 

@@ -127,6 +127,8 @@ def test_a_folder_named_outside_latin1_redirects_with_an_encoded_location(tmp_pa
         assert reply.status == 301
         assert reply.headers["location"] == quote("/日本€/")
         assert request(reply.headers["location"]).status == 200
+        with_query = request(quote("/日本€") + "?q=1&x=%C3%A9")
+        assert with_query.headers["location"] == quote("/日本€/") + "?q=1&x=%C3%A9"
 
 
 def test_links_out_of_the_site_are_not_served_and_gzip_copies_are(tmp_path, dev_site):

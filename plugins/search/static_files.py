@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from whitenoise import WhiteNoise
-from whitenoise.responders import IsDirectoryError, MissingFileError, Response
+from whitenoise.responders import IsDirectoryError, MissingFileError, Redirect, Response
 
 from plugins.theme_assets.fingerprint import FINGERPRINTED
 
@@ -118,6 +118,11 @@ class BuildFiles(WhiteNoise):
         static_file = self.find_file(path)
         if static_file is None:
             return None
+        if isinstance(static_file, Redirect) and environ.get("QUERY_STRING"):
+            # The address with its slash, and the reader's query with it (nginx keeps it too).
+            location = dict(static_file.response.headers)["Location"] + "?" + environ["QUERY_STRING"]
+            start_response("301 Moved Permanently", [("Location", location)])
+            return []
         return self.serve(static_file, with_plain_validators(environ, static_file), start_response)
 
 
