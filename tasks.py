@@ -53,13 +53,15 @@ def atomic_build(
         said = report is not None and any(finding.message == str(error) for finding in report.findings)
         if isinstance(error, BuildFailed) and not said:
             print(f"Construction refusée : {error}", file=sys.stderr)
-        elif not isinstance(error, KeyboardInterrupt):
+        elif not isinstance(error, KeyboardInterrupt | BuildFailed):
             print(f"Erreur : {type(error).__name__} : {error}", file=sys.stderr)
         reason = "interrompue" if isinstance(error, KeyboardInterrupt) else "en échec"
         unchanged = "le site en ligne (output/) et l’index de recherche n’ont pas changé"
         print(f"Construction {reason} : {unchanged}.", file=sys.stderr)
-        if report:
-            print(f"Bilan : {counts_line(report)}.", file=sys.stderr)
+        # Not the counts of a site that went live: this one did not.
+        counted = report and (report.articles or report.pages or report.held)
+        refused = f" (la construction refusée comptait {counts_line(report)})" if counted else ""
+        print(f"Bilan : rien n’est publié, le site en ligne reste celui d’avant{refused}.", file=sys.stderr)
         raise SystemExit(130 if isinstance(error, KeyboardInterrupt) else 1) from None
     report = result.report
     if report_lines(report):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from plugins.article_review.findings import ERROR, LOG_KEY, WARNING, Finding
 from plugins.article_review.header import header_end, is_placeholder, read_header
+from plugins.tag_map.mapfile import toml_reason
 
 READ_FAILURE = "fichier illisible"
 
@@ -25,6 +26,7 @@ class Known:
     message: str  # str.format with the pattern's named groups
     fix: str = ""
     header_key: str | None = None  # the line of this header key is the finding's line
+    repeated_key: bool = False  # the line of the second `key` of the header (the one ignored)
     at_header_end: bool = False  # the line where a missing key goes: the end of the header
 
 
@@ -133,6 +135,14 @@ KNOWN = [
         at_header_end=True,
     ),
     Known(
+        re.compile(r"^Duplicate definition of `(?P<key>[^`]+)` for (?P<file>\S+?)\. Using first one"),
+        WARNING,
+        "clé en double",
+        "« {Key} » est écrit deux fois dans l’en-tête : seule la première ligne compte",
+        "gardez une seule ligne « {Key}: … »",
+        repeated_key=True,
+    ),
+    Known(
         re.compile(r"^Unknown status '(?P<status>[^']*)' for file (?P<file>\S+), skipping it"),
         ERROR,
         READ_FAILURE,
@@ -160,9 +170,17 @@ def finding_of(record: logging.LogRecord, content: Path) -> Finding | None:
         if is_placeholder(fields.get("tag") or ""):
             return None  # « Tags: à compléter » is already an error of the article
         file = shown(fields.get("file") or "", content)
+        if known.kind == "auteurs" and file:
+            # A data file, not an article: named from the project, as the tag map is.
+            file = os.path.relpath(content / file) if not os.path.isabs(file) else file
+            if fields.get("what"):
+                fields["what"] = toml_reason(fields["what"])
         line = fields.get("line")
         line = int(line) if line and line.isdigit() else None
-        if known.header_key and file:
+        if known.repeated_key and file:
+            fields["Key"] = fields["key"].capitalize()
+            line = header_line(content / file, fields["key"].casefold(), second=True)
+        elif known.header_key and file:
             line = header_line(content / file, known.header_key)
         elif known.at_header_end and file:
             line = header_line(content / file, None)
@@ -191,8 +209,9 @@ def shown(path: str, content: Path) -> str:
     return path if not (content / path).exists() else Path(path).as_posix()
 
 
-def header_line(path: Path, key: str | None) -> int | None:
-    """The line of `key` in the file's header; with None, the line just after the header."""
+def header_line(path: Path, key: str | None, second: bool = False) -> int | None:
+    """The line of `key` in the file's header (`second`: of its second time); with None,
+    the line just after the header."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
@@ -200,7 +219,10 @@ def header_line(path: Path, key: str | None) -> int | None:
     entries = read_header(text)
     if key is None:
         return header_end(entries)
-    return next((entry.line for entry in entries if entry.key.casefold() == key), None)
+    lines = [entry.line for entry in entries if entry.key.casefold() == key]
+    if second:
+        return lines[1] if len(lines) > 1 else None
+    return lines[0] if lines else None
 
 
 # Exceptions that stop Pelican, in French (the message a bare exception gives misleads:
@@ -214,3 +236,72 @@ def exception_message(error: BaseException) -> str:
         where = f"/{match.group('file')}" if match else "le même fichier"
         return f"deux pages s’écriraient dans {where}. Donnez-leur des « Slug: » différents."
     return f"{type(error).__name__} : {error}"
+
+
+def exception_finding(error: BaseException, root: Path) -> Finding:
+    """An exception that stopped the whole build, as an error of the site; a template's
+    error at the template's file and line (paths shown from `root`, the project)."""
+    template = _template_place(error)
+    if template is None:
+        return Finding(ERROR, "", None, "construction", exception_message(error))
+    path, line = template
+    file = shown(path, root) if os.path.isabs(path) else path
+    return Finding(
+        ERROR,
+        file,
+        line,
+        "gabarit",
+        f"erreur dans le gabarit : {_template_reason(error)}",
+        "corrigez cette ligne du gabarit (theme/templates/) ; le site en ligne n’a pas changé",
+    )
+
+
+def _template_place(error: BaseException) -> tuple[str, int | None] | None:
+    """Where in a Jinja template `error` happened: Jinja puts the template's own frames
+    (file name, line) into the traceback; a syntax error carries them itself."""
+    try:
+        from jinja2 import TemplateError, TemplateSyntaxError
+    except ImportError:  # pragma: no cover - Pelican requires Jinja
+        return None
+    if not isinstance(error, TemplateError):
+        return None
+    if isinstance(error, TemplateSyntaxError) and (error.filename or error.name):
+        return (error.filename or error.name, error.lineno)
+    place = None
+    trace = error.__traceback__
+    while trace is not None:
+        name = trace.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml", ".j2", ".jinja")):
+            place = (name, trace.tb_lineno)  # the innermost template frame wins
+        trace = trace.tb_next
+    return place or ("theme/templates", None)
+
+
+# Jinja's usual messages, in French; anything else is quoted as Jinja says it.
+_JINJA = [
+    (
+        re.compile(r"^'(?P<what>.+)' has no attribute '(?P<name>.+)'$"),
+        "« {what} » n’a pas d’attribut « {name} »",
+    ),
+    (re.compile(r"^'(?P<name>.+)' is undefined$"), "« {name} » n’est pas défini"),
+    (
+        re.compile(r"^Expected an expression, got '(?P<got>.+)'$"),
+        "une expression était attendue, pas « {got} »",
+    ),
+    (re.compile(r"^unexpected '(?P<got>.+)'$"), "« {got} » inattendu"),
+    (re.compile(r"^Unexpected end of template\b"), "le gabarit se termine avant la fin d’un bloc"),
+    (re.compile(r"^Encountered unknown tag '(?P<tag>.+?)'"), "balise inconnue « {tag} »"),
+    (re.compile(r"^expected token '(?P<want>.+)', got '(?P<got>.+)'$"), "« {want} » attendu, pas « {got} »"),
+    (re.compile(r"^no filter named '(?P<name>.+)'$"), "pas de filtre nommé « {name} »"),
+]
+
+
+def _template_reason(error: BaseException) -> str:
+    said = getattr(error, "message", None) or str(error)
+    said = said.replace("pelican.contents.", "").replace(" object'", "'")
+    said = said.replace("end of print statement", "}}").replace("end of statement block", "%}")
+    for pattern, french in _JINJA:
+        match = pattern.match(said)
+        if match:
+            return french.format(**match.groupdict())
+    return f"{'erreur de syntaxe' if 'Syntax' in type(error).__name__ else 'erreur'} (Jinja : « {said} »)"

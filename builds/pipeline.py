@@ -15,12 +15,11 @@ from pathlib import Path
 from pelican.settings import read_settings
 
 from .area import BuildArea
-from .content_links import refused_entries
 from .inputs import code_digest, inputs_digest
 from .keep_times import keep_times
 from .kept import atomic_file, notice_unreadable, remove_leftovers
 from .report import BuildReport
-from .runner import BuildFailed, run_pelican, show_messages
+from .runner import refuse_links_out, run_pelican, show_messages
 
 INPUTS_FILE = "inputs.json"
 # What the build found (builds/report.py): said again when nothing changed since.
@@ -55,9 +54,7 @@ def build_site(
     area = BuildArea(root)
     with area.lock(on_wait=on_wait):
         settings = read_settings(str(settings_file), override=overrides)
-        refused = refused_entries(Path(settings["PATH"]), root)
-        if refused:
-            raise BuildFailed("\n".join(refused))
+        refuse_links_out(Path(settings["PATH"]), root)
         settings_files = sorted({settings_file, settings_file.with_name("pelicanconf.py")})
         code = code_digest(
             [p for p in settings_files if p.exists()],

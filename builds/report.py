@@ -139,12 +139,24 @@ def in_order(finding: Finding) -> tuple:
 
 
 def wrapped(first: str, indent: str = "    ") -> list[str]:
+    """`first` within 80 columns, its own line breaks kept (a message laid out one item a
+    line stays so), each following line indented by `indent`."""
     # No-break spaces inside « » (as French typesetting wants): a line never starts with ».
     first = first.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
-    # A path is never cut (editors follow `file:line`): a longer one than the line stands alone.
-    return textwrap.wrap(
-        first, WIDTH, subsequent_indent=indent, break_on_hyphens=False, break_long_words=False
-    ) or [""]
+    lines = []
+    for number, part in enumerate(first.split("\n")):
+        lead = part[: len(part) - len(part.lstrip(" "))]
+        start = lead if number == 0 else indent + lead
+        # A path is never cut (editors follow `file:line`): a longer one than the line stands alone.
+        lines += textwrap.wrap(
+            part.strip(" "),
+            WIDTH,
+            initial_indent=start,
+            subsequent_indent=indent if number == 0 else start + "  ",
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
+    return lines or [""]
 
 
 def finding_lines(finding: Finding) -> list[str]:

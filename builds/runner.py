@@ -14,9 +14,10 @@ from pelican.settings import read_settings
 
 from plugins.article_review.findings import ERROR, Finding
 
-from .messages import exception_message
+from .content_links import refused_places
+from .messages import exception_finding
 from .pelican_cache import make_cache_crash_safe
-from .report import BuildReport, Collector
+from .report import BuildReport, Collector, in_order
 
 # Sent with the build folder when a build fails; plugins may listen (carnet.build_failed).
 BUILD_FAILED = blinker.signal("carnet.build_failed")
@@ -28,6 +29,20 @@ class BuildFailed(RuntimeError):
     def __init__(self, message: str, report: BuildReport | None = None):
         super().__init__(message)
         self.report = report
+
+
+def refuse_links_out(content: Path, root: Path) -> None:
+    """Raise BuildFailed, each refused entry an error, when something under `content` leads
+    out of it (builds/content_links.py). Before Pelican or any digest reads content/: a
+    named pipe would make them wait forever. `invoke build` and `invoke check` both call it."""
+    refused = refused_places(Path(content), Path(root))
+    if not refused:
+        return
+    findings = [Finding(ERROR, path, None, "lien hors de content", problem) for path, problem in refused]
+    findings.sort(key=in_order)
+    raise BuildFailed(
+        "un fichier de content/ ne peut pas être publié (voir ci-dessus)", BuildReport(findings)
+    )
 
 
 def show_messages() -> None:
@@ -77,9 +92,9 @@ def run_pelican(
             raise
         # Said with the other findings, so that `invoke check` reports it too.
         report = collector.report
-        message = exception_message(error)
-        report.findings.append(Finding(ERROR, "", None, "construction", message))
-        raise BuildFailed(message, report) from error
+        finding = exception_finding(error, Path(settings_file).resolve().parent)
+        report.findings.append(finding)
+        raise BuildFailed(finding.message, report) from error
     return report
 
 

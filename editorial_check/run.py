@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from builds.report import BuildReport
-from builds.runner import BuildFailed, run_pelican
+from builds.runner import BuildFailed, refuse_links_out, run_pelican
 
 from .findings import NOTE, Finding
 
@@ -22,9 +22,14 @@ def check_archive(settings_file: Path, content: Path | None = None) -> tuple[lis
 
 
 def run_check(settings_file: Path, content: Path | None = None) -> BuildReport:
+    from pelican.settings import read_settings
+
     with tempfile.TemporaryDirectory(prefix="carnet-check-") as scratch:
         overrides = {"PATH": str(content)} if content is not None else {}
         try:
+            # What `invoke build` refuses first, and Pelican must not read (a link to /etc/passwd).
+            path = read_settings(str(settings_file), override=overrides)["PATH"]
+            refuse_links_out(Path(path), Path(settings_file).resolve().parent)
             return run_pelican(Path(settings_file), Path(scratch), overrides=overrides)
         except BuildFailed as failure:
             if failure.report is None:

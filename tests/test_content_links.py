@@ -8,9 +8,15 @@ import subprocess
 import pytest
 
 from builds.content_links import refused_entries
-from tests.sitebuild import article
+from editorial_check.run import check_archive
+from tests.sitebuild import ROOT, article
 from tests.test_atomic_builds import INVOKE, fingerprint
 from tests.test_tasks import project_copy
+
+
+def flat(output: str) -> str:
+    """The report's lines joined back (it wraps them at 80 columns)."""
+    return " ".join(output.replace("\u00a0", " ").split())
 
 
 def build(project) -> subprocess.CompletedProcess:
@@ -48,19 +54,29 @@ def test_links_out_of_content_are_refused_and_nothing_goes_online(project, tmp_p
         os.symlink(target, project / link)
     try:
         result = build(project)
+        # `invoke check` applies the same refusal, as errors, and never reads /etc/passwd.
+        checked = subprocess.run(
+            [*INVOKE, "check"], cwd=project, capture_output=True, text=True, encoding="utf-8", timeout=120
+        )
     finally:
         for link in links:
             (project / link).unlink()
-    assert result.returncode == 1
-    said = result.stderr
-    assert (
-        "content/images/passwd.txt : lien vers /etc/passwd, hors de content/ : refusé "
-        "(remplacez-le par une copie du fichier)"
-    ) in said
-    copy_folder = "refusé (remplacez-le par une copie du dossier)"
-    assert f"content/images/etc : lien vers /etc, hors de content/ : {copy_folder}" in said
-    assert f"content/articles/secret.md : lien vers {outside}, hors de content/" in said
+    assert result.returncode == checked.returncode == 1
+    said = flat(result.stderr)
+    refusals = [
+        "content/images/passwd.txt: erreur : lien vers /etc/passwd, hors de content/ : refusé "
+        "(remplacez-le par une copie du fichier)",
+        "content/images/etc: erreur : lien vers /etc, hors de content/ : refusé (remplacez-le par une "
+        "copie du dossier)",
+        f"content/articles/secret.md: erreur : lien vers {outside}, hors de content/",
+    ]
+    for refusal in refusals:
+        assert refusal in said
+        assert refusal in flat(checked.stdout)
+    assert "root:" not in checked.stdout  # /etc/passwd was not read as an article
+    assert "3 erreurs" in checked.stdout
     assert "le site en ligne (output/) et l’index de recherche n’ont pas changé" in said
+    assert "Bilan : rien n’est publié, le site en ligne reste celui d’avant." in said
     assert fingerprint(project) == before
     assert not list(project.glob(".site/builds/*/output/images/passwd.txt"))
 
@@ -101,6 +117,12 @@ def test_dangling_links_loops_and_pipes_are_refused(tmp_path):
         f"content/articles/parent : lien vers {content}, un dossier qui le contient (boucle) : {removal}",
         "content/articles/tube.md : ni un fichier ni un dossier (tube, périphérique ?) : refusé",
     ]
+    # `invoke check` says the same, as errors, without waiting on the pipe or following a link.
+    findings, _ = check_archive(ROOT / "pelicanconf.py", content)
+    said = sorted(f"{finding.file} : {finding.message}" for finding in findings)
+    assert said == sorted(refused_entries(content, ROOT))  # named from the project, as build does
+    assert len(said) == len(problems)
+    assert {finding.severity for finding in findings} == {"erreur"}
 
 
 @pytest.mark.parametrize(

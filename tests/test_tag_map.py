@@ -144,8 +144,8 @@ def test_malformed_toml_gives_its_line():
     text = MAP.replace('en = "partnership"', 'en = "partnership')
     [message] = problems_of(text)
     line = line_of(text, 'en = "partnership')
-    assert message.startswith(f"carte.toml:{line}: invalid TOML")
-    assert "check the quotes" in message
+    assert message.startswith(f"carte.toml:{line}: TOML invalide")
+    assert "vérifiez les guillemets" in message
 
 
 def test_unknown_group_names_the_line_and_the_defined_groups():
@@ -154,8 +154,8 @@ def test_unknown_group_names_the_line_and_the_defined_groups():
     )
     [message] = problems_of(text)
     line = line_of(text, 'group = "partenaires"')
-    assert message.startswith(f"carte.toml:{line}: [tags.partenariat] is in group 'partenaires'")
-    assert "add a [groups.partenaires] table" in message
+    assert message.startswith(f"carte.toml:{line}: [tags.partenariat] : le groupe « partenaires »")
+    assert "ajoutez une table [groups.partenaires]" in message
     assert "savoir-etre, partenariat" in message
 
 
@@ -163,20 +163,20 @@ def test_unknown_group_names_the_line_and_the_defined_groups():
 def test_required_fields_are_checked(field):
     lines = [line for line in MAP.splitlines(keepends=True) if not line.startswith(f"{field} = ")]
     messages = problems_of("".join(lines))
-    assert any(f"[tags.partenariat] needs {field} = " in m for m in messages), messages
+    assert any(f"[tags.partenariat] : il manque {field} = " in m for m in messages), messages
     assert all(m.startswith("carte.toml:") for m in messages)
 
 
 def test_an_empty_label_is_an_error():
     [message] = problems_of(MAP.replace('fr = "Partenariat"', 'fr = "  "'))
-    assert "[tags.partenariat] needs fr = " in message
+    assert "[tags.partenariat] : il manque fr = " in message
 
 
 def test_unknown_key_suggests_the_right_one():
     text = MAP.replace('slug_en = "partnerships"', 'alias = ["partenaires"]')
     [message] = problems_of(text)
     assert message.startswith(f"carte.toml:{line_of(text, '[tags.partenariat]')}:")
-    assert "unknown key 'alias'; did you mean 'aliases'?" in message
+    assert "clé inconnue « alias » : vouliez-vous dire « aliases » ?" in message
 
 
 def test_french_slug_collision_names_both_tags():
@@ -184,16 +184,16 @@ def test_french_slug_collision_names_both_tags():
     text = text.replace('fr = "Partenariats"', 'fr = "Partenariats"\nslug_fr = "partenariat"')
     [message] = problems_of(text)
     assert message.startswith(f"carte.toml:{line_of(text, '[tags.partenariats]')}:")
-    assert "[tags.partenariats] and [tags.partenariat]" in message
-    assert "same French slug 'partenariat'" in message
-    assert "another slug_fr" in message
+    assert "[tags.partenariats] et [tags.partenariat]" in message
+    assert "même slug français « partenariat »" in message
+    assert "un autre slug_fr" in message
 
 
 def test_english_slug_collision_is_an_error():
     text = MAP.replace('en = "core business"', 'en = "core business"\nslug_en = "partnerships"')
     [message] = problems_of(text)
-    assert "same English slug 'partnerships'" in message
-    assert f"(line {line_of(text, '[tags.partenariat]')})" in message
+    assert "même slug anglais « partnerships »" in message
+    assert f"(ligne {line_of(text, '[tags.partenariat]')})" in message
 
 
 def test_a_form_naming_two_tags_is_an_error():
@@ -201,21 +201,21 @@ def test_a_form_naming_two_tags_is_an_error():
     [message] = problems_of(text)
     line = line_of(text, 'aliases = ["Soft-Skills"]')
     assert message.startswith(f"carte.toml:{line}:")
-    assert "« Soft-Skills » already names [tags.savoir-etre]" in message
+    assert "« Soft-Skills » nomme déjà [tags.savoir-etre]" in message
 
 
 def test_bad_slug_and_aliases_are_errors():
     text = MAP.replace('slug_en = "partnerships"', 'slug_en = "Partner Ships"\naliases = "partenaires"')
     messages = problems_of(text)
-    assert any("slug_en = 'Partner Ships' is not a slug" in m for m in messages)
-    assert any("aliases must be a list of texts" in m for m in messages)
+    assert any("slug_en = 'Partner Ships' n’est pas un slug" in m for m in messages)
+    assert any("aliases doit être une liste de textes" in m for m in messages)
 
 
 def test_group_problems_and_unknown_tables():
     text = MAP.replace('en = "Partnership"\n', "") + '\n[tag.oubli]\nfr = "Oubli"\n'
     messages = problems_of(text)
-    assert any("[groups.partenariat] needs en = " in m for m in messages)
-    assert any(f"carte.toml:{line_of(text, '[tag.oubli]')}: unknown table [tag]" in m for m in messages)
+    assert any("[groups.partenariat] : il manque en = " in m for m in messages)
+    assert any(f"carte.toml:{line_of(text, '[tag.oubli]')}: table inconnue [tag]" in m for m in messages)
 
 
 def test_every_problem_is_reported_at_once():
@@ -228,7 +228,7 @@ def test_every_problem_is_reported_at_once():
 def test_error_of_a_map_file_names_the_file(tmp_path):
     path = tmp_path / "tagmap.toml"
     path.write_text("[tags.x\n", encoding="utf-8")
-    with pytest.raises(TagMapError, match=rf"{path}:1: invalid TOML"):
+    with pytest.raises(TagMapError, match=rf"{path}:1: TOML invalide"):
         load_map(path)
 
 

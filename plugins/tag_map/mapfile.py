@@ -114,7 +114,8 @@ def parse_map(text: str, source: str = "tagmap.toml") -> TagMap:
             problems.append(
                 Problem(
                     lines.table(name),
-                    f"unknown table [{name}]; the map holds only [groups.<key>] and [tags.<key>] tables",
+                    f"table inconnue [{name}] : la carte ne contient que des tables [groups.<clé>] "
+                    "et [tags.<clé>]",
                 )
             )
     groups = _parse_groups(_table(data, "groups", lines, problems), lines, problems)
@@ -131,20 +132,52 @@ def _toml_problem(error: tomllib.TOMLDecodeError) -> Problem:
     message = str(error)
     position = _TOML_POSITION.search(message)
     if position is None:
-        return Problem(None, f"invalid TOML: {message}")
-    reason = message[: position.start()]
+        return Problem(None, f"TOML invalide : {toml_reason(message)}")
+    reason = toml_reason(message[: position.start()])
     return Problem(
         int(position.group(1)),
-        f"invalid TOML at column {position.group(2)}: {reason}; check the quotes, brackets "
-        "and '=' of that line (a label is written fr = \"…\")",
+        f"TOML invalide à la colonne {position.group(2)} : {reason} ; vérifiez les guillemets, "
+        'les crochets et le « = » de cette ligne (une étiquette s’écrit fr = "…")',
     )
+
+
+# tomllib's usual reasons, in French; another one is quoted as tomllib says it.
+_TOML_REASONS = [
+    (
+        re.compile(r"^Expected '(\]\]?)' at the end of an? (?:table|array) declaration"),
+        "il manque « {0} » à la fin de l’en-tête",
+    ),
+    (re.compile(r"^Expected '=' after a key in a key/value pair"), "il manque « = » après la clé"),
+    (re.compile(r"^Invalid value"), 'valeur illisible (un texte s’écrit entre guillemets droits "…")'),
+    (re.compile(r"^Unterminated string"), "texte non fermé : il manque le guillemet de fin"),
+    (re.compile(r"^Illegal character"), "caractère interdit ici"),
+    (re.compile(r"^Invalid statement"), "ligne illisible (ni en-tête [..] ni clé = valeur)"),
+    (re.compile(r"^Cannot (?:declare|overwrite)"), "cette clé ou cette table est déjà définie plus haut"),
+    (re.compile(r"^Invalid initial character for a key part"), "caractère inattendu au début d’une clé"),
+    (
+        re.compile(r"^Expected newline or end of document"),
+        "texte en trop après la valeur (une clé par ligne)",
+    ),
+]
+
+
+def toml_reason(reason: str) -> str:
+    """tomllib's reason for refusing a file, in French."""
+    reason = reason.strip()
+    for pattern, french in _TOML_REASONS:
+        match = pattern.match(reason)
+        if match:
+            return french.format(*match.groups())
+    return f"« {reason} »"
 
 
 def _table(data: dict, name: str, lines: "_Lines", problems: list[Problem]) -> dict:
     value = data.get(name, {})
     if isinstance(value, dict):
         return value
-    problems.append(Problem(lines.key_line(name), f"'{name}' must be tables: write [{name}.<key>] headers"))
+    problems.append(
+        Problem(lines.key_line(name), f"« {name} » doit être fait de tables : écrivez [{name}.<clé>]")
+    )
     return {}
 
 
@@ -155,10 +188,10 @@ def _text(
     if value is None and not required:
         return ""
     if not isinstance(value, str) or not value.strip():
-        problems.append(Problem(line, f'{where} needs {field} = "…", a non-empty text'))
+        problems.append(Problem(line, f'{where} : il manque {field} = "…", un texte non vide'))
         return ""
     if "\n" in value.strip():
-        problems.append(Problem(line, f"{where}: {field} must fit on one line"))
+        problems.append(Problem(line, f"{where} : {field} doit tenir sur une ligne"))
     return value.strip()
 
 
@@ -166,8 +199,8 @@ def _unknown_fields(raw: dict, allowed: tuple[str, ...], where: str, line: int |
     problems = []
     for name in sorted(set(raw) - set(allowed)):
         close = difflib.get_close_matches(name, allowed, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"use {', '.join(allowed)}"
-        problems.append(Problem(line, f"{where} has an unknown key '{name}'; {hint}"))
+        hint = f"vouliez-vous dire « {close[0]} » ?" if close else f"utilisez {', '.join(allowed)}"
+        problems.append(Problem(line, f"{where} : clé inconnue « {name} » : {hint}"))
     return problems
 
 
@@ -176,7 +209,7 @@ def _parse_groups(data: dict, lines: "_Lines", problems: list[Problem]) -> dict[
     for key, raw in data.items():
         where, line = f"[groups.{key}]", lines.table("groups", key)
         if not isinstance(raw, dict):
-            problems.append(Problem(line, f"{where} must be a table with fr and en labels"))
+            problems.append(Problem(line, f"{where} doit être une table avec fr et en"))
             continue
         problems.extend(_unknown_fields(raw, GROUP_FIELDS, where, line))
         fr = _text(raw, "fr", where, lines.field(line, "fr"), problems, required=True)
@@ -192,7 +225,7 @@ def _parse_tags(
     for key, raw in data.items():
         where, line = f"[tags.{key}]", lines.table("tags", key)
         if not isinstance(raw, dict):
-            problems.append(Problem(line, f"{where} must be a table with group, fr and en"))
+            problems.append(Problem(line, f"{where} doit être une table avec group, fr et en"))
             continue
         problems.extend(_unknown_fields(raw, TAG_FIELDS, where, line))
         required = ("group", "fr", "en")
@@ -202,12 +235,12 @@ def _parse_tags(
         }
         group = values["group"]
         if group and group not in groups:
-            known = ", ".join(groups) or "none yet"
+            known = ", ".join(groups) or "aucun pour l’instant"
             problems.append(
                 Problem(
                     lines.field(line, "group"),
-                    f"{where} is in group '{group}', which is not defined; add a [groups.{group}] table "
-                    f"with fr and en labels, or use a defined group ({known})",
+                    f"{where} : le groupe « {group} » n’est pas défini ; ajoutez une table [groups.{group}] "
+                    f"avec fr et en, ou choisissez un groupe défini ({known})",
                 )
             )
         slugs = {
@@ -237,14 +270,16 @@ def _slug(raw: dict, field: str, label: str, where: str, line: int | None, probl
     if value is None:
         slug = slugify(label)
         if label and not slug:
-            problems.append(Problem(line, f"{where}: '{label}' gives no usable slug; set {field} = \"…\""))
+            problems.append(
+                Problem(line, f'{where} : « {label} » ne donne pas d’adresse ; écrivez {field} = "…"')
+            )
         return slug
     if not isinstance(value, str) or not _SLUG.match(value):
         problems.append(
             Problem(
                 line,
-                f"{where}: {field} = {value!r} is not a slug; use lower-case ASCII letters, digits "
-                'and single hyphens, as in "savoir-etre"',
+                f"{where} : {field} = {value!r} n’est pas un slug ; utilisez des minuscules sans accent, "
+                'des chiffres et des tirets simples, comme "savoir-etre"',
             )
         )
         return ""
@@ -255,13 +290,13 @@ def _aliases(raw: dict, where: str, line: int | None, problems: list[Problem]) -
     value = raw.get("aliases", [])
     if not isinstance(value, list) or not all(isinstance(a, str) and a.strip() for a in value):
         example = 'aliases = ["…", "…"]'
-        problems.append(Problem(line, f"{where}: aliases must be a list of texts, as in {example}"))
+        problems.append(Problem(line, f"{where} : aliases doit être une liste de textes, comme {example}"))
         return ()
     return tuple(alias.strip() for alias in value)
 
 
 def _check_slugs(tags: dict[str, TagEntry], problems: list[Problem]) -> None:
-    for lang, language in (("fr", "French"), ("en", "English")):
+    for lang, language in (("fr", "français"), ("en", "anglais")):
         owners: dict[str, TagEntry] = {}
         for entry in tags.values():
             slug = getattr(entry, f"slug_{lang}")
@@ -272,9 +307,9 @@ def _check_slugs(tags: dict[str, TagEntry], problems: list[Problem]) -> None:
                 problems.append(
                     Problem(
                         entry.line,
-                        f"[tags.{entry.key}] and [tags.{other.key}] (line {other.line}) have the same "
-                        f"{language} slug '{slug}', so their {language} pages would have the same address; "
-                        f'give one of them another slug_{lang} = "…"',
+                        f"[tags.{entry.key}] et [tags.{other.key}] (ligne {other.line}) ont le même slug "
+                        f"{language} « {slug} » : leurs pages auraient la même adresse ; "
+                        f'donnez à l’une un autre slug_{lang} = "…"',
                     )
                 )
 
@@ -286,7 +321,9 @@ def _check_forms(tags: dict[str, TagEntry], lines: "_Lines", problems: list[Prob
         for form in entry.forms:
             folded = fold(form)
             if not folded:
-                problems.append(Problem(entry.line, f"[tags.{entry.key}]: « {form} » has no letter or digit"))
+                problems.append(
+                    Problem(entry.line, f"[tags.{entry.key}] : « {form} » n’a ni lettre ni chiffre")
+                )
                 continue
             other, other_form = owners.setdefault(folded, (entry, form))
             if other is not entry:
@@ -294,9 +331,9 @@ def _check_forms(tags: dict[str, TagEntry], lines: "_Lines", problems: list[Prob
                 problems.append(
                     Problem(
                         lines.field(entry.line, field),
-                        f"[tags.{entry.key}]: « {form} » already names [tags.{other.key}] "
-                        f"(« {other_form} », line {other.line}), ignoring case and accents; "
-                        "a written tag must lead to one tag, so keep it on one of them",
+                        f"[tags.{entry.key}] : « {form} » nomme déjà [tags.{other.key}] "
+                        f"(« {other_form} », ligne {other.line}), sans compter majuscules et accents ; "
+                        "une étiquette écrite mène à une seule entrée : gardez-la dans une seule",
                     )
                 )
 

@@ -76,6 +76,8 @@ def written_tags(articles, tag_map: TagMap | None) -> list[WrittenTag]:
     """Each tag of each article, as the collision check sees it."""
     written = []
     for article in articles:
+        place = article.relative_source_path
+        line = tags_line(getattr(article, "source_path", "") or "")
         for tag in getattr(article, "tags", None) or []:
             key = getattr(tag, "key", None)
             entry = tag_map.tags[key] if tag_map is not None and key is not None else None
@@ -85,12 +87,26 @@ def written_tags(articles, tag_map: TagMap | None) -> list[WrittenTag]:
                     slug=tag.slug,
                     url=tag.url,
                     identity=f"[tags.{key}]" if key is not None else fold(str(tag)),
-                    source=article.relative_source_path,
+                    source=f"{place}:{line}" if line else place,  # the `Tags:` line, for editors
                     map_key=key,
                     map_line=entry.line if entry is not None else None,
                 )
             )
     return written
+
+
+def tags_line(path: str) -> int | None:
+    """The line of the `Tags:` key in the header of the file at `path`."""
+    try:
+        with open(path, encoding="utf-8-sig") as text:
+            for number, line in enumerate(text, start=1):
+                if not line.strip():
+                    return None  # the header ends at the first blank line
+                if line.split(":", 1)[0].strip().casefold() == "tags":
+                    return number
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
 
 
 def report_collisions(articles, tag_map: TagMap | None, source: str | None) -> set[str]:
@@ -108,11 +124,15 @@ def resolve_tags(generator) -> None:
     try:
         tag_map = load_map(path)
     except TagMapError as error:
-        logger.error(
-            "tag_map: %s cannot be used; tags stay as the articles write them until it is fixed:\n%s",
-            path,
-            "\n".join(error.lines()),
-        )
+        # One error per problem, at its line: the build is refused until the map is fixed.
+        for problem in error.problems:
+            logger.error(
+                "tag_map: %s:%s: %s",
+                path,
+                problem.line or "",
+                problem.message,
+                extra={"finding": map_finding(str(path), problem.line, problem.message)},
+            )
         report_collisions(listed, None, str(path))
         return
     if tag_map is None:
@@ -133,6 +153,19 @@ def resolve_tags(generator) -> None:
     used = {getattr(tag, "key", None) for a in generator.articles for tag in getattr(a, "tags", [])}
     report_unused(tag_map, [key for key in tag_map.tags if key not in used])
     generator.context[BUILD_KEY] = build
+
+
+def map_finding(source: str, line: int | None, message: str) -> tuple:
+    """The build's finding (plugins/article_review's Finding, as a plain tuple)."""
+    fix = f"corrigez {source} : la construction est refusée tant que la carte ne peut pas servir"
+    return (
+        "erreur",
+        source,
+        line,
+        "carte des étiquettes",
+        f"carte des étiquettes inutilisable : {message}",
+        fix,
+    )
 
 
 def report_unused(tag_map: TagMap, unused: list[str]) -> None:
