@@ -22,7 +22,14 @@ DEFAULTS = {
 }
 # Settings that name this build's folders: they change every time, the pages do not.
 VOLATILE_SETTINGS = frozenset(
-    {"OUTPUT_PATH", "CACHE_PATH", "SEARCH_INDEX_PATH", "SEARCH_PREVIOUS_INDEX_PATH", *DEFAULTS}
+    {
+        "OUTPUT_PATH",
+        "CACHE_PATH",
+        "SEARCH_INDEX_PATH",
+        "SEARCH_PREVIOUS_INDEX_PATH",
+        "REVIEW_LIVE_BUILD",
+        *DEFAULTS,
+    }
 )
 
 # The memo of the running build, saved and reset at `finalized`.
