@@ -145,7 +145,13 @@ def test_a_strict_build_passes_over_an_unreadable_cache(tmp_path):
     (project / "content/articles/nouveau.md").write_text(article("Tout nouveau", Tags="coaching"), "utf-8")
     env = {**os.environ, "PYTHONUTF8": "1", "COLUMNS": "400"}
     result = subprocess.run(
-        [*INVOKE, "build", "--strict"], cwd=project, capture_output=True, text=True, env=env, timeout=120
+        [*INVOKE, "build", "--strict"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",  # not the locale's: an in-process build before may have set "C"
+        env=env,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ArticlesGenerator-Readers illisible (pickle data was truncated)" in result.stdout
