@@ -4,6 +4,8 @@ after a file that cannot be imported."""
 
 import datetime
 import logging
+import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,6 +174,7 @@ def import_file(
 ) -> ImportResult:
     result = ImportResult(source=path)
     try:
+        refuse_outside_link(path)
         raw = read_raw(path)
         draft = import_text(
             raw.text,
@@ -192,6 +195,25 @@ def import_file(
     except OSError as error:
         result.error = str(RawTextError(str(path), f"écriture du brouillon impossible ({error})"))
     return result
+
+
+def refuse_outside_link(path: Path) -> None:
+    """A raw file that is a link leading out of its folder is refused: its draft would go
+    online under /brouillons/ (`ln -s /etc/passwd x.txt`). So is what is no plain file (a
+    named pipe would wait forever)."""
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise RawTextError(str(path), f"lien vers {os.readlink(path)}, introuvable : refusé") from None
+        if not target.is_relative_to(path.parent.resolve()):
+            raise RawTextError(
+                str(path),
+                f"lien vers {target}, hors de son dossier : refusé "
+                "(importez une copie du fichier, pas un lien)",
+            )
+    if path.exists() and not path.is_dir() and not stat.S_ISREG(path.stat().st_mode):
+        raise RawTextError(str(path), "ni un fichier ni un dossier (tube, périphérique ?) : refusé")
 
 
 def import_files(

@@ -4,6 +4,7 @@ names never overwritten, tag suggestions, the report, and the task in a copy of 
 import datetime
 import io
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -123,6 +124,27 @@ def test_an_existing_draft_is_never_overwritten(tmp_path):
     assert forced == first
     assert forced.read_text(encoding="utf-8").startswith("Title: Un titre\n")
     assert len(list(tmp_path.iterdir())) == 3
+
+
+def test_a_link_out_of_its_folder_is_refused_and_named(tmp_path):
+    """A draft goes online under /brouillons/: a link to /etc/passwd must never become one."""
+    raw = tmp_path / "bruts"
+    raw.mkdir()
+    (raw / "vrai.txt").write_text("Un titre\n\nUn paragraphe de l’article.\n", encoding="utf-8")
+    (raw / "copie.txt").symlink_to("vrai.txt")  # inside its folder: imported
+    (raw / "passwd.txt").symlink_to("/etc/passwd")
+    os.mkfifo(raw / "tube.txt")  # would make the import wait forever
+    names = ["copie.txt", "passwd.txt", "tube.txt"]
+    results, _ = import_files([raw / name for name in names], tmp_path / "drafts")
+    copy, link, pipe = results
+    assert copy.error is None
+    assert copy.path.is_file()
+    assert link.error == (
+        f"{raw}/passwd.txt : lien vers /etc/passwd, hors de son dossier : refusé "
+        "(importez une copie du fichier, pas un lien)"
+    )
+    assert pipe.error == f"{raw}/tube.txt : ni un fichier ni un dossier (tube, périphérique ?) : refusé"
+    assert [path.name for path in (tmp_path / "drafts").iterdir()] == [copy.path.name]
 
 
 # -- tag suggestions -------------------------------------------------------------------------
