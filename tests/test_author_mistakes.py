@@ -4,12 +4,14 @@ with an error is held back while the rest of the site goes online."""
 
 import json
 import logging
+import os
 import re
 import sys
 
 import pytest
 
-from builds.messages import finding_of
+from builds.messages import exception_finding, finding_of
+from builds.report import wrapped
 from plugins.article_review.dates import read_date
 from plugins.article_review.header import header_findings, suggestion
 from tests.test_tasks import project_copy, run
@@ -353,3 +355,56 @@ def test_pelicans_own_lines_are_put_into_french_in_place(tmp_path):
         finding_of(record("Unable to find '%s', skipping url replacement", "/articles/y.md"), tmp_path)
         is None
     )
+
+
+def test_a_repeated_key_and_a_bad_biographies_file_are_said_in_french_at_their_line(tmp_path):
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles/x.md").write_text("Title: X\nStatus: published\nStatus: draft\n\nTexte.\n", "utf-8")
+    repeated = record("Duplicate definition of `%s` for %s. Using first one.", "status", "articles/x.md")
+    assert finding_of(repeated, tmp_path) == (
+        "avertissement",
+        "articles/x.md",
+        3,  # the second line, the one Pelican ignores
+        "clé en double",
+        "« Status » est écrit deux fois dans l’en-tête : seule la première ligne compte",
+        "gardez une seule ligne « Status: … »",
+    )
+    toml = "author_profiles: %s: invalid TOML: %s"
+    bad = record(
+        toml, "auteurs.toml", "Expected ']]' at the end of an array declaration (at line 12, column 9)"
+    )
+    finding = finding_of(bad, tmp_path)
+    assert (finding.file, finding.line) == (os.path.relpath(tmp_path / "auteurs.toml"), 12)
+    assert finding.message == "fichier TOML mal formé : il manque « ]] » à la fin de l’en-tête"
+
+
+@pytest.mark.parametrize(
+    ("template", "line", "message"),
+    [
+        ("<h1>{{ x }}</h1>\n<p>{{ }}</p>\n", 2, "une expression était attendue, pas « }} »"),
+        ("<h1>{{ x }}</h1>\n\n<p>{{ article.nope.y }}</p>\n", 3, "« Article » n’a pas d’attribut « nope »"),
+    ],
+)
+def test_a_template_error_is_said_in_french_at_the_templates_line(tmp_path, template, line, message):
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+    from pelican.contents import Article
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/article.html").write_text(template, "utf-8")
+    environment = Environment(loader=FileSystemLoader(tmp_path / "templates"), undefined=StrictUndefined)
+    with pytest.raises(TemplateError) as raised:
+        environment.get_template("article.html").render(x=1, article=Article("Texte", {"title": "X"}))
+    finding = exception_finding(raised.value, tmp_path)
+    assert (finding.severity, finding.file, finding.line) == ("erreur", "templates/article.html", line)
+    assert finding.message == f"erreur dans le gabarit : {message}"
+
+
+def test_a_long_path_is_never_cut_and_a_messages_own_lines_are_kept():
+    path = "articles/vos-competences-non-techniques-comptent-autant-que-vos-competences-techniques.md"
+    lines = wrapped(
+        f"{path}:3: erreur : une phrase assez longue pour passer à la ligne suivante\n  « a »\n  « b »"
+    )
+    assert lines[0] == f"{path}:3:"  # alone on its line, whole, even past 80 columns
+    assert all(len(line) <= 80 for line in lines[1:])
+    assert lines[-2:] == ["      «\u00a0a\u00a0»", "      «\u00a0b\u00a0»"]
+    assert not any("   " in line.lstrip() for line in lines)  # no paragraph reflowed into runs of spaces

@@ -58,8 +58,9 @@ def test_a_stray_tag_with_a_mapped_tags_slug_is_an_error_naming_both_and_the_fix
     [error] = errors_of(site)
     assert "la même page /etiquette/confiance/" in error
     assert "« Confiance » ([tags.confiance] de " in error
-    assert "tagmap.toml, ligne 5), dans articles/b.md" in error
-    assert "« Confi’ance » (hors du tag map), dans articles/a.md" in error
+    tags = article("x", Tags="x").splitlines().index("Tags: x") + 1  # the `Tags:` line, for editors
+    assert f"tagmap.toml, ligne 5), dans articles/b.md:{tags}\n" in error
+    assert f"« Confi’ance » (hors du tag map), dans articles/a.md:{tags}\n" in error  # one tag a line
     assert (
         "utilisez « Confiance » dans ces articles, ou ajoutez « Confi’ance » au tag map comme alias" in error
     )
