@@ -8,7 +8,7 @@ import re
 import feedparser
 import pytest
 
-from tests.sitebuild import BuildFailed, article, build_site, tiny_content
+from tests.sitebuild import ROOT, BuildFailed, article, build_site, tiny_content
 
 TINY_MAP = """\
 [groups.savoir-etre]
@@ -279,6 +279,36 @@ def test_a_bad_map_is_an_error_that_names_the_line(tmp_path, old, new, where, me
     assert not (site.output / "tagmap.json").exists()
     with pytest.raises(BuildFailed, match="tag_map: "):
         build_site(tmp_path / "strict", content)
+
+
+def test_each_problem_of_an_unusable_map_is_its_own_french_error_and_the_build_is_refused(tmp_path):
+    from builds.runner import BuildFailed as Refused
+    from builds.runner import run_pelican
+
+    text = TINY_MAP.replace('aliases = ["', 'alias = ["').replace(
+        'en = "unused"', 'en = "unused"\nslug_fr = "x y"'
+    )
+    content = tiny_content(tmp_path, {"a.md": article("Essai", Tags="partenariat")}, {"tagmap.toml": text})
+    overrides = {"PATH": str(content), "CACHE_PATH": str(tmp_path / "cache")}
+    (tmp_path / "build").mkdir()
+    with pytest.raises(Refused) as refused:
+        run_pelican(ROOT / "pelicanconf.py", tmp_path / "build", overrides=overrides)
+    source = str(content / "tagmap.toml")
+    said = [(f.file, f.line, f.message) for f in refused.value.report.findings if f.severity == "erreur"]
+    unusable = "carte des étiquettes inutilisable : "
+    assert said == [
+        (
+            source,
+            line_of(text, "[tags.savoir-etre]"),
+            unusable + "[tags.savoir-etre] : clé inconnue « alias » : vouliez-vous dire « aliases » ?",
+        ),
+        (
+            source,
+            line_of(text, 'slug_fr = "x y"'),
+            unusable + "[tags.inutile] : slug_fr = 'x y' n’est pas un slug ; utilisez des minuscules "
+            'sans accent, des chiffres et des tirets simples, comme "savoir-etre"',
+        ),
+    ]
 
 
 def test_without_a_map_file_tags_are_used_as_written(tmp_path):
