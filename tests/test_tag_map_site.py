@@ -235,13 +235,13 @@ def test_unused_entry_is_reported_without_failing_the_build(tmp_path, caplog, ca
     )
     with caplog.at_level(logging.INFO):
         site = build_site(tmp_path / "out", content)
-    reports = [r.getMessage() for r in caplog.records if "used by no article" in r.getMessage()]
+    reports = [r.getMessage() for r in caplog.records if "ne sert à aucun article" in r.getMessage()]
     line = TINY_MAP.splitlines().index("[tags.inutile]") + 1
     assert any(
-        f"tagmap.toml:{line}: [tags.inutile] « Inutilisée » is used by no article" in r for r in reports
+        f"tagmap.toml:{line}: [tags.inutile] « Inutilisée » ne sert à aucun article" in r for r in reports
     )
     assert all(r.levelno < logging.WARNING for r in caplog.records if "tag_map" in r.name)
-    assert "tag(s) of" in capsys.readouterr().out  # the summary line that `invoke build` shows
+    assert "étiquette(s) de" in capsys.readouterr().out  # the summary line that `invoke build` shows
     assert not (site.output / "etiquette/inutilisee").exists()
 
 

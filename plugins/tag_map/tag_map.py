@@ -174,7 +174,7 @@ def report_unused(tag_map: TagMap, unused: list[str]) -> None:
     for key in unused:
         entry = tag_map.tags[key]
         logger.info(
-            "tag_map: %s:%s: [tags.%s] « %s » is used by no article; it gets no page until one uses it",
+            "tag_map: %s:%s: [tags.%s] « %s » ne sert à aucun article ; sans page tant qu’aucun ne l’a",
             tag_map.source,
             entry.line,
             key,
@@ -182,9 +182,10 @@ def report_unused(tag_map: TagMap, unused: list[str]) -> None:
         )
     if unused:
         console.print(
-            f"tag_map: {len(unused)} tag(s) of {tag_map.source} used by no article, so without a page: "
+            f"tag_map : {len(unused)} étiquette(s) de {tag_map.source} sans article, donc sans page : "
             + ", ".join(unused),
             markup=False,
+            soft_wrap=True,  # one line, as the build's other notices: never cut by the terminal
         )
 
 
