@@ -101,6 +101,18 @@ def test_every_finding_of_an_article_has_its_line(findings):
     assert all(f.line for f in placed), [f for f in placed if not f.line]
 
 
+def test_every_readme_section_a_finding_points_to_exists(findings):
+    """« voir « X » dans le README »: X is a heading of the README, as written there."""
+    import re
+
+    headings = {line.lstrip("#").strip() for line in (ROOT / "README.md").read_text("utf-8").splitlines()}
+    pointers = [f.fix for f in findings if "dans le README" in f.fix]
+    assert pointers
+    for fix in pointers:
+        named = re.search(r"voir « (.+) » dans le README", fix).group(1)
+        assert named in headings, fix
+
+
 def test_exit_codes():
     note = [type("F", (), {"severity": NOTE})()]
     warning = [type("F", (), {"severity": WARNING})()]

@@ -277,7 +277,7 @@ def notes(article) -> list[Finding]:
                 None,
                 "résumé",
                 "pas de bloc « ::: résumé »",
-                "voir « Le résumé » dans le README",
+                "écrivez-en un : voir « The résumé: « Cet article en résumé » » dans le README",
             )
         )
     if getattr(article, "date_unknown", False):
