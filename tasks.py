@@ -106,20 +106,26 @@ def rollback(c):
         newer = area.previous_build()
     # Two builds of the same minute are told apart by their seconds.
     seconds = newer is not None and build_name(newer) == build_name(restored)
-    print(f"Remise en ligne : la {build_name(restored, seconds)} (site et index de recherche).")
+    what = "site et index de recherche" if (restored / "search-index").is_dir() else "site"
+    print(f"Remise en ligne : {build_name(restored, seconds)} ({what}).")
     if newer is not None:
-        print(f"La {build_name(newer, seconds)} est gardée : relancez invoke rollback pour y revenir.")
+        kept = build_name(newer, seconds)
+        kept = f"{kept[0].upper()}{kept[1:]} est {'gardé' if kept.startswith('l’ancien') else 'gardée'}"
+        print(f"{kept} : relancez invoke rollback pour y revenir.")
 
 
 def build_name(folder: Path, seconds: bool = False) -> str:
-    """A build as the author knows it: by when it was made (« construction du samedi 28 … à 06:12 »)."""
-    from builds.area import build_time
+    """A build as the author knows it: by when it was made (« la construction du samedi 28 … à 06:12 »)."""
+    from builds.area import LEGACY_MARK, build_time
     from plugins.french_typography.dates import french_date
 
+    if (folder / LEGACY_MARK).exists():
+        return "l’ancien dossier output/ (d’avant les constructions atomiques)"
     started = build_time(folder)
     if started is None:
-        return f"construction {folder.name}"
-    return "construction du " + french_date(started, "EEEE d MMMM y 'à' HH:mm" + (":ss" if seconds else ""))
+        return f"la construction {folder.name}"
+    when = "EEEE d MMMM y 'à' HH:mm" + (":ss" if seconds else "")
+    return "la construction du " + french_date(started, when)
 
 
 @task

@@ -25,6 +25,9 @@ from pathlib import Path
 PUBLISHED = ("output", "search-index")
 # A build folder's name starts with the time it started (local time): its name for the author.
 STAMP = "%Y%m%dT%H%M%S"
+# In a build folder made of a plain output/ from before atomic builds: its name's time is that
+# of its adoption, not of its making, so the author is told what it is instead.
+LEGACY_MARK = "ancien-dossier"
 
 
 def build_time(folder: Path) -> datetime | None:
@@ -197,6 +200,7 @@ class BuildArea:
         if not legacy:
             return
         folder = self.new_build()
+        (folder / LEGACY_MARK).touch()
         for path in legacy:
             path.rename(folder / path.name)
         if self.live_build() is None:

@@ -170,5 +170,12 @@ def test_a_plain_output_folder_from_before_is_kept_as_the_previous_build(tmp_pat
     (copy / "output/ancien.html").write_text("ancien", encoding="utf-8")
     assert run([*INVOKE, "build"], copy).returncode == 0
     assert (copy / "output").is_symlink()
-    assert run([*INVOKE, "rollback"], copy).returncode == 0
+    rolled = run([*INVOKE, "rollback"], copy)
+    assert rolled.returncode == 0
     assert (copy / "output/ancien.html").read_text(encoding="utf-8") == "ancien"
+    # Named for what it is: its folder's time is the build's that adopted it, not its own.
+    old = "l’ancien dossier output/ (d’avant les constructions atomiques)"
+    assert rolled.stdout.splitlines()[0] == f"Remise en ligne : {old} (site)."
+    assert rolled.stdout.splitlines()[1].startswith("La construction du ")
+    again = run([*INVOKE, "rollback"], copy).stdout.splitlines()
+    assert again[1] == f"L{old[1:]} est gardé : relancez invoke rollback pour y revenir."
