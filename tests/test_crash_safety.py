@@ -156,3 +156,31 @@ def test_a_strict_build_passes_over_an_unreadable_cache(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ArticlesGenerator-Readers illisible (pickle data was truncated)" in result.stdout
     assert (project / "output/tout-nouveau/index.html").is_file()
+
+
+def test_every_kept_file_emptied_at_once_is_said_once_each_on_one_line(tmp_path):
+    """The tester's case: every file under .site/cache/ emptied, then a build with work to do,
+    in a narrow terminal. One plain French line per file, its path whole."""
+    project = project_copy(tmp_path)
+    assert run([*INVOKE, "build"], project).returncode == 0
+    emptied = sorted(path for path in project.glob(".site/cache/*/*") if path.is_file())
+    assert len(emptied) >= 3
+    for path in emptied:
+        path.write_bytes(b"")
+    (project / "content/articles/nouveau.md").write_text(article("Tout nouveau", Tags="coaching"), "utf-8")
+    result = subprocess.run(
+        [*INVOKE, "build"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "PYTHONUTF8": "1", "COLUMNS": "60"},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    notices = [line for line in result.stdout.splitlines() if "illisible" in line]
+    assert len(notices) == len(emptied), result.stdout
+    for path in emptied:
+        shown = str(path.relative_to(project))
+        [said] = [line for line in notices if line.startswith(shown + " ")]
+        assert said.startswith(f"{shown} illisible (fichier vide) : mis de côté, "), said
