@@ -13,7 +13,7 @@ import pytest
 
 from editorial_check.findings import WARNING
 from editorial_check.run import check_archive
-from plugins.script_guard.scanning import article_scripts
+from plugins.script_guard.scanning import article_scripts, live_scripts, may_hold_script
 from plugins.search.headers import CONTENT_SECURITY_POLICY
 from plugins.search.meta_policy import directives, meta_policy
 from tests.browser import serve_directory
@@ -70,6 +70,39 @@ def test_a_frames_document_is_scanned_too():
     assert article_scripts(source, html) == [(3, "script dans srcdoc= de <iframe>")]
     harmless = '<iframe title="x" srcdoc="<p>a</p>"></iframe>'
     assert article_scripts(harmless, harmless) == []
+
+
+SCRIPT_SPELLINGS = [
+    "<SCRIPT>alert(1)</SCRIPT>",
+    '<img src="" ONERROR="alert(1)">',
+    "<img/onerror=alert(1) src=x>",
+    '<svg onload = "alert(1)"></svg>',
+    '<a href="jav&#x61;script:alert(1)">a</a>',
+    '<a href="javascript&colon;alert(1)">a</a>',
+    '<a href="java&Tab;script:alert(1)">a</a>',
+    '<a href="java\tscript:alert(1)">a</a>',
+    '<a href=" vbscript:msgbox">a</a>',
+    '<iframe src="da ta:text/html,<script>alert(1)</script>"></iframe>',
+    '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>',
+    "<form><button formaction=javascript:alert(1)>x</button></form>",
+]
+
+
+@pytest.mark.parametrize("html", SCRIPT_SPELLINGS)
+def test_the_quick_look_never_passes_over_what_the_parser_finds(html):
+    assert live_scripts(html), html  # each is live script…
+    assert may_hold_script(html)  # …and the quick look sends it to the parser
+
+
+def test_the_quick_look_lets_ordinary_articles_through():
+    from markdown import markdown
+
+    for path in sorted((ROOT / "content/articles").glob("*.md")):
+        body = path.read_text("utf-8").split("\n\n", 1)[1]
+        html = markdown(body, extensions=["extra"], output_format="html5")
+        assert not may_hold_script(html), path.name
+    plain = "<p>On a vu, on en parle : une description, la souscription, la transcription.</p>"
+    assert not may_hold_script(plain)
 
 
 def test_code_shown_as_text_and_harmless_attributes_are_not_script():

@@ -31,7 +31,8 @@ def add_markdown_extension(pelican) -> None:
 
 def space_content(instance: Content) -> None:
     """Content from other readers (HTML, reStructuredText) is spaced here instead."""
-    if instance._content and not instance.source_path.endswith(
+    # Content made by code has no source file: it is spaced here too.
+    if instance._content and not (instance.source_path or "").endswith(
         tuple(f".{extension}" for extension in MarkdownReader.file_extensions)
     ):
         instance._content = french_spacing_html(instance._content)
