@@ -58,7 +58,7 @@ class Lanes:
     costly: Lane
 
     @classmethod
-    def for_threads(cls, threads: int, wait_s: float = 2.0) -> "Lanes":
+    def for_threads(cls, threads: int, wait_s: float = 5.0) -> "Lanes":
         """Lanes for a process of `threads` threads: a quarter of them (at least one) kept
         for pages, one or two for costly searches, the rest for ordinary ones, of which two
         run at once (Python runs one thread at a time: more would only share the core)."""
@@ -68,7 +68,8 @@ class Lanes:
         running = min(2, ordinary)
         return cls(
             ordinary=Lane(running=running, waiting=ordinary - running, wait_s=wait_s),
-            costly=Lane(running=1, waiting=costly_waiting, wait_s=wait_s),
+            # A costly search waits less: its reader is told sooner to try again.
+            costly=Lane(running=1, waiting=costly_waiting, wait_s=min(wait_s, 1.0)),
         )
 
     def for_query(self, query: str) -> Lane:
