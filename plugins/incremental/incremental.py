@@ -22,14 +22,7 @@ DEFAULTS = {
 }
 # Settings that name this build's folders: they change every time, the pages do not.
 VOLATILE_SETTINGS = frozenset(
-    {
-        "OUTPUT_PATH",
-        "CACHE_PATH",
-        "SEARCH_INDEX_PATH",
-        "SEARCH_PREVIOUS_INDEX_PATH",
-        "REVIEW_LIVE_BUILD",
-        *DEFAULTS,
-    }
+    {"OUTPUT_PATH", "CACHE_PATH", "SEARCH_INDEX_PATH", "BUILD_VOLATILE_SETTINGS", *DEFAULTS}
 )
 
 # The memo of the running build, saved and reset at `finalized`.
@@ -49,7 +42,9 @@ def choose_writer(pelican):
     if not settings.get("INCREMENTAL_BUILD"):
         return None
     try:
-        digest = site_digest(settings, VOLATILE_SETTINGS)
+        # The build runner names the settings it sets for this build alone (builds/pipeline.py).
+        volatile = VOLATILE_SETTINGS | frozenset(settings.get("BUILD_VOLATILE_SETTINGS", ()))
+        digest = site_digest(settings, volatile)
     except Unfingerprintable as reason:
         logger.warning("incremental: every page is rendered, a setting cannot be followed: %s", reason)
         return None
