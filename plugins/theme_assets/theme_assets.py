@@ -17,9 +17,13 @@ def static_folders(settings: dict) -> list[Path]:
     return [theme / folder for folder in settings.get("THEME_STATIC_PATHS", ["static"])]
 
 
+def read_manifest(pelican) -> None:
+    """The theme's files are read once per run, before any generator needs their names."""
+    pelican.settings["THEME_ASSETS"] = asset_manifest(static_folders(pelican.settings))
+
+
 def add_template_function(generator) -> None:
-    manifest = asset_manifest(static_folders(generator.settings))
-    generator.context["THEME_ASSETS"] = manifest
+    manifest = generator.settings["THEME_ASSETS"]
 
     def fingerprinted(relative_path: str) -> str:
         try:
@@ -35,14 +39,18 @@ def add_template_function(generator) -> None:
 def write_fingerprinted_copies(pelican) -> None:
     settings = pelican.settings
     target = Path(pelican.output_path) / settings.get("THEME_STATIC_DIR", "theme")
-    for folder in static_folders(settings):
-        for relative, named in asset_manifest([folder]).items():
-            destination = target / named
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(folder / relative, destination)
+    folders = static_folders(settings)
+    for relative, named in settings["THEME_ASSETS"].items():
+        # The file the manifest was made from: a later folder's wins, as in Pelican's copy.
+        source = next(folder / relative for folder in reversed(folders) if (folder / relative).is_file())
+        destination = target / named
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, destination)
 
 
 def register():
+    # initialized: once per run, before the generators exist.
+    signals.initialized.connect(read_manifest)
     # Every generator renders templates: each gets the function before it writes.
     signals.generator_init.connect(add_template_function)
     # After Pelican has copied the theme's files: the copies go beside them.
