@@ -36,7 +36,7 @@ python-version:
 $(VENV)/.site-installed: pyproject.toml constraints.txt | python $(BIN)/python
 	@# whoosh3 replaced Whoosh-Reloaded, and both write whoosh/: the old one goes first.
 	@$(BIN)/pip uninstall -y -q Whoosh-Reloaded 2>/dev/null || true
-	$(PIP) .
+	$(PIP) -e .
 	@touch $@
 
 $(VENV)/.test-installed: pyproject.toml constraints.txt $(VENV)/.site-installed

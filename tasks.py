@@ -12,11 +12,11 @@ from invoke import task
 from pelican.settings import DEFAULT_CONFIG, get_settings_from_file
 from slugify import slugify
 
-from builds.area import BuildArea, NothingToRollBack
-from builds.pipeline import build_site
-from builds.report import counts_line, report_lines
-from builds.runner import BuildFailed
-from importer.cli import ManyFilesTask, run_import
+from carnet.builds.area import BuildArea, NothingToRollBack
+from carnet.builds.pipeline import build_site
+from carnet.builds.report import counts_line, report_lines
+from carnet.builds.runner import BuildFailed
+from carnet.importer.cli import ManyFilesTask, run_import
 
 ROOT = Path(__file__).resolve().parent
 SETTINGS_FILE_BASE = "pelicanconf.py"
@@ -116,8 +116,8 @@ def rollback(c):
 
 def build_name(folder: Path, seconds: bool = False) -> str:
     """A build as the author knows it: by when it was made (« la construction du samedi 28 … à 06:12 »)."""
-    from builds.area import LEGACY_MARK, build_time
-    from plugins.french_typography.dates import french_date
+    from carnet.builds.area import LEGACY_MARK, build_time
+    from carnet.text.dates import french_date
 
     if (folder / LEGACY_MARK).exists():
         return "l’ancien dossier output/ (d’avant les constructions atomiques)"
@@ -159,7 +159,7 @@ def serve(c, port=CONFIG["port"], host=CONFIG["host"], workers=0, threads=0):
     """Serve the site and its search on http://127.0.0.1:PORT/ (default port 8000)."""
     import logging
 
-    from plugins.search.serving import DEFAULT_THREADS, serve_site
+    from carnet.service.serving import DEFAULT_THREADS, serve_site
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     workers = int(workers) or os.cpu_count() or 1
@@ -181,9 +181,9 @@ def search(c, query, json=False, page=1, page_size=10, sort="pertinence", explai
     """Search the built site's index from the terminal (--json for machines)."""
     import json as json_module
 
-    from plugins.search.indexing import IndexMissing
-    from plugins.search.querying import ArchiveSearch
-    from plugins.search.terminal import print_results
+    from carnet.search.indexing import IndexMissing
+    from carnet.search.querying import ArchiveSearch
+    from carnet.service.terminal import print_results
 
     try:
         archive = ArchiveSearch.open(CONFIG["index_path"])
@@ -201,7 +201,7 @@ def search(c, query, json=False, page=1, page_size=10, sort="pertinence", explai
 @task(help={"port": "Port to listen on (default 8000; 0 for any free port)."})
 def livereload(c, port=CONFIG["port"]):
     """Rebuild when content/, theme/ or plugins/ change, and reload the browser."""
-    from preview.server import serve
+    from carnet.preview.server import serve
 
     def rebuild():
         try:
@@ -313,9 +313,9 @@ def new_article(
 )
 def check(c, json=False, strict=False, content=""):
     """Editorial health report: metadata, tags, links, images, repeats, scrape leftovers."""
-    from editorial_check.findings import exit_code
-    from editorial_check.report import as_json, report_text
-    from editorial_check.run import check_archive
+    from carnet.check.findings import exit_code
+    from carnet.check.report import as_json, report_text
+    from carnet.check.run import check_archive
 
     # The build's own run and rules, into a scratch folder: the same findings as invoke build.
     findings, articles = check_archive(ROOT / CONFIG["settings_base"], Path(content) if content else None)
@@ -332,7 +332,7 @@ def check(c, json=False, strict=False, content=""):
 )
 def bench(c, articles="1000", quick=False, out="bench"):
     """Measure builds, rebuilds, index, queries and HTTP against plain Pelican on a synthetic archive."""
-    from bench.run import run_bench
+    from carnet.bench.run import run_bench
 
     sizes = [int(size) for size in str(articles).split(",") if size.strip()]
     run_bench(sizes, quick, ROOT / out)
@@ -349,7 +349,7 @@ def bench(c, articles="1000", quick=False, out="bench"):
 )
 def deploy_config(c, out="deploy/rendered", server_name="_", listen="80", ports="8001,8002", root=""):
     """Write the nginx site and the search's systemd unit for this machine (see deploy/)."""
-    from deploy.render import Deployment, write
+    from carnet.deploy.render import Deployment, write
 
     try:
         deployment = Deployment(

@@ -3,8 +3,8 @@
 from datetime import datetime, timedelta
 from itertools import accumulate
 
-from bench.corpus import CorpusWriter
-from plugins.search.documents import SearchDocument
+from carnet.bench.corpus import CorpusWriter
+from carnet.search.documents import SearchDocument
 from tests.sitebuild import ROOT
 
 TAG_FORMS = [

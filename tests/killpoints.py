@@ -32,7 +32,7 @@ from pelican.plugins._utils import load_plugins  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402
 
 import tasks  # noqa: E402
-from builds.kept import TEMPORARY_MARK  # noqa: E402
+from carnet.builds.kept import TEMPORARY_MARK  # noqa: E402
 
 load_plugins(read_settings(str(PROJECT / tasks.CONFIG["settings_base"])))
 

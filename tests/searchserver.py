@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from waitress.server import create_server
 
-from plugins.search.web import SearchApp
+from carnet.service.web import SearchApp
 
 
 @dataclass

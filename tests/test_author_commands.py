@@ -6,7 +6,7 @@ from datetime import datetime
 
 from babel.dates import format_datetime
 
-from plugins.tag_map.mapfile import load_map
+from carnet.tagmap.mapfile import load_map
 from tests.sitebuild import ROOT
 from tests.test_tasks import INVOKE, project_copy, run
 

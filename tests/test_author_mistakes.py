@@ -10,10 +10,10 @@ import sys
 
 import pytest
 
-from builds.messages import exception_finding, finding_of
-from builds.report import wrapped
-from plugins.article_review.dates import read_date
-from plugins.article_review.header import header_findings, suggestion
+from carnet.builds.messages import exception_finding, finding_of
+from carnet.builds.report import wrapped
+from carnet.review.dates import read_date
+from carnet.review.header import header_findings, suggestion
 from tests.test_tasks import project_copy, run
 
 INVOKE = [sys.executable, "-m", "invoke"]

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from bench.corpus import CorpusWriter, vocabulary, write_corpus
-from bench.run import tag_forms
+from carnet.bench.corpus import CorpusWriter, vocabulary, write_corpus
+from carnet.bench.run import tag_forms
 from tests.sitebuild import ROOT, build_site
 from tests.test_tasks import project_copy, run
 

@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from builds.content_links import refused_entries
-from editorial_check.run import check_archive
+from carnet.builds.content_links import refused_entries
+from carnet.check.run import check_archive
 from tests.sitebuild import ROOT, article
 from tests.test_atomic_builds import INVOKE, fingerprint
 from tests.test_tasks import project_copy

@@ -1,6 +1,6 @@
 """A published copy of an article is one « copie de » finding, not one per shared paragraph."""
 
-from editorial_check.run import check_archive
+from carnet.check.run import check_archive
 from tests.sitebuild import ROOT, article, tiny_content
 from tests.test_tasks import INVOKE, project_copy, run
 

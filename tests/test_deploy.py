@@ -20,10 +20,10 @@ from urllib.parse import quote
 
 import pytest
 
-from builds.keep_times import keep_times
-from deploy.render import Deployment, render, write
-from plugins.search.headers import SECURITY_HEADERS
-from plugins.theme_assets.fingerprint import FINGERPRINTED
+from carnet.builds.keep_times import keep_times
+from carnet.deploy.render import Deployment, render, write
+from carnet.publishing.fingerprint import FINGERPRINTED
+from carnet.publishing.headers import SECURITY_HEADERS
 from tests.test_tasks import free_port, project_copy, run
 
 INVOKE = [sys.executable, "-m", "invoke"]

@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from editorial_check.findings import ERROR, NOTE, WARNING, exit_code
-from editorial_check.run import check_archive
+from carnet.check.findings import ERROR, NOTE, WARNING, exit_code
+from carnet.check.run import check_archive
 from tests.sitebuild import ROOT, article, tiny_content
 from tests.test_tasks import project_copy, run
 

@@ -2,8 +2,8 @@
 
 import datetime
 
-from plugins.french_typography.dates import french_date, french_short_date
-from plugins.french_typography.spacing import NARROW_NBSP, NBSP, french_spacing, french_spacing_html
+from carnet.text.dates import french_date, french_short_date
+from carnet.text.spacing import NARROW_NBSP, NBSP, french_spacing, french_spacing_html
 
 
 def test_long_date_reads_as_a_french_blog_writes_it():

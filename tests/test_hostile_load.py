@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import pytest
 
-from plugins.search.indexing import build_index
+from carnet.search.indexing import build_index
 from tests.archive import generated_documents
 from tests.sitebuild import ROOT
 
@@ -62,7 +62,7 @@ def service(dev_site, tmp_path_factory):
     log = tmp_path_factory.mktemp("log") / "serve.log"
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
-        "from plugins.search.serving import serve_site;"
+        "from carnet.service.serving import serve_site;"
         "serve_site(sys.argv[2], sys.argv[3], '127.0.0.1', int(sys.argv[4]), 2, access_log=False)"
     )
     with log.open("wb") as stderr:

@@ -11,13 +11,13 @@ from urllib.parse import quote
 import pytest
 from rich.console import Console
 
-from plugins.search.analysis import french_analyzer
-from plugins.search.indexing import build_index, update_index
-from plugins.search.limits import MIN_PATTERN_LETTERS
-from plugins.search.querying import MAX_QUERY_LENGTH, ArchiveSearch
-from plugins.search.schema import SEARCHED_FIELDS
-from plugins.search.terminal import print_results
-from plugins.search.web import SearchApp
+from carnet.search.analysis import french_analyzer
+from carnet.search.indexing import build_index, update_index
+from carnet.search.limits import MIN_PATTERN_LETTERS
+from carnet.search.querying import MAX_QUERY_LENGTH, ArchiveSearch
+from carnet.search.schema import SEARCHED_FIELDS
+from carnet.service.terminal import print_results
+from carnet.service.web import SearchApp
 from tests.archive import generated_documents
 from tests.searchserver import running
 

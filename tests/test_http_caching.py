@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 from bs4 import BeautifulSoup
 
-from plugins.search.web import SearchApp
+from carnet.service.web import SearchApp
 from tests.searchserver import running
 from tests.sitebuild import ROOT, article, build_site, tiny_content
 from tests.test_tasks import project_copy, run

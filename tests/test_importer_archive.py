@@ -5,8 +5,8 @@ import datetime
 import json
 import shutil
 
-from importer.pipeline import import_files
-from importer.report import as_json, as_text
+from carnet.importer.pipeline import import_files
+from carnet.importer.report import as_json, as_text
 from tests.sitebuild import ROOT
 from tests.test_tasks import INVOKE, project_copy, run
 

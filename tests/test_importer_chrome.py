@@ -2,9 +2,9 @@
 
 import pytest
 
-from importer.chrome import BLOG, FORUM, IMAGE, NEWSLETTER, PROFILE, SEPARATOR, find_chrome, line_kind
-from importer.pipeline import import_text
-from importer.text import split_lines
+from carnet.importer.chrome import BLOG, FORUM, IMAGE, NEWSLETTER, PROFILE, SEPARATOR, find_chrome, line_kind
+from carnet.importer.pipeline import import_text
+from carnet.importer.text import split_lines
 
 
 @pytest.mark.parametrize(

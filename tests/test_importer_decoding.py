@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from importer import RawTextError
-from importer.decoding import decode_bytes, read_raw
-from importer.pipeline import import_files
+from carnet.importer import RawTextError
+from carnet.importer.decoding import decode_bytes, read_raw
+from carnet.importer.pipeline import import_files
 
 FRENCH = "L’écoute active : « ça s’apprend », même à cœur ouvert… Déjà là ? Oui !\nDeuxième ligne.\n"
 

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-from importer.metadata import parse_byline, parse_date, parse_date_line
-from importer.model import SURE, UNSURE
-from importer.pipeline import import_text
+from carnet.importer.metadata import parse_byline, parse_date, parse_date_line
+from carnet.importer.model import SURE, UNSURE
+from carnet.importer.pipeline import import_text
 
 BODY = "Un paragraphe de l’article, avec assez de mots pour être un vrai paragraphe du texte."
 

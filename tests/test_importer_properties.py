@@ -8,11 +8,11 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from importer import RawTextError
-from importer.decoding import decode_bytes
-from importer.drafts import escape_line
-from importer.pipeline import import_text
-from plugins.resume.parsing import extract_resume
+from carnet.importer import RawTextError
+from carnet.importer.decoding import decode_bytes
+from carnet.importer.drafts import escape_line
+from carnet.importer.pipeline import import_text
+from carnet.resume.parsing import extract_resume
 from tests.test_importer_structure import site_markdown
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from importer.decoding import read_raw
-from importer.pipeline import Draft, import_text
-from importer.tags import load_tag_forms
+from carnet.importer.decoding import read_raw
+from carnet.importer.pipeline import Draft, import_text
+from carnet.importer.tags import load_tag_forms
 from tests.sitebuild import ROOT
 
 SEEDS = ROOT.parent / "shared" / "seeds"

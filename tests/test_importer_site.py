@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from importer.cli import count_file_names, run_import
-from importer.drafts import write_draft
-from importer.pipeline import import_files, import_text
-from importer.report import as_json, as_text
-from importer.tags import TagForms, TagMapUnusable, _load_plain, load_tag_forms, suggest_tags
+from carnet.importer.cli import count_file_names, run_import
+from carnet.importer.drafts import write_draft
+from carnet.importer.pipeline import import_files, import_text
+from carnet.importer.report import as_json, as_text
+from carnet.importer.tags import TagForms, TagMapUnusable, _load_plain, load_tag_forms, suggest_tags
 from tests.sitebuild import ROOT, article, build_site, tiny_content
 from tests.test_tasks import project_copy, run
 

@@ -8,10 +8,10 @@ from bs4 import BeautifulSoup
 from markdown import Markdown
 from pelican.settings import get_settings_from_file
 
-from importer.drafts import escape_line, render_block
-from importer.model import Block
-from importer.pipeline import import_text
-from plugins.resume.parsing import extract_resume
+from carnet.importer.drafts import escape_line, render_block
+from carnet.importer.model import Block
+from carnet.importer.pipeline import import_text
+from carnet.resume.parsing import extract_resume
 from tests.sitebuild import ROOT
 
 LONG = "Un paragraphe de l’article, avec assez de mots pour être un vrai paragraphe du texte."

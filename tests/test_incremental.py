@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bench.corpus import write_corpus
-from bench.run import tag_forms
-from builds.pipeline import build_site
-from plugins.search.querying import ArchiveSearch
+from carnet.bench.corpus import write_corpus
+from carnet.bench.run import tag_forms
+from carnet.builds.pipeline import build_site
+from carnet.search.querying import ArchiveSearch
 from tests.sitebuild import ROOT
 
 SETTINGS = ROOT / "pelicanconf.py"

@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from whoosh import index
 
-from bench.corpus import write_corpus
-from bench.measure import children_of
-from bench.run import tag_forms
-from builds.runner import run_pelican
-from plugins.search.analysis import IndexingAnalyzer
-from plugins.search.documents import SearchDocument
-from plugins.search.indexing import INDEX_NAME, analyse_ahead, build_index
-from plugins.search.querying import ArchiveSearch
-from plugins.search.schema import build_schema
+from carnet.bench.corpus import write_corpus
+from carnet.bench.measure import children_of
+from carnet.bench.run import tag_forms
+from carnet.builds.runner import run_pelican
+from carnet.search.analysis import IndexingAnalyzer
+from carnet.search.documents import SearchDocument
+from carnet.search.indexing import INDEX_NAME, analyse_ahead, build_index
+from carnet.search.querying import ArchiveSearch
+from carnet.search.schema import build_schema
 from tests.sitebuild import ROOT, article, build_site
 from tests.test_atomic_builds import INVOKE, fingerprint
 from tests.test_tasks import project_copy, run

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from preview.debounce import Debouncer
-from preview.watching import changed_files, snapshot
+from carnet.preview.debounce import Debouncer
+from carnet.preview.watching import changed_files, snapshot
 from tests.test_tasks import INVOKE, project_copy, run
 
 

@@ -3,7 +3,7 @@
 import gzip
 import shutil
 
-from plugins.precompress.compression import SUFFIXES, precompress
+from carnet.publishing.compression import SUFFIXES, precompress
 
 
 def test_publication_build_has_a_smaller_gzip_copy_of_each_page(site):

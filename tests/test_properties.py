@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plugins.resume.parsing import MAX_POINTS, extract_resume, parse_points
-from plugins.search.querying import MAX_QUERY_LENGTH, read_query
+from carnet.resume.parsing import MAX_POINTS, extract_resume, parse_points
+from carnet.search.querying import MAX_QUERY_LENGTH, read_query
 from tests.test_search_query import CORPUS, TAG_NAMES
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -71,8 +71,8 @@ def test_reading_any_query(text):
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
-    from plugins.search.indexing import build_index
-    from plugins.search.querying import ArchiveSearch
+    from carnet.search.indexing import build_index
+    from carnet.search.querying import ArchiveSearch
 
     folder = build_index(CORPUS, tmp_path_factory.mktemp("props") / "index", TAG_NAMES)
     return ArchiveSearch.open(folder)
@@ -125,7 +125,7 @@ TOML_BITS = st.sampled_from(
 @SETTINGS
 @given(st.lists(st.one_of(TOML_BITS, st.text(max_size=10)), max_size=25).map("".join))
 def test_tag_map_loads_or_says_where_it_is_wrong(text):
-    from plugins.tag_map.mapfile import TagMapError, parse_map
+    from carnet.tagmap.mapfile import TagMapError, parse_map
 
     try:
         tag_map, error = parse_map(text, source="carte.toml"), None

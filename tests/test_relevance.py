@@ -4,7 +4,7 @@ articles. Prints MRR and nDCG@5, and fails below the thresholds."""
 
 import pytest
 
-from bench.relevance import (
+from carnet.bench.relevance import (
     CARNET,
     GENERATED,
     JUDGED,
@@ -14,7 +14,7 @@ from bench.relevance import (
     ndcg_at,
     reciprocal_rank,
 )
-from plugins.search.querying import ArchiveSearch
+from carnet.search.querying import ArchiveSearch
 
 
 @pytest.fixture(scope="module")

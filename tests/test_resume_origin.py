@@ -2,7 +2,7 @@
 
 import pytest
 
-from plugins.resume.origin import resume_origin
+from carnet.resume.origin import resume_origin
 from tests.sitebuild import article, build_site, tiny_content
 
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from plugins.resume.linking import comparable, section_targets
-from plugins.resume.parsing import MAX_POINTS, extract_resume, parse_points
-from plugins.resume.rendering import first_paragraph, resume_html, resume_summary_html, resume_text
+from carnet.resume.linking import comparable, section_targets
+from carnet.resume.parsing import MAX_POINTS, extract_resume, parse_points
+from carnet.resume.rendering import first_paragraph, resume_html, resume_summary_html, resume_text
 
 ARTICLE = """Title: Essai
 

@@ -11,11 +11,11 @@ import time
 
 import pytest
 
-from editorial_check.findings import WARNING
-from editorial_check.run import check_archive
-from plugins.script_guard.scanning import article_scripts, live_scripts, may_hold_script
-from plugins.search.headers import CONTENT_SECURITY_POLICY
-from plugins.search.meta_policy import directives, meta_policy
+from carnet.check.findings import WARNING
+from carnet.check.run import check_archive
+from carnet.publishing.headers import CONTENT_SECURITY_POLICY
+from carnet.publishing.meta_policy import directives, meta_policy
+from carnet.review.scanning import article_scripts, live_scripts, may_hold_script
 from tests.browser import serve_directory
 from tests.sitebuild import ROOT, BuildFailed, article, build_site, tiny_content
 

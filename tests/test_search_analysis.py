@@ -2,7 +2,7 @@
 
 import pytest
 
-from plugins.search.analysis import analyzed_terms, fold
+from carnet.search.analysis import analyzed_terms, fold
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from plugins.search.web import SearchApp
+from carnet.service.web import SearchApp
 from tests.searchserver import running
 
 pytestmark = pytest.mark.browser

@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import qparser
 
-from plugins.search.analysis import IndexingAnalyzer, french_analyzer
-from plugins.search.documents import SearchDocument
-from plugins.search.indexing import build_index, update_index
-from plugins.search.querying import ArchiveSearch, read_query, split_exclusions
+from carnet.search.analysis import IndexingAnalyzer, french_analyzer
+from carnet.search.documents import SearchDocument
+from carnet.search.indexing import build_index, update_index
+from carnet.search.querying import ArchiveSearch, read_query, split_exclusions
 
 WORDS = [
     *["formation", "formations", "former", "formé", "confiance", "confiant", "partenaire", "partenariat"],

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
-from bench.relevance import (
+from carnet.bench.relevance import (
     BUYERS,
     LOSING,
     PARTNER,
@@ -21,11 +21,11 @@ from bench.relevance import (
     tag_map_forms,
     tag_names,
 )
-from plugins.search.analysis import fold
-from plugins.search.documents import SearchDocument
-from plugins.search.indexing import TAG_FORMS_FILE, build_index, update_index
-from plugins.search.querying import ArchiveSearch
-from plugins.search.web import SearchApp
+from carnet.search.analysis import fold
+from carnet.search.documents import SearchDocument
+from carnet.search.indexing import TAG_FORMS_FILE, build_index, update_index
+from carnet.search.querying import ArchiveSearch
+from carnet.service.web import SearchApp
 from tests.searchserver import running
 
 ARTICLES = [SYNCHRONICITY, PARTNER, LOSING, SOFT, BUYERS]

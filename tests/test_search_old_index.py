@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from whoosh import index
 
-from plugins.search.documents import SearchDocument
-from plugins.search.indexing import INDEX_NAME, build_index, update_index
-from plugins.search.querying import ArchiveSearch
+from carnet.search.documents import SearchDocument
+from carnet.search.indexing import INDEX_NAME, build_index, update_index
+from carnet.search.querying import ArchiveSearch
 
 # Written by make_fixture.py beside it, with Whoosh-Reloaded==2.7.5 installed.
 FIXTURE = Path(__file__).parent / "fixtures" / "whoosh_reloaded_index"

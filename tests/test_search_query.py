@@ -4,9 +4,9 @@ from datetime import datetime
 
 import pytest
 
-from plugins.search.documents import SearchDocument
-from plugins.search.indexing import build_index
-from plugins.search.querying import (
+from carnet.search.documents import SearchDocument
+from carnet.search.indexing import build_index
+from carnet.search.querying import (
     MAX_PAGE,
     MAX_QUERY_LENGTH,
     ArchiveSearch,

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from plugins.search.querying import ArchiveSearch
+from carnet.search.querying import ArchiveSearch
 from tests.test_tasks import project_copy, run
 
 SYNCHRONICITY = "les-synchronicites-qui-provoquent-la-rencontre-avec-le-client/"

@@ -8,8 +8,8 @@ from urllib.parse import quote
 import pytest
 from bs4 import BeautifulSoup
 
-from plugins.search.admission import Lane, Lanes
-from plugins.search.web import SearchApp
+from carnet.service.admission import Lane, Lanes
+from carnet.service.web import SearchApp
 from tests.searchserver import running
 
 
@@ -224,7 +224,7 @@ def test_over_long_request_line_is_refused(request_):
 def test_one_log_line_per_request(site, caplog):
     import logging
 
-    from plugins.search.web import AccessLog
+    from carnet.service.web import AccessLog
 
     with running(AccessLog(SearchApp(site.output, site.index))) as request, caplog.at_level(logging.INFO):
         request("/search?q=riz%0Afaux")
@@ -239,8 +239,8 @@ def test_service_picks_up_a_new_index_without_restart(site, tmp_path):
     """The index path is a link that a build switches; the service follows it."""
     import shutil
 
-    from plugins.search.documents import SearchDocument
-    from plugins.search.indexing import build_index
+    from carnet.search.documents import SearchDocument
+    from carnet.search.indexing import build_index
 
     first, second = tmp_path / "b1", tmp_path / "b2"
     shutil.copytree(site.index, first)

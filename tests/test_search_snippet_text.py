@@ -2,7 +2,7 @@
 
 import re
 
-from plugins.search.querying import ArchiveSearch
+from carnet.search.querying import ArchiveSearch
 from tests.sitebuild import article, build_site, tiny_content
 
 BODY = (

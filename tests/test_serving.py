@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import pytest
 
-from bench import measure
+from carnet.bench import measure
 from tests.sitebuild import ROOT
 from tests.test_tasks import INVOKE, project_copy, run
 
@@ -124,7 +124,7 @@ def test_workers_end_when_the_server_is_killed(built_project):
 SLOW_SERVER = """
 import sys, time
 sys.path.insert(0, sys.argv[1])
-from plugins.search import serving
+from carnet.service import serving
 
 def slow(environ, start_response):
     time.sleep(1.5)

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from bs4 import BeautifulSoup
 
-from plugins.search.web import SearchApp
+from carnet.service.web import SearchApp
 from tests.browser import serve_directory
 from tests.searchserver import running
 

@@ -3,8 +3,8 @@ and the matcher folds tags as their page addresses do."""
 
 import pytest
 
-from plugins.tag_map.collisions import WrittenTag, describe, find_collisions
-from plugins.tag_map.matching import fold
+from carnet.tagmap.collisions import WrittenTag, describe, find_collisions
+from carnet.tagmap.matching import fold
 from tests.sitebuild import BuildFailed, article, build_site, tiny_content
 
 MAP = """\

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from plugins.tag_map.export import tag_record, tagmap_json
-from plugins.tag_map.graph import article_counts, related, shared_articles
-from plugins.tag_map.layout import (
+from carnet.tagmap.export import tag_record, tagmap_json
+from carnet.tagmap.graph import article_counts, related, shared_articles
+from carnet.tagmap.layout import (
     AXIS_X,
     R_MAX,
     R_MIN,
@@ -20,9 +20,9 @@ from plugins.tag_map.layout import (
     lay_out,
     node_radius,
 )
-from plugins.tag_map.mapfile import TagMapError, load_map, parse_map
-from plugins.tag_map.matching import fold
-from plugins.tag_map.svg import describe, render_svg
+from carnet.tagmap.mapfile import TagMapError, load_map, parse_map
+from carnet.tagmap.matching import fold
+from carnet.tagmap.svg import describe, render_svg
 from tests.sitebuild import ROOT
 
 MAP = """\

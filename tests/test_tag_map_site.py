@@ -282,8 +282,8 @@ def test_a_bad_map_is_an_error_that_names_the_line(tmp_path, old, new, where, me
 
 
 def test_each_problem_of_an_unusable_map_is_its_own_french_error_and_the_build_is_refused(tmp_path):
-    from builds.runner import BuildFailed as Refused
-    from builds.runner import run_pelican
+    from carnet.builds.runner import BuildFailed as Refused
+    from carnet.builds.runner import run_pelican
 
     text = TINY_MAP.replace('aliases = ["', 'alias = ["').replace(
         'en = "unused"', 'en = "unused"\nslug_fr = "x y"'

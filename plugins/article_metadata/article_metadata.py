@@ -6,7 +6,7 @@ from feedgenerator import get_tag_uri
 from pelican import signals
 from pelican.contents import Article
 
-from .metadata import UNKNOWN_DATE
+from carnet.articles.metadata import UNKNOWN_DATE
 
 # Feed links of undated articles, collected per build and reset at `finalized`.
 _undated_links: dict[str, object] = {}

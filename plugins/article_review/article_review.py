@@ -16,10 +16,10 @@ from urllib.parse import unquote, urlsplit
 import blinker
 from pelican import signals
 
-from .dates import read_date
-from .findings import ERROR, LOG_KEY, NOTE, WARNING, Finding
-from .header import header_findings
-from .sources import (
+from carnet.review.dates import read_date
+from carnet.review.findings import ERROR, LOG_KEY, NOTE, WARNING, Finding
+from carnet.review.header import header_findings
+from carnet.review.sources import (
     file_links,
     image_findings,
     leftover_findings,

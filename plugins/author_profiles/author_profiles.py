@@ -5,7 +5,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from .profiles import ProfileError, load_profiles
+from carnet.articles.profiles import ProfileError, load_profiles
 
 logger = logging.getLogger(__name__)
 

@@ -4,9 +4,9 @@ from pelican import signals
 from pelican.contents import Content
 from pelican.readers import MarkdownReader
 
-from .dates import french_date, french_short_date
-from .markdown_spacing import FrenchSpacingExtension
-from .spacing import french_spacing, french_spacing_html
+from carnet.text.dates import french_date, french_short_date
+from carnet.text.markdown_spacing import FrenchSpacingExtension
+from carnet.text.spacing import french_spacing, french_spacing_html
 
 
 def add_filters(generator) -> None:

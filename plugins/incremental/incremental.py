@@ -10,9 +10,9 @@ from pathlib import Path
 from pelican import signals
 from pelican.writers import Writer
 
-from .fingerprint import Unfingerprintable
-from .memo import MemoTemplate, RenderMemo
-from .sources import site_digest
+from carnet.builds.fingerprint import Unfingerprintable
+from carnet.builds.memo import MemoTemplate, RenderMemo
+from carnet.builds.sources import site_digest
 
 logger = logging.getLogger(__name__)
 

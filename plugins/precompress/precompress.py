@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from .compression import precompress
+from carnet.publishing.compression import precompress
 
 logger = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ from typing import NoReturn
 from markdown import Markdown
 from pelican.readers import MarkdownReader
 
-from .parsing import extract_resume
-from .rendering import render_extraction
+from carnet.resume.parsing import extract_resume
+from carnet.resume.rendering import render_extraction
 
 logger = logging.getLogger(__name__)
 

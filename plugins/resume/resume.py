@@ -5,9 +5,10 @@ import logging
 from pelican import signals
 from pelican.contents import Article
 
-from .origin import by_author, resume_origin
+from carnet.resume.origin import by_author, resume_origin
+from carnet.resume.rendering import RenderedResume
+
 from .reader import ResumeMarkdownReader
-from .rendering import RenderedResume
 
 logger = logging.getLogger(__name__)
 

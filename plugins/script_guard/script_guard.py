@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from .scanning import article_scripts
+from carnet.review.scanning import article_scripts
 
 logger = logging.getLogger(__name__)
 

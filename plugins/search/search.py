@@ -14,17 +14,17 @@ from pelican import signals
 from pelican.contents import Article
 from slugify import slugify
 
-from .analysis import fold
-from .documents import SearchDocument, html_to_text
-from .indexing import (
+from carnet.publishing.meta_policy import meta_policy
+from carnet.search.analysis import fold
+from carnet.search.documents import SearchDocument, html_to_text
+from carnet.search.indexing import (
     IndexStream,
     build_index,
     can_update,
     replace_index,
     update_index,
 )
-from .meta_policy import meta_policy
-from .related import related_urls, terms_key
+from carnet.search.related import related_urls, terms_key
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +166,7 @@ def index_articles(generator) -> None:
 def updated(previous: str, fresh: Path, documents, names, forms=None) -> bool:
     """Bring a copy of the live build's index up to date; False when that index (or the
     bookkeeping beside it) cannot be read, and a new one is to be built instead."""
-    from builds.kept import notice_unreadable  # see RememberedTerms
+    from carnet.builds.kept import notice_unreadable  # see RememberedTerms
 
     # A copy, not links: the live build's index must stay exactly as it is.
     shutil.rmtree(fresh, ignore_errors=True)
@@ -191,7 +191,7 @@ class RememberedTerms(dict):
     def __init__(self, settings, documents):
         # Imported here, not at the top: the index process imports this package with only
         # plugins/ on its path (indexing.IndexStream), and never keeps anything itself.
-        from builds.kept import notice_unreadable
+        from carnet.builds.kept import notice_unreadable
 
         super().__init__()
         self.path = Path(settings["CACHE_PATH"]) / self.FILE_NAME if settings.get("CACHE_CONTENT") else None
@@ -206,7 +206,7 @@ class RememberedTerms(dict):
         if self.path is None:
             return
         kept = {key: self[key] for key in map(terms_key, self.documents) if key in self}
-        from builds.kept import atomic_file  # see __init__
+        from carnet.builds.kept import atomic_file  # see __init__
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_file(self.path) as handle:

@@ -8,11 +8,11 @@ from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.urlwrappers import Tag
 
-from .config import BUILD_KEY, VIEW_KEY, TagMapBuild, setting
-from .export import tag_record, tagmap_json
-from .graph import related, shared_articles
-from .layout import GroupSpec, NodeSpec, group_color, lay_out, theme_class, theme_colors_css
-from .svg import render_svg
+from carnet.tagmap.config import BUILD_KEY, VIEW_KEY, TagMapBuild, setting
+from carnet.tagmap.export import tag_record, tagmap_json
+from carnet.tagmap.graph import related, shared_articles
+from carnet.tagmap.layout import GroupSpec, NodeSpec, group_color, lay_out, theme_class, theme_colors_css
+from carnet.tagmap.svg import render_svg
 
 logger = logging.getLogger(__name__)
 

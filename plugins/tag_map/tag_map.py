@@ -11,11 +11,12 @@ from pelican import signals
 from pelican.log import console
 from pelican.urlwrappers import Tag
 
-from .collisions import WrittenTag, describe, find_collisions
-from .config import BUILD_KEY, TagMapBuild, map_path, setting
+from carnet.tagmap.collisions import WrittenTag, describe, find_collisions
+from carnet.tagmap.config import BUILD_KEY, TagMapBuild, map_path, setting
+from carnet.tagmap.mapfile import TagMap, TagMapError, load_map
+from carnet.tagmap.matching import Resolver, fold
+
 from .generator import TagMapGenerator
-from .mapfile import TagMap, TagMapError, load_map
-from .matching import Resolver, fold
 
 logger = logging.getLogger(__name__)
 

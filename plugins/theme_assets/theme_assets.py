@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from .fingerprint import asset_manifest
+from carnet.publishing.fingerprint import asset_manifest
 
 logger = logging.getLogger(__name__)
 

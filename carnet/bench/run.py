@@ -1,0 +1,180 @@
+"""`invoke bench`: generate the corpus, take every measurement, write the results."""
+
+import json
+import re
+import tempfile
+from pathlib import Path
+
+import markdown
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from carnet.bench import measure
+from carnet.search.documents import SearchDocument, html_to_text
+
+from .chart import write_chart
+from .corpus import write_corpus
+
+SEED = 42
+
+
+def tag_forms() -> list[list[str]]:
+    from carnet.tagmap.mapfile import load_map
+
+    tag_map = load_map(measure.ROOT / "content/tagmap.toml")
+    return [list(entry.forms) for entry in tag_map.tags.values()]
+
+
+def corpus_documents(content: Path) -> list[SearchDocument]:
+    documents = []
+    for path in sorted((content / "articles").glob("*.md")):
+        header, body = path.read_text(encoding="utf-8").split("\n\n", 1)
+        title = re.search(r"^Title: (.*)$", header, re.MULTILINE).group(1)
+        body = re.sub(r"::: résumé\n.*?\n:::\n", "", body, flags=re.DOTALL)
+        documents.append(
+            SearchDocument(url=path.stem + "/", title=title, body=html_to_text(markdown.markdown(body)))
+        )
+    return documents
+
+
+def run_size(articles: int, repeats: int, http_seconds: float, progress, task) -> dict:
+    with tempfile.TemporaryDirectory(prefix="carnet-bench-") as scratch:
+        scratch = Path(scratch)
+        content = scratch / "content"
+        own_text = " ".join(p.read_text("utf-8") for p in (measure.ROOT / "content/articles").glob("*.md"))
+        tagmap = (measure.ROOT / "content/tagmap.toml").read_text("utf-8")
+        write_corpus(content, articles, SEED, tag_forms(), {"tagmap.toml": tagmap}, own_text)
+        progress.update(task, description=f"{articles} articles : construction Pelican seul")
+        vanilla = [measure.timed_build(content, scratch / f"vanilla-{n}", "vanilla") for n in range(repeats)]
+        progress.update(task, description=f"{articles} articles : construction du projet")
+        # Each full build starts from nothing: no previous build, no content cache.
+        project = [measure.timed_build(content, scratch / f"site-{n}", "project") for n in range(repeats)]
+        pelican_s = measure.median([s for s, _ in vanilla])
+        project_s = measure.median([s for s, _ in project])
+        progress.update(task, description=f"{articles} articles : reconstructions")
+        site = scratch / "site-0"
+        edits, additions, noops = [], [], []
+        for number in range(repeats):
+            measure.edit_one(content)
+            edits.append(measure.timed_build(content, site, "project")[0])
+            measure.add_one(content, number)
+            additions.append(measure.timed_build(content, site, "project")[0])
+            noops.append(measure.timed_build(content, site, "project")[0])
+        edit_s, add_s, noop_s = (measure.median(times) for times in (edits, additions, noops))
+        progress.update(task, description=f"{articles} articles : index")
+        index = measure.index_measures(corpus_documents(content), scratch / "index-bench")
+        progress.update(task, description=f"{articles} articles : requêtes")
+        queries = measure.query_measures(site / "search-index", rounds=max(1, repeats * 3))
+        progress.update(task, description=f"{articles} articles : service HTTP")
+        http = measure.http_measures(site / "output", site / "search-index", http_seconds)
+        return {
+            "articles": articles,
+            "build": {
+                "pelican_s": pelican_s,
+                "project_s": project_s,
+                "ratio": round(project_s / pelican_s, 2),
+            },
+            "rebuild": {"edit_s": edit_s, "add_s": add_s, "noop_s": noop_s},
+            "index": index,
+            "query_ms": queries,
+            "http": {
+                key: http[key]
+                for key in ("rps", "search_rps", "p50_ms", "p95_ms", "p99_ms", "errors", "requests")
+            },
+            "rss_mb": {"build": round(max(rss for _, rss in project), 1), "service": http["service_rss_mb"]},
+        }
+
+
+def judged_relevance() -> dict:
+    """MRR and nDCG@5 of the judged queries (bench/relevance.py, as the tests compute them),
+    over the carnet's own articles built as `invoke build` does and a planted archive."""
+    from carnet.search.querying import ArchiveSearch
+
+    from .relevance import CARNET, GENERATED, build_planted_index, judge
+
+    with tempfile.TemporaryDirectory(prefix="carnet-relevance-") as scratch:
+        scratch = Path(scratch)
+        measure.timed_build(measure.ROOT / "content", scratch / "carnet", "project")
+        searches = {
+            CARNET: ArchiveSearch.open(scratch / "carnet" / "search-index"),
+            GENERATED: ArchiveSearch.open(build_planted_index(scratch / "planted")),
+        }
+        return judge(searches).figures()
+
+
+def run_bench(sizes: list[int], quick: bool, out: Path, console: Console | None = None) -> dict:
+    console = console or Console(stderr=True)
+    repeats, http_seconds = (1, 3.0) if quick else (3, 20.0)
+    runs = []
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("banc d’essai", total=len(sizes) + 1)
+        for size in sizes:
+            runs.append(run_size(size, repeats, http_seconds, progress, task))
+            progress.advance(task)
+        progress.update(task, description="pertinence des requêtes jugées")
+        relevance = judged_relevance()
+        progress.advance(task)
+    results = {
+        "machine": measure.machine(),
+        "versions": measure.versions(),
+        "quick": quick,
+        "runs": runs,
+        "relevance": relevance,
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    if len(sizes) > 1:
+        write_chart(runs, out / "results.svg")
+    print_table(runs, console)
+    console.print(relevance_line(relevance))
+    return results
+
+
+def relevance_line(relevance: dict) -> str:
+    def number(value: float) -> str:
+        return f"{value:.3f}".replace(".", ",")
+
+    return (
+        f"Pertinence ({relevance['queries']} requêtes jugées) : MRR {number(relevance['mrr'])}"
+        f" (seuil {number(relevance['thresholds']['mrr'])}), nDCG@5 {number(relevance['ndcg5'])}"
+        f" (seuil {number(relevance['thresholds']['ndcg5'])})"
+    )
+
+
+# (label, section, key, format) of each line of the table.
+ROWS = [
+    ("construction Pelican seul (s)", "build", "pelican_s", "{:.2f}"),
+    ("construction du projet (s)", "build", "project_s", "{:.2f}"),
+    ("ratio projet / Pelican", "build", "ratio", "{:.2f}"),
+    ("reconstruction après une édition (s)", "rebuild", "edit_s", "{:.2f}"),
+    ("reconstruction après un ajout (s)", "rebuild", "add_s", "{:.2f}"),
+    ("reconstruction sans changement (s)", "rebuild", "noop_s", "{:.2f}"),
+    ("index complet (s)", "index", "full_s", "{:.2f}"),
+    ("mise à jour de l’index (s)", "index", "update_s", "{:.3f}"),
+    ("taille de l’index (Mo)", "index", "bytes", "{:.1f}"),
+    ("requête p50 (ms)", "query_ms", "p50", "{:.1f}"),
+    ("requête p95 (ms)", "query_ms", "p95", "{:.1f}"),
+    ("requête p99 (ms)", "query_ms", "p99", "{:.1f}"),
+    ("première requête (ms)", "query_ms", "first", "{:.0f}"),
+    ("HTTP requêtes/s", "http", "rps", "{:.0f}"),
+    ("HTTP recherches/s", "http", "search_rps", "{:.0f}"),
+    ("HTTP p95 (ms)", "http", "p95_ms", "{:.1f}"),
+    ("HTTP erreurs", "http", "errors", "{}"),
+    ("RSS construction (Mo)", "rss_mb", "build", "{:.0f}"),
+    ("RSS service (Mo)", "rss_mb", "service", "{:.0f}"),
+]
+
+
+def print_table(runs: list[dict], console: Console) -> None:
+    table = Table(title="Banc d’essai")
+    table.add_column("mesure")
+    for run in runs:
+        table.add_column(f"{run['articles']} articles", justify="right")
+    for label, section, key, pattern in ROWS:
+        values = []
+        for run in runs:
+            value = run[section][key]
+            values.append(pattern.format(value / 1e6 if key == "bytes" else value))
+        table.add_row(label, *values)
+    console.print(table)

@@ -1,0 +1,35 @@
+"""Digests of what a build reads, to know when nothing changed and which content cache fits."""
+
+import hashlib
+import json
+from pathlib import Path
+
+from .sources import code_digest, tree_digest
+
+
+def build_digest(settings_files: list[Path], settings: dict, options: dict) -> str:
+    """Everything but the content: the settings files and the values they gave (a value
+    may come from the environment, as SITEURL does), theme and the code that shapes the
+    pages (sources.py), versions, build options."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for path in settings_files:
+        tree_digest(path, hasher)
+    hasher.update(json.dumps(settings, sort_keys=True, default=_named).encode())
+    code_digest(settings, hasher)
+    hasher.update(repr(sorted(options.items())).encode())
+    return hasher.hexdigest()
+
+
+def _named(value) -> str:
+    """Functions and objects in the settings count by name; their code is hashed with the files."""
+    if isinstance(value, set | frozenset):
+        return repr(sorted(map(repr, value)))
+    name = getattr(value, "__qualname__", type(value).__qualname__)
+    return f"{getattr(value, '__module__', type(value).__module__)}.{name}"
+
+
+def inputs_digest(code: str, content: Path) -> str:
+    """The code digest and every content file: equal digests, equal sites."""
+    hasher = hashlib.blake2b(code.encode(), digest_size=16)
+    tree_digest(content, hasher)
+    return hasher.hexdigest()

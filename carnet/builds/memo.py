@@ -1,0 +1,108 @@
+"""The render memo: which key each page of a build had, and reuse of unchanged pages.
+
+A page's key digests the site (settings, theme and plugin sources, versions), its
+template and path, and every context variable its templates read. When the previous
+build wrote the same path with the same key, its bytes are reused instead of rendering.
+"""
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+
+from .fingerprint import Fingerprints, Unfingerprintable
+from .kept import atomic_file, notice_unreadable
+from .templates import variables_read
+
+logger = logging.getLogger(__name__)
+
+MANIFEST_NAME = "render-manifest.json"
+_MISSING = object()
+
+
+class RenderMemo:
+    def __init__(self, site_digest: bytes, previous_build: Path | None):
+        self.site_digest = site_digest
+        self.fingerprints = Fingerprints()
+        self.previous_output = previous_build / "output" if previous_build else None
+        self.previous_keys = load_manifest(previous_build)["pages"] if previous_build else {}
+        self.keys: dict[str, str] = {}
+        self.rendered: list[str] = []
+        self.reused = 0
+        self._variables: dict[str, frozenset[str] | None] = {}
+
+    def key_for(self, template, context: dict) -> str | None:
+        """The page's key, or None when its inputs cannot be followed (it is then always rendered)."""
+        if template.name not in self._variables:
+            self._variables[template.name] = variables_read(template)
+        names = self._variables[template.name]
+        if names is None:
+            return None
+        hasher = hashlib.blake2b(self.site_digest, digest_size=16)
+        hasher.update(f"{template.name}\n{context.get('output_file')}\n".encode())
+        try:
+            for name in sorted(names):
+                value = context.get(name, _MISSING)
+                hasher.update(name.encode() + b"=")
+                hasher.update(b"<missing>" if value is _MISSING else self.fingerprints.digest(value))
+        except Unfingerprintable as reason:
+            logger.debug("incremental: %s is always rendered: %s", context.get("output_file"), reason)
+            return None
+        return hasher.hexdigest()
+
+    def previous_page(self, name: str, key: str | None) -> str | None:
+        """The text the previous build wrote at `name`, if it was rendered from the same inputs."""
+        if key is None or self.previous_output is None or self.previous_keys.get(name) != key:
+            return None
+        try:
+            return (self.previous_output / name).read_text(encoding="utf-8")
+        except OSError:
+            return None
+
+    def render(self, template, context: dict) -> str:
+        name = context["output_file"]
+        key = self.key_for(template, context)
+        text = self.previous_page(name, key)
+        if text is None:
+            text = template.render(context)
+            self.rendered.append(name)
+        else:
+            self.reused += 1
+        if key is not None:
+            self.keys[name] = key
+        return text
+
+    def save(self, build: Path) -> None:
+        manifest = {"pages": self.keys, "rendered": sorted(self.rendered)}
+        with atomic_file(build / MANIFEST_NAME) as handle:
+            handle.write(json.dumps(manifest, indent=0, sort_keys=True).encode())
+
+
+def load_manifest(build: Path) -> dict:
+    """The page keys of `build`; none (every page is rendered) when they cannot be read."""
+    path = build / MANIFEST_NAME
+    if not path.is_file():
+        return {"pages": {}, "rendered": []}  # a build made without the memo
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+        if not isinstance(manifest.get("pages"), dict):
+            raise ValueError("pas de clés de pages")
+    except (OSError, ValueError, AttributeError) as error:
+        notice_unreadable(path, error, "toutes les pages seront rendues")
+        return {"pages": {}, "rendered": []}
+    return manifest
+
+
+class MemoTemplate:
+    """Stands in for a Jinja template in Pelican's writer: renders through the memo."""
+
+    def __init__(self, template, memo: RenderMemo):
+        self._template = template
+        self._memo = memo
+        self.name = template.name
+
+    def render(self, context: dict) -> str:
+        return self._memo.render(self._template, context)
+
+    def __getattr__(self, name):
+        return getattr(self._template, name)

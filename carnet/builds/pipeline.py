@@ -1,0 +1,140 @@
+"""One build of the site, start to finish: skip it when nothing changed, otherwise build
+into a fresh folder from what the live build already holds, and make it live at once.
+
+    .site/builds/<id>/inputs.json         digest of what the build read
+    .site/builds/<id>/render-manifest.json   key of every page (plugins/incremental)
+    .site/cache/<code digest>/            Pelican's content cache, per settings and code
+"""
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from pelican.settings import read_settings
+
+from .area import BuildArea
+from .inputs import build_digest, inputs_digest
+from .keep_times import keep_times
+from .kept import atomic_file, notice_unreadable, remove_leftovers
+from .report import BuildReport
+from .runner import refuse_links_out, run_pelican, show_messages
+
+INPUTS_FILE = "inputs.json"
+# What the build found (builds/report.py): said again when nothing changed since.
+REPORT_FILE = "report.json"
+# Content caches kept: one per settings file in use (build and publish), the newest first.
+CACHES_KEPT = 2
+
+
+@dataclass
+class BuildResult:
+    folder: Path
+    changed: bool  # False: nothing had changed, the live build stays
+    report: BuildReport
+
+
+def build_site(
+    root: Path,
+    settings_file: Path,
+    strict: bool = False,
+    full: bool = False,
+    overrides: dict | None = None,
+    on_wait=None,
+) -> BuildResult:
+    """Build the site under `root` (output/, search-index/, .site/) atomically.
+
+    `full` ignores the live build and the content cache: every page is read and rendered.
+    Raises BuildFailed (a link out of content/, or what Pelican reported) or
+    KeyboardInterrupt, leaving the live build as it was."""
+    root, settings_file = Path(root), Path(settings_file)
+    overrides = dict(overrides or {})
+    show_messages()
+    area = BuildArea(root)
+    with area.lock(on_wait=on_wait):
+        settings = read_settings(str(settings_file), override=overrides)
+        refuse_links_out(Path(settings["PATH"]), root)
+        settings_files = sorted({settings_file, settings_file.with_name("pelicanconf.py")})
+        code = build_digest(
+            [p for p in settings_files if p.exists()],
+            settings,
+            {"settings": settings_file.name, "strict": strict, **overrides},
+        )
+        inputs = inputs_digest(code, Path(settings["PATH"]))
+        live = None if full else area.live_build()
+        if live is not None and read_inputs(live) == inputs and (live / "output").is_dir():
+            area.link_published_names()  # a build killed while it switched may have left them out
+            return BuildResult(live, changed=False, report=read_report(live))
+        folder = area.new_build()
+        incremental = {
+            "INCREMENTAL_BUILD": str(folder),
+            "INCREMENTAL_PREVIOUS_BUILD": str(live) if live else None,
+            "SEARCH_PREVIOUS_INDEX_PATH": str(live / "search-index") if live else None,
+            # What is online now, --full or not: a held-back article that was there is said to go.
+            "REVIEW_LIVE_BUILD": str(area.live_build() or ""),
+        }
+        # These name this build's folders and change every time; the pages do not depend on them.
+        incremental["BUILD_VOLATILE_SETTINGS"] = sorted(incremental)
+        incremental.update(content_cache(area.state / "cache", code, fresh=full))
+        try:
+            report = run_pelican(settings_file, folder, strict=strict, overrides={**overrides, **incremental})
+            # Unchanged files keep their time: nginx's validators (mtime-size) survive the build.
+            published = area.live_build()
+            if published is not None and (published / "output").is_dir():
+                keep_times(folder / "output", published / "output")
+        except BaseException:
+            area.discard(folder)
+            raise
+        # Held-back articles do not stop the rest of the site from going live (a typo in a new
+        # article must not hold back a fix elsewhere); the caller still exits non-zero.
+        with atomic_file(folder / REPORT_FILE) as handle:
+            handle.write(report.as_json().encode())
+        with atomic_file(folder / INPUTS_FILE) as handle:
+            handle.write(json.dumps({"inputs": inputs}).encode())
+        area.publish(folder)
+    return BuildResult(folder, changed=True, report=report)
+
+
+def read_inputs(build: Path) -> str | None:
+    path = build / INPUTS_FILE
+    if not path.is_file():
+        return None  # a build from before this file existed
+    try:
+        return json.loads(path.read_text("utf-8"))["inputs"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        notice_unreadable(path, error, "le site est reconstruit")
+        return None
+
+
+def read_report(build: Path) -> BuildReport:
+    path = build / REPORT_FILE
+    if not path.is_file():
+        return BuildReport()  # a build from before this file existed
+    try:
+        return BuildReport.from_json(path.read_text("utf-8"))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        notice_unreadable(path, error, "ses remarques ne sont pas répétées")
+        return BuildReport()
+
+
+def content_cache(caches: Path, code: str, fresh: bool) -> dict:
+    """Pelican's reader cache, in a folder per code digest: changed settings or plugins
+    never meet pages read by other ones. Checksums, not dates, say what changed."""
+    folder = caches / code
+    if fresh:
+        shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(folder)
+    os.utime(folder)
+    others = sorted((p for p in caches.iterdir() if p != folder), key=lambda p: p.stat().st_mtime)
+    for old in others[: max(0, len(others) - (CACHES_KEPT - 1))]:
+        shutil.rmtree(old, ignore_errors=True)
+    return {
+        "CACHE_PATH": str(folder),
+        "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": True,
+        "CONTENT_CACHING_LAYER": "reader",
+        "CHECK_MODIFIED_METHOD": "md5",
+        "GZIP_CACHE": False,  # compressing takes longer than reading the bigger file
+    }

@@ -1,0 +1,121 @@
+"""Run Pelican into a build folder, failing on errors (or warnings, when strict)."""
+
+import contextlib
+import logging
+import sys
+from pathlib import Path
+
+import blinker
+from pelican import Pelican
+from pelican.log import FatalLogger, LimitFilter
+from pelican.log import console as pelican_console
+from pelican.log import init as init_logging
+from pelican.settings import read_settings
+
+from carnet.review.findings import ERROR, Finding
+
+from .content_links import refused_places
+from .messages import exception_finding
+from .pelican_cache import make_cache_crash_safe
+from .report import BuildReport, Collector, in_order
+
+# Sent with the build folder when a build fails; plugins may listen (carnet.build_failed).
+BUILD_FAILED = blinker.signal("carnet.build_failed")
+
+
+class BuildFailed(RuntimeError):
+    """Pelican or a plugin reported a problem; the message says which, `report` what was found."""
+
+    def __init__(self, message: str, report: BuildReport | None = None):
+        super().__init__(message)
+        self.report = report
+
+
+def refuse_links_out(content: Path, root: Path) -> None:
+    """Raise BuildFailed, each refused entry an error, when something under `content` leads
+    out of it (builds/content_links.py). Before Pelican or any digest reads content/: a
+    named pipe would make them wait forever. `invoke build` and `invoke check` both call it."""
+    refused = refused_places(Path(content), Path(root))
+    if not refused:
+        return
+    findings = [Finding(ERROR, path, None, "lien hors de content", problem) for path, problem in refused]
+    findings.sort(key=in_order)
+    raise BuildFailed(
+        "un fichier de content/ ne peut pas être publié (voir ci-dessus)", BuildReport(findings)
+    )
+
+
+def show_messages() -> None:
+    """A log handler from the start, so that what the build says before Pelican runs (a kept
+    file set aside) shows as what it says during the run. Plain lines, not Pelican's table
+    of time, level and Python file: the author reads `file : what happened`."""
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    init_logging(level=logging.WARNING, name="pelican", handler=handler)
+
+
+def run_pelican(
+    settings_file: Path, build: Path, strict: bool = False, overrides: dict | None = None
+) -> BuildReport:
+    """Build the site into `build`/output and its index into `build`/search-index, and
+    return what was found. Every problem is gathered (none stops the run at once); then
+    an error that is not one held-back article's, or with `strict` any warning or
+    held-back article, raises BuildFailed.
+
+    Unlike `pelican` on the command line, an interrupted build raises instead of
+    returning normally, so that the caller never publishes half a site."""
+    make_cache_crash_safe()
+    init_logging(level=logging.WARNING, name="pelican")
+    FatalLogger.fatal_lvl = logging.CRITICAL + 1  # nothing stops the run: everything is reported
+    # Pelican drops a warning it has already logged in this process: livereload's next
+    # build, or `invoke check` then a build in one process, would lose it.
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
+    override = {
+        "OUTPUT_PATH": str(build / "output"),
+        "SEARCH_INDEX_PATH": str(build / "search-index"),
+        **(overrides or {}),
+    }
+    settings = read_settings(str(settings_file), override=override)
+    collector = Collector(Path(settings["PATH"]))
+    try:
+        with collector, without_pelican_summary():
+            Pelican(settings).run()
+        report = collector.report
+        if report.failed(strict):
+            raise BuildFailed(failure_reason(report, strict), report)
+    except BaseException as error:
+        # Before the caller throws the build folder away: plugins stop what they run beside
+        # the build (the search index process), so that nothing writes into it afterwards.
+        BUILD_FAILED.send(str(build))
+        if isinstance(error, BuildFailed | KeyboardInterrupt):
+            raise
+        # Said with the other findings, so that `invoke check` reports it too.
+        report = collector.report
+        finding = exception_finding(error, Path(settings_file).resolve().parent)
+        report.findings.append(finding)
+        raise BuildFailed(finding.message, report) from error
+    return report
+
+
+@contextlib.contextmanager
+def without_pelican_summary():
+    """Pelican prints « Done: Processed 6 articles… » in English on its console, which its
+    log handler shares; the caller says it in French (builds/report.py), the rest passes."""
+    original = pelican_console.print
+
+    def print_(*objects, **options):
+        if not (objects and str(objects[0]).startswith("Done: Processed")):
+            original(*objects, **options)
+
+    pelican_console.print = print_
+    try:
+        yield
+    finally:
+        pelican_console.print = original
+
+
+def failure_reason(report: BuildReport, strict: bool) -> str:
+    if report.blocking():
+        return "une erreur empêche de construire le site (voir ci-dessus)"
+    return "--strict : un avertissement ou un article retenu suffit à refuser la construction"

@@ -1,0 +1,110 @@
+"""Suggest tags from the tag map (content/tagmap.toml): the tags whose labels or aliases
+the text uses, most mentioned first. They are suggestions, for the author to confirm.
+"""
+
+import logging
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+MAX_SUGGESTIONS = 6
+TITLE_WEIGHT = 2  # a tag named in the title counts as two mentions more
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
+_SEPARATORS = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True)
+class TagForms:
+    key: str
+    label: str  # the French label, as Tags: would name it
+    forms: tuple[str, ...]  # labels and aliases
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    key: str
+    label: str
+    mentions: int
+    seen: tuple[str, ...]  # the forms found in the text
+
+
+class TagMapUnusable(ValueError):
+    """The map exists but cannot be read; the message says why."""
+
+
+def fold(text: str) -> str:
+    """As the tag map compares tags: lower case, no accents, words separated by one space."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _SEPARATORS.sub(" ", bare.casefold()).strip()
+
+
+def load_tag_forms(path: Path) -> list[TagForms] | None:
+    """The tags of the map at `path`, or None without a map. The tag map plugin's own
+    loader is used when it is there, so that a map the site refuses is refused here too."""
+    if not path.is_file():
+        return None
+    try:
+        from carnet.tagmap.mapfile import TagMapError, load_map
+    except ImportError:
+        logger.debug("carnet.tagmap not importable; reading %s directly", path)
+        return _load_plain(path)
+    try:
+        tag_map = load_map(path)
+    except TagMapError as error:
+        raise TagMapUnusable(str(error)) from None
+    if tag_map is None:
+        return None
+    return [TagForms(entry.key, entry.fr, entry.forms) for entry in tag_map.tags.values()]
+
+
+def _load_plain(path: Path) -> list[TagForms]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise TagMapUnusable(f"{path}: {error}") from None
+    tags = []
+    for key, raw in (data.get("tags") or {}).items():
+        if isinstance(raw, dict) and isinstance(raw.get("fr"), str):
+            aliases = [alias for alias in raw.get("aliases", []) if isinstance(alias, str)]
+            forms = [raw["fr"], *([raw["en"]] if isinstance(raw.get("en"), str) else []), *aliases]
+            tags.append(TagForms(key, raw["fr"], tuple(forms)))
+    return tags
+
+
+def _mentions(text: str, forms: tuple[str, ...]) -> tuple[int, tuple[str, ...]]:
+    """Where the text uses any of `forms`, as whole words; a plural s or x is allowed."""
+    starts: set[int] = set()
+    seen = []
+    for form in forms:
+        folded = fold(form)
+        if not folded:
+            continue
+        pattern = re.compile(rf"(?<!\S){re.escape(folded)}[sx]?(?!\S)")
+        found = [match.start() for match in pattern.finditer(text)]
+        if found:
+            seen.append(form)
+            starts.update(found)
+    return len(starts), tuple(seen)
+
+
+def suggest_tags(title: str, body: str, tags: list[TagForms], given: list[str] = ()) -> list[Suggestion]:
+    """Tags of the map that the text mentions, most mentioned first; those the source
+    already gives (`given`) are left out."""
+    folded_title, folded_body = fold(title), fold(body)
+    already = {fold(tag) for tag in given}
+    suggestions = []
+    for order, tag in enumerate(tags):
+        if already & {fold(form) for form in tag.forms}:
+            continue
+        in_title, seen_title = _mentions(folded_title, tag.forms)
+        in_body, seen_body = _mentions(folded_body, tag.forms)
+        mentions = in_body + in_title * (1 + TITLE_WEIGHT)
+        if mentions:
+            seen = tuple(dict.fromkeys((*seen_title, *seen_body)))
+            suggestions.append((-mentions, order, Suggestion(tag.key, tag.label, mentions, seen)))
+    return [suggestion for *_, suggestion in sorted(suggestions)][:MAX_SUGGESTIONS]
