@@ -200,7 +200,7 @@ def search(c, query, json=False, page=1, page_size=10, sort="pertinence", explai
 
 @task(help={"port": "Port to listen on (default 8000; 0 for any free port)."})
 def livereload(c, port=CONFIG["port"]):
-    """Rebuild when content/, theme/ or plugins/ change, and reload the browser."""
+    """Rebuild when content/, theme/, plugins/ or carnet/ change, and reload the browser."""
     from carnet.preview.server import serve
 
     def rebuild():
@@ -216,7 +216,8 @@ def livereload(c, port=CONFIG["port"]):
     serve(
         ROOT,
         ROOT / CONFIG["deploy_path"],
-        [*watched, "plugins/**/*.py"],
+        # The plugins and the carnet package: a save that shapes no page says « Rien n’a changé ».
+        [*watched, "plugins/**/*.py", "carnet/**/*.py"],
         rebuild,
         CONFIG["host"],
         int(port),

@@ -1,0 +1,128 @@
+"""The project's rooms (README « Project layout »): what each may import, read from the sources
+with Python's own parser, and the code that counts as a build input."""
+
+import ast
+from pathlib import Path
+
+from carnet.builds.page_code import page_code_files
+
+ROOT = Path(__file__).resolve().parents[1]
+CARNET = ROOT / "carnet"
+PLUGINS = ROOT / "plugins"
+
+# What each room of carnet/ may import from the others (README « Project layout »).
+ALLOWED = {
+    "text": set(),
+    "publishing": set(),
+    "articles": {"text"},
+    "resume": {"text", "articles"},
+    "review": {"text", "articles", "resume"},
+    "tagmap": {"text", "articles"},
+    "search": {"text", "articles"},
+    "builds": {"text", "articles", "review", "tagmap", "search", "publishing"},
+    "service": {"text", "search", "publishing"},
+    "check": {"text", "builds", "review", "tagmap"},
+    "importer": {"text", "tagmap", "resume"},
+    "bench": {"text", "builds", "search", "tagmap"},
+    "preview": {"builds"},
+    "deploy": {"publishing"},
+}
+# Rooms whose code never runs in a build: the plugins may not reach them.
+NOT_IN_BUILDS = {"service", "check", "importer", "bench", "preview", "deploy"}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Absolute names of what a file imports (`from a import b` gives a and a.b)."""
+    package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1])
+                module = f"{base}.{node.module}" if node.module else base
+            else:
+                module = node.module
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def sources(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def room(name: str) -> str | None:
+    parts = name.split(".")
+    return parts[1] if parts[0] == "carnet" and len(parts) > 1 and (CARNET / parts[1]).is_dir() else None
+
+
+PLUGIN_NAMES = {p.name for p in PLUGINS.iterdir() if (p / "__init__.py").is_file()}
+
+
+def test_every_module_of_carnet_is_in_a_room():
+    assert [p.name for p in CARNET.glob("*.py")] == ["__init__.py"]
+    assert {p.name for p in CARNET.iterdir() if p.is_dir() and p.name != "__pycache__"} == set(ALLOWED)
+
+
+def test_a_room_imports_only_what_it_may():
+    wrong = []
+    for path in (p for p in sources(CARNET) if p.parent != CARNET):
+        own = room(module_name(path))
+        for name in imports_of(path):
+            other = room(name)
+            if name.split(".")[0] in {"plugins", *PLUGIN_NAMES}:
+                wrong.append(f"{path.relative_to(ROOT)} imports the Pelican glue: {name}")
+            elif other and other != own and other not in ALLOWED[own]:
+                wrong.append(f"{path.relative_to(ROOT)}: the {own} room may not import {name}")
+    assert wrong == []
+
+
+def test_a_plugin_imports_carnet_and_itself_never_a_sibling():
+    wrong = []
+    for path in sources(PLUGINS):
+        plugin = path.relative_to(PLUGINS).parts[0]
+        for name in imports_of(path):
+            parts = name.split(".")
+            sibling = parts[1] if parts[0] == "plugins" and len(parts) > 1 else parts[0]
+            if sibling in PLUGIN_NAMES - {plugin} or name == "plugins":
+                wrong.append(f"{path.relative_to(ROOT)} imports another plugin: {name}")
+            if room(name) in NOT_IN_BUILDS:
+                wrong.append(f"{path.relative_to(ROOT)}: a build would depend on {name}")
+    assert wrong == []
+
+
+def reached_from_plugins() -> set[Path]:
+    """The carnet files that the plugins import, followed with Python's parser."""
+    reached, queue = set(), [*sources(PLUGINS)]
+    while queue:
+        for name in imports_of(queue.pop()):
+            parts = name.split(".")
+            if parts[0] != "carnet":
+                continue
+            for depth in range(1, len(parts) + 1):
+                base = ROOT.joinpath(*parts[:depth])
+                for candidate in (base / "__init__.py", base.with_suffix(".py")):
+                    if candidate.is_file() and candidate not in reached:
+                        reached.add(candidate)
+                        queue.append(candidate)
+    return reached
+
+
+def test_the_build_inputs_are_the_plugins_and_what_they_reach():
+    files = set(page_code_files([PLUGINS]))
+    plugin_files = {p.resolve() for p in PLUGINS.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    assert files - plugin_files == reached_from_plugins()
+    assert plugin_files <= files
+    rooms = {p.relative_to(CARNET).parts[0] for p in files - plugin_files if p.parent != CARNET}
+    # The index and the tag map shape a build.
+    assert "search" in rooms
+    assert "tagmap" in rooms
+    assert not rooms & NOT_IN_BUILDS
