@@ -1,0 +1,115 @@
+"""What our plugins add to Pelican's articles and tags, and what they share in the context: declared once.
+
+Articles: every `Article` carries every field of `ArticleAttributes`, set by the plugin named in its
+comment, else its default. Each plugin that sets or reads one calls `register()` from its own
+register(); the defaults are given at content_object_init only where no plugin set the attribute
+(so the order of handlers does not matter), and `article.resume_html` can be read without the
+résumé plugin.
+
+Tags: the tag map's canonical tags are `MapTag`s; a tag outside the map (every tag, without the
+tag map) stays Pelican's `Tag`, which the theme tells apart with `tag.en_url is defined`.
+`tag_key` and `search_terms` read both kinds.
+
+Context: the tag map's decisions for this build, under `TAG_MAP_BUILD` (`tag_map_build(context)`).
+"""
+
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any
+
+from pelican import signals
+from pelican.contents import Article
+from pelican.urlwrappers import Tag
+
+from carnet.resume.parsing import Problem
+from carnet.tagmap.mapfile import Group, TagMap
+
+
+@dataclass
+class ArticleAttributes:
+    """What our plugins add to every article, with its value when their plugin is not loaded."""
+
+    # plugins/resume
+    resume_html: str = ""  # the « Cet article en résumé » block; "" when the article has none
+    description_text: str = ""  # <meta name="description">: the résumé's text, else the first paragraph's
+    resume_origin: str = ""  # the line under the block: « Résumé de Claire »
+    resume_problems: list[Problem] = field(default_factory=list)  # said by plugins/article_review
+    # plugins/article_metadata
+    date_unknown: bool = False  # the source gives no date: `date` is UNKNOWN_DATE, never shown
+    prev_article: Article | None = None  # older neighbour, for the navigation under the article
+    next_article: Article | None = None  # newer neighbour
+
+
+def give_defaults(instance) -> None:
+    if not isinstance(instance, Article):
+        return
+    for declared in fields(ArticleAttributes):
+        if declared.name not in instance.__dict__:
+            value = declared.default_factory() if declared.default is MISSING else declared.default
+            setattr(instance, declared.name, value)
+
+
+def register() -> None:
+    """Connected once however many plugins call it (blinker keeps one connection per receiver)."""
+    # content_object_init: the article exists; no generator or template has read it yet.
+    signals.content_object_init.connect(give_defaults)
+
+
+class MapTag(Tag):
+    """A tag of the tag map (made by plugins/tag_map): Pelican's tag, named and slugged in French."""
+
+    key: str  # its [tags.<key>] table in tagmap.toml
+    group: Group
+    en_label: str
+    en_url: str
+    en_save_as: str
+    description_fr: str
+    description_en: str
+    search_terms: list[str]  # its other names (English label, aliases), for the search index
+    count: int  # the articles that carry it, set once Pelican has grouped them
+    articles: list[Article]
+    related: list[tuple["MapTag", int]]  # tags that share articles with it, and how many
+
+    # Pelican's tags compare with `isinstance(other, self.__class__)`: a MapTag must still equal
+    # and sort with the plain Tag of the same slug, as before it was a class of its own.
+    __hash__ = Tag.__hash__
+
+    def __eq__(self, other: object) -> bool:
+        return self.slug == other.slug if isinstance(other, Tag) else super().__eq__(other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __lt__(self, other: object) -> bool:
+        return self.slug < other.slug if isinstance(other, Tag) else super().__lt__(other)
+
+
+def tag_key(tag: Tag) -> str | None:
+    """The tag's key in the tag map; None for a tag outside it."""
+    return tag.key if isinstance(tag, MapTag) else None
+
+
+def search_terms(tag: Tag) -> list[str]:
+    """The tag's other names, for the search index."""
+    return tag.search_terms if isinstance(tag, MapTag) else []
+
+
+def article_tags(article) -> list[Tag]:
+    """Pelican gives an article a `tags` attribute only when its header has tags."""
+    return article.metadata.get("tags") or []
+
+
+# The context key under which plugins/tag_map leaves its build, for the tag map's generator and search.
+TAG_MAP_BUILD = "tag_map_build"
+
+
+@dataclass
+class TagMapBuild:
+    """The map of this build and its canonical tags, by key."""
+
+    tag_map: TagMap
+    tags: dict[str, MapTag]
+
+
+def tag_map_build(context: dict[str, Any]) -> TagMapBuild | None:
+    """None when the tag map is not loaded, or has no usable map file."""
+    return context.get(TAG_MAP_BUILD)
