@@ -5,6 +5,7 @@ import ast
 from pathlib import Path
 
 from carnet.builds.page_code import page_code_files
+from tests.test_tasks import INVOKE, project_copy, run
 
 ROOT = Path(__file__).resolve().parents[1]
 CARNET = ROOT / "carnet"
@@ -126,3 +127,22 @@ def test_the_build_inputs_are_the_plugins_and_what_they_reach():
     assert "search" in rooms
     assert "tagmap" in rooms
     assert not rooms & NOT_IN_BUILDS
+
+
+def test_a_comment_in_the_service_importer_check_or_bench_rebuilds_nothing(tmp_path):
+    project = project_copy(tmp_path)
+    first = run([*INVOKE, "build"], project)
+    assert first.returncode == 0, first.stderr
+    # One build after all four: the digest is over a set of files, none of these is in it.
+    for module in ["service/web.py", "importer/pipeline.py", "check/run.py", "bench/run.py"]:
+        with (project / "carnet" / module).open("a", encoding="utf-8") as source:
+            source.write("# A comment that shapes no page.\n")
+    again = run([*INVOKE, "build"], project)
+    assert again.returncode == 0, again.stderr
+    assert "Rien n’a changé" in again.stdout
+    # The code that shapes the pages does count: the same comment in it makes a new build.
+    with (project / "carnet" / "search" / "related.py").open("a", encoding="utf-8") as source:
+        source.write("# A comment in code that shapes pages.\n")
+    rebuilt = run([*INVOKE, "build"], project)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "Rien n’a changé" not in rebuilt.stdout
