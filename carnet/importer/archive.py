@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .text import fold
+from .text import matchable
 
 # Shorter paragraphs (« Oui. », a sign-off) are shared by chance; as in `invoke check`.
 MIN_CHARS = 60
@@ -77,5 +77,5 @@ def load_archive(folder: Path) -> Archive:
             published = header.get("status", "published").casefold() == "published"
             if published and header.get("category"):
                 categories.add(header["category"])
-    archive.categories = sorted(categories, key=fold)
+    archive.categories = sorted(categories, key=matchable)
     return archive

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .metadata import parse_byline, parse_date_line
 from .model import Line, Removal
-from .text import URL, fold, is_title_like
+from .text import URL, is_title_like, matchable
 
 BLOG, FORUM, NEWSLETTER = "blogue", "forum", "lettre"
 IMAGE, PROFILE, SEPARATOR = "image", "profil", "séparation"
@@ -140,7 +140,7 @@ def line_kind(text: str) -> str | None:
     stripped = text.strip()
     if _SEPARATOR.fullmatch(stripped):
         return SEPARATOR
-    folded = fold(stripped)
+    folded = matchable(stripped)
     for kind, patterns in _MATCHERS:
         if any(pattern.fullmatch(folded) for pattern in patterns):
             return kind
@@ -153,13 +153,13 @@ def line_kind(text: str) -> str | None:
 
 
 def is_footer_marker(text: str) -> bool:
-    folded = fold(text)
+    folded = matchable(text)
     return len(folded.split()) <= 25 and any(pattern.fullmatch(folded) for pattern in _FOOTER)
 
 
 def _is_address(text: str) -> bool:
     """« Jason Verdier, Vivre du coaching, France », « 12 rue des Lilas, 69003 Lyon »."""
-    folded = fold(text)
+    folded = matchable(text)
     if len(folded.split()) > 15 or re.search(r"[!?]", folded):
         return False
     return folded.count(",") >= 2 or bool(_POSTCODE.search(folded)) or bool(_ADDRESS_END.search(folded))
@@ -222,7 +222,7 @@ def _newsletter_footer(lines: list[Line], chrome: Chrome) -> None:
             reason = "pied de lettre d’information (désinscription, destinataire)"
         elif URL.search(text):
             reason = "pied de lettre d’information (lien de suivi ou publicité)"
-        elif _is_address(text) or _COPYRIGHT.fullmatch(fold(text)):
+        elif _is_address(text) or _COPYRIGHT.fullmatch(matchable(text)):
             reason = "pied de lettre d’information (adresse de l’expéditeur)"
         else:
             chrome.notes.append(

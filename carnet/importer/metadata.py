@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from dateparser.date import DateDataParser
 
 from .model import LIKELY, SURE, UNSURE, Finding, Line, Metadata, Removal
-from .text import fold, is_person_name, is_title_like
+from .text import is_person_name, is_title_like, matchable
 
 logger = logging.getLogger(__name__)
 
@@ -286,8 +286,8 @@ class _Finder:
             is_title_like(text)
             and not goes_on
             and line.number not in self.dates
-            and not _GREETING.match(fold(text))
-            and not _RESUME_HEADING.match(fold(text))
+            and not _GREETING.match(matchable(text))
+            and not _RESUME_HEADING.match(matchable(text))
             and not parse_byline(text)
         )
 
@@ -438,7 +438,7 @@ class _Finder:
         """« A demain, / Jason » near the end, perhaps followed by a P.S."""
         for position in range(len(live) - 1, max(-1, len(live) - 15), -1):
             line = live[position]
-            folded = fold(line.content)
+            folded = matchable(line.content)
             name, name_line = None, None
             with_name = _SIGNOFF_WITH_NAME.match(folded)
             if with_name and is_person_name(line.content[-len(with_name["name"]) :].strip(" .")):

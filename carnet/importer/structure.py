@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .model import Block, Body, Line, ListItem, Metadata, Removal
-from .text import ends_sentence, ends_with_punctuation, fold, is_heading_like
+from .text import ends_sentence, ends_with_punctuation, is_heading_like, matchable
 
 _PLAIN_MARKS = "•-*–·"
 _GLYPH_MARKS = "➡→➜➔➤►▶⇒☞✓✔☑✅👉●○■□▪◦◆◇❖✦★☆"
@@ -96,11 +96,11 @@ class _Builder:
 
     def take_resume(self) -> None:
         live = [line for line in self.lines if line.number not in self.gone]
-        opener = next((line for line in live if _RESUME_OPEN.match(fold(line.content))), None)
+        opener = next((line for line in live if _RESUME_OPEN.match(matchable(line.content))), None)
         if opener is None:
             return
         after = [line for line in live if line.number > opener.number]
-        closer = next((line for line in after if _RESUME_CLOSE.match(fold(line.content))), None)
+        closer = next((line for line in after if _RESUME_CLOSE.match(matchable(line.content))), None)
         inside = [line for line in after if closer is None or line.number < closer.number]
         points: list[_Bullet] = []
         taken: list[Line] = []
@@ -136,7 +136,7 @@ class _Builder:
             self.overlong_resume = Block("list", items=items, lines=[line.number for line in taken])
             return
         self.resume = items
-        self.resume_words = {fold(item.text) for item in items}
+        self.resume_words = {matchable(item.text) for item in items}
 
     # -- lines into groups, and the layout of the text ---------------------------------
 
@@ -301,7 +301,7 @@ class _Builder:
             following = blocks[position + 1]
             if following.kind == "heading":
                 continue
-            in_resume = fold(text) in self.resume_words
+            in_resume = matchable(text) in self.resume_words
             if not (is_heading_like(text) or (in_resume and not ends_with_punctuation(text))):
                 continue
             if following.kind == "paragraph" and len(following.text) <= len(text):
@@ -310,10 +310,10 @@ class _Builder:
 
     def without_repeats(self, blocks: list[Block]) -> list[Block]:
         seen: dict[str, int] = {}
-        title = fold(self.meta.title.value) if self.meta.title else None
+        title = matchable(self.meta.title.value) if self.meta.title else None
         kept = []
         for position, block in enumerate(blocks):
-            key = fold(block.text)
+            key = matchable(block.text)
             # The title again as the text's first block; unless it is all the text there is.
             if position == 0 and len(blocks) > 1 and block.kind in {"paragraph", "heading"} and key == title:
                 self.remove_block(block, "titre répété en tête du texte")

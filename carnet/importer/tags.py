@@ -5,16 +5,15 @@ the text uses, most mentioned first. They are suggestions, for the author to con
 import logging
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+from carnet.text.folding import fold_words
 
 logger = logging.getLogger(__name__)
 
 MAX_SUGGESTIONS = 6
 TITLE_WEIGHT = 2  # a tag named in the title counts as two mentions more
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
-_SEPARATORS = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -34,13 +33,6 @@ class Suggestion:
 
 class TagMapUnusable(ValueError):
     """The map exists but cannot be read; the message says why."""
-
-
-def fold(text: str) -> str:
-    """As the tag map compares tags: lower case, no accents, words separated by one space."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _SEPARATORS.sub(" ", bare.casefold()).strip()
 
 
 def load_tag_forms(path: Path) -> list[TagForms] | None:
@@ -81,7 +73,7 @@ def _mentions(text: str, forms: tuple[str, ...]) -> tuple[int, tuple[str, ...]]:
     starts: set[int] = set()
     seen = []
     for form in forms:
-        folded = fold(form)
+        folded = fold_words(form)
         if not folded:
             continue
         pattern = re.compile(rf"(?<!\S){re.escape(folded)}[sx]?(?!\S)")
@@ -95,11 +87,11 @@ def _mentions(text: str, forms: tuple[str, ...]) -> tuple[int, tuple[str, ...]]:
 def suggest_tags(title: str, body: str, tags: list[TagForms], given: list[str] = ()) -> list[Suggestion]:
     """Tags of the map that the text mentions, most mentioned first; those the source
     already gives (`given`) are left out."""
-    folded_title, folded_body = fold(title), fold(body)
-    already = {fold(tag) for tag in given}
+    folded_title, folded_body = fold_words(title), fold_words(body)
+    already = {fold_words(tag) for tag in given}
     suggestions = []
     for order, tag in enumerate(tags):
-        if already & {fold(form) for form in tag.forms}:
+        if already & {fold_words(form) for form in tag.forms}:
             continue
         in_title, seen_title = _mentions(folded_title, tag.forms)
         in_body, seen_body = _mentions(folded_body, tag.forms)

@@ -3,11 +3,12 @@
 import re
 import unicodedata
 
+from carnet.text.folding import fold
+
 from .model import Line
 
 # Typographic quotes and apostrophes, read as their plain forms when matching.
 _PLAIN = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "\u00a0": " "})
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
 _SPACES = re.compile(r"\s+")
 URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 # A sentence ends with one of these (closing quotes and brackets may follow).
@@ -16,11 +17,10 @@ _SENTENCE_END = re.compile(r"[.!?…][\s\"'»”’)\]]*$")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-def fold(text: str) -> str:
-    """Lower case, no accents, plain quotes, single spaces: the form patterns match."""
-    plain = unicodedata.normalize("NFKD", text.translate(_PLAIN).translate(_LIGATURES))
-    bare = "".join(char for char in plain if not unicodedata.combining(char))
-    return _SPACES.sub(" ", bare.casefold()).strip()
+def matchable(text: str) -> str:
+    """The form the importer's patterns match: folded (lower case, no accents nor
+    ligatures), plain quotes, single spaces."""
+    return _SPACES.sub(" ", fold(text.translate(_PLAIN))).strip()
 
 
 def words(text: str) -> list[str]:

@@ -1,7 +1,8 @@
 """Link résumé points to the sections of the article that develop them."""
 
 import re
-import unicodedata
+
+from carnet.text.folding import fold_words
 
 from .parsing import Problem, ResumePoint
 
@@ -9,9 +10,7 @@ from .parsing import Problem, ResumePoint
 def comparable(text: str) -> str:
     """Text as a reader would compare it: no case, accents, markup or punctuation."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # keep a link's words
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.findall(r"\w+", letters))
+    return fold_words(text)
 
 
 def section_targets(

@@ -7,9 +7,10 @@ filled in (« À compléter », « [TITRE À TROUVER] »).
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from carnet.text.folding import fold
 
 from .dates import ACCEPTED_FORMS, read_date
 from .findings import ERROR, WARNING, Finding
@@ -83,11 +84,6 @@ class Entry:
     key: str  # as written
     value: str
     line: int
-
-
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def read_header(text: str) -> list[Entry]:

@@ -26,20 +26,14 @@ from whoosh.analysis import (
 # from whoosh.analysis.
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.lang import stopwords_for_language
-from whoosh.support.charset import accent_map
 
-# Whoosh's accent map leaves the French ligatures alone.
-FOLDING = {**accent_map, ord("œ"): "oe", ord("Œ"): "oe", ord("æ"): "ae", ord("Æ"): "ae"}
+# The project's one folding; `fold` is imported from here by the rest of the search room.
+from carnet.text.folding import FOLDING, fold
 
 # Folded forms that also stand for a meaningful word: « où », « été », « sûr ».
 _KEPT_WORDS = {"ou", "ete", "sur"}
 # Function words that Snowball's French list lacks.
 _MORE_STOP_WORDS = {"les", "cet", "cette", "ils", "elles", "leurs", "dont"}
-
-
-def fold(text: str) -> str:
-    """Lowercase `text` and take off its accents and ligatures."""
-    return text.lower().translate(FOLDING)
 
 
 @cache

@@ -2,17 +2,13 @@
 
 from collections.abc import Iterable
 
-from pelican.utils import slugify
+from carnet.text.folding import fold_words
 
-# Words joined by one space: « Savoir-être », « savoir etre » and « SAVOIR-ÊTRE » are one tag.
-_SEPARATE_WORDS = [(r"[\W_]+", " ")]
-
-
-def fold(text: str) -> str:
-    """The form used for matching: Pelican's own slug transliteration (Unidecode, as for the
-    tag pages' addresses), lower case, words separated by one space. One folding for both:
-    « Cønfiance » matches « Confiance » because it would get its slug, `confiance`."""
-    return slugify(text, regex_subs=_SEPARATE_WORDS).strip()
+# The form a written tag is matched in: the project's folding, words separated by one space,
+# so « Savoir-être », « savoir etre », « SAVOIR-ÊTRE » and « Cønfiance »/« confiance » meet.
+# A letter the slug transliterates otherwise (« ß » gives « ss » there, « s » here) can make
+# a stray tag with a mapped tag's slug: the collision check names it (collisions.py).
+fold = fold_words
 
 
 class Resolver:

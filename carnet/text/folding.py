@@ -1,0 +1,24 @@
+"""Accent folding: the one way the project compares French words, whatever their case,
+accents and ligatures (the search index, the tag map, résumé links, the importer, the review)."""
+
+import re
+
+from whoosh.support.charset import accent_map
+
+# One table, character by character, because the search index's analyzer applies this very
+# table (a Whoosh CharsetFilter, pickled with the index). Whoosh's accent map folds the
+# accented Latin letters, ø, ł, đ and ß (to « s »), but leaves the French ligatures alone.
+FOLDING = {**accent_map, ord("œ"): "oe", ord("Œ"): "oe", ord("æ"): "ae", ord("Æ"): "ae"}
+
+_NOT_WORDS = re.compile(r"[\W_]+")
+
+
+def fold(text: str) -> str:
+    """Lower case, without accents and ligatures: « Cœur d’Été » → « coeur d’ete ». Character
+    by character: it never makes nor removes a space, and punctuation stays."""
+    return text.lower().translate(FOLDING)
+
+
+def fold_words(text: str) -> str:
+    """The folded words alone, one space apart: « Savoir-Être ! » → « savoir etre »."""
+    return _NOT_WORDS.sub(" ", fold(text)).strip()
