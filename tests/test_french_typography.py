@@ -12,6 +12,11 @@ def test_long_date_reads_as_a_french_blog_writes_it():
     assert french_date(datetime.date(2020, 8, 1)) == "samedi 1 août 2020"
 
 
+def test_an_iso_date_as_the_search_index_stores_it_reads_the_same():
+    # The search service's results print the index's ISO dates through this same function.
+    assert french_date("2009-04-16") == french_date(datetime.date(2009, 4, 16)) == "jeudi 16 avril 2009"
+
+
 def test_short_date():
     assert french_short_date(datetime.date(2026, 11, 22)) == "22 novembre 2026"
 

@@ -12,6 +12,8 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from carnet.resume.parsing import MAX_POINTS as MAX_RESUME_POINTS  # what the site accepts
+
 from .model import Block, Body, Line, ListItem, Metadata, Removal
 from .text import ends_sentence, ends_with_punctuation, is_heading_like, matchable
 
@@ -22,7 +24,6 @@ _BULLET = re.compile(
 )
 _RESUME_OPEN = re.compile(r"^cet article en resume\s*:?$")
 _RESUME_CLOSE = re.compile(r"^cet article pas en resume\s*:?$")
-MAX_RESUME_POINTS = 12  # as plugins/resume accepts
 # The kind of a removed paragraph that the scrape repeated (the report groups them).
 REPEAT = "répétition"
 MIN_REPEATED_WORDS = 12  # shorter repeats may be on purpose (« Et alors ? »)

@@ -10,7 +10,11 @@ LONG_DATE = "EEEE d MMMM y"
 SHORT_DATE = "d MMMM y"
 
 
-def french_date(value: date | datetime, pattern: str = LONG_DATE) -> str:
+def french_date(value: date | datetime | str, pattern: str = LONG_DATE) -> str:
+    """The date in French words; `value` may be an ISO date (« 2009-04-16 »), as the
+    search index stores it."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     if isinstance(value, datetime):
         return format_datetime(value, pattern, locale=LOCALE)
     return format_date(value, pattern, locale=LOCALE)
