@@ -16,7 +16,7 @@ from carnet.importer.cli import count_file_names, run_import
 from carnet.importer.drafts import write_draft
 from carnet.importer.pipeline import import_files, import_text
 from carnet.importer.report import as_json, as_text
-from carnet.importer.tags import TagForms, TagMapUnusable, _load_plain, load_tag_forms, suggest_tags
+from carnet.importer.tags import TagForms, TagMapUnusable, load_tag_forms, suggest_tags
 from tests.sitebuild import ROOT, article, build_site, tiny_content
 from tests.test_tasks import project_copy, run
 
@@ -219,15 +219,6 @@ def test_an_unusable_or_missing_map_is_said(tmp_path):
     assert "Carte des étiquettes inutilisable" in notes[0]
     _, notes = import_files([raw], tmp_path / "out", tag_map=tmp_path / "absente.toml")
     assert "Pas de carte des étiquettes" in notes[0]
-
-
-def test_plain_loader_reads_the_same_format(tmp_path):
-    path = tmp_path / "tagmap.toml"
-    path.write_text(SMALL_MAP, encoding="utf-8")
-    assert next((tag.key, tag.forms) for tag in _load_plain(path)) == (
-        "ecoute",
-        ("Écoute", "listening", "écoute active", "écouter"),
-    )
 
 
 # -- the report --------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import pytest
 
 from carnet.resume.linking import comparable, section_targets
 from carnet.resume.parsing import MAX_POINTS, extract_resume, parse_points
-from carnet.resume.rendering import first_paragraph, resume_html, resume_summary_html, resume_text
+from carnet.resume.rendering import first_paragraph, resume_html, summary_and_text
 
 ARTICLE = """Title: Essai
 
@@ -166,7 +166,7 @@ def test_article_list_links_points_and_keeps_sub_points():
 
 def test_listing_form_has_no_section_links():
     block = parse_points(["- [Vu](#le-chemin)", "- *Important*", "- [Site](https://exemple.fr)"])
-    html = resume_summary_html(block)
+    html, _ = summary_and_text(block)
     assert html.startswith('<ul class="resume">')
     assert "#le-chemin" not in html
     assert "<em>Important</em>" in html
@@ -175,7 +175,7 @@ def test_listing_form_has_no_section_links():
 
 def test_plain_text_form():
     block = parse_points(["- [Vu](#le-chemin)", "  - caché", "- *Important* & sûr"])
-    assert resume_text(block) == "Vu · Important & sûr"
+    assert summary_and_text(block)[1] == "Vu · Important & sûr"
 
 
 def test_first_paragraph_fallback():

@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from carnet.tagmap.export import tag_record, tagmap_json
-from carnet.tagmap.graph import article_counts, related, shared_articles
+from carnet.tagmap.graph import related, shared_articles
 from carnet.tagmap.layout import (
     AXIS_X,
     R_MAX,
@@ -237,8 +237,7 @@ def test_error_of_a_map_file_names_the_file(tmp_path):
 ARTICLES = [["a", "b", "c"], ["a", "b"], ["c", "d"], ["a", "a"]]
 
 
-def test_counts_and_shared_articles():
-    assert article_counts(ARTICLES) == {"a": 3, "b": 2, "c": 2, "d": 1}
+def test_shared_articles():
     assert shared_articles(ARTICLES) == {("a", "b"): 2, ("a", "c"): 1, ("b", "c"): 1, ("c", "d"): 1}
 
 
@@ -374,7 +373,8 @@ def test_sharp_s_folds_as_the_search_index_does_not_as_the_slug():
     from pelican.utils import slugify
 
     mapped = parse_map(
-        '[groups.lieux]\nfr = "Lieux"\nen = "Places"\n\n[tags.rue]\ngroup = "lieux"\nfr = "Strasse"\nen = "street"\n'
+        '[groups.lieux]\nfr = "Lieux"\nen = "Places"\n\n'
+        '[tags.rue]\ngroup = "lieux"\nfr = "Strasse"\nen = "street"\n'
     )
     assert mapped.resolver().resolve("STRASSE") == "rue"
     assert mapped.resolver().resolve("Straße") is None

@@ -3,7 +3,6 @@
 import http.client
 import os
 import random
-import shutil
 import statistics
 import subprocess
 import sys
@@ -249,8 +248,3 @@ def versions() -> dict:
     from carnet.builds.sources import library_versions
 
     return library_versions(("pelican", "markdown", "whoosh", "waitress", "jinja2"))
-
-
-def copy_tree(source: Path, target: Path) -> None:
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(source, target)

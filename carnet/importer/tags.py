@@ -2,15 +2,12 @@
 the text uses, most mentioned first. They are suggestions, for the author to confirm.
 """
 
-import logging
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from carnet.tagmap.mapfile import TagMapError, load_map
 from carnet.text.folding import fold_words
-
-logger = logging.getLogger(__name__)
 
 MAX_SUGGESTIONS = 6
 TITLE_WEIGHT = 2  # a tag named in the title counts as two mentions more
@@ -37,14 +34,9 @@ class TagMapUnusable(ValueError):
 
 def load_tag_forms(path: Path) -> list[TagForms] | None:
     """The tags of the map at `path`, or None without a map. The tag map plugin's own
-    loader is used when it is there, so that a map the site refuses is refused here too."""
+    loader, so that a map the site refuses is refused here too."""
     if not path.is_file():
         return None
-    try:
-        from carnet.tagmap.mapfile import TagMapError, load_map
-    except ImportError:
-        logger.debug("carnet.tagmap not importable; reading %s directly", path)
-        return _load_plain(path)
     try:
         tag_map = load_map(path)
     except TagMapError as error:
@@ -52,20 +44,6 @@ def load_tag_forms(path: Path) -> list[TagForms] | None:
     if tag_map is None:
         return None
     return [TagForms(entry.key, entry.fr, entry.forms) for entry in tag_map.tags.values()]
-
-
-def _load_plain(path: Path) -> list[TagForms]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise TagMapUnusable(f"{path}: {error}") from None
-    tags = []
-    for key, raw in (data.get("tags") or {}).items():
-        if isinstance(raw, dict) and isinstance(raw.get("fr"), str):
-            aliases = [alias for alias in raw.get("aliases", []) if isinstance(alias, str)]
-            forms = [raw["fr"], *([raw["en"]] if isinstance(raw.get("en"), str) else []), *aliases]
-            tags.append(TagForms(key, raw["fr"], tuple(forms)))
-    return tags
 
 
 def _mentions(text: str, forms: tuple[str, ...]) -> tuple[int, tuple[str, ...]]:

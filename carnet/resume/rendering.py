@@ -48,16 +48,6 @@ def resume_html(block: ResumeBlock, targets: dict[int, str]) -> str:
     return str(soup)
 
 
-def resume_summary_html(block: ResumeBlock) -> str:
-    """The list for listings and feeds, where links to sections would lead nowhere."""
-    return summary_and_text(block)[0]
-
-
-def resume_text(block: ResumeBlock) -> str:
-    """The points as one line of plain text, for <meta name="description">."""
-    return summary_and_text(block)[1]
-
-
 def summary_and_text(block: ResumeBlock) -> tuple[str, str]:
     """The listings' form and the plain text, from one parse: the text is taken after
     the summary is written, and unwrapping links does not change it."""

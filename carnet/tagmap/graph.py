@@ -7,14 +7,6 @@ from itertools import combinations
 Pair = tuple[str, str]
 
 
-def article_counts(tagged: Iterable[Sequence[str]]) -> Counter[str]:
-    """`tagged` holds, for each article, the keys of its tags."""
-    counts: Counter[str] = Counter()
-    for keys in tagged:
-        counts.update(set(keys))
-    return counts
-
-
 def shared_articles(tagged: Iterable[Sequence[str]]) -> dict[Pair, int]:
     """The number of articles that each pair of tags shares, keyed by the pair in sorted order."""
     weights: Counter[Pair] = Counter()
