@@ -1,7 +1,9 @@
 """Build a real site in-process and parse its output, for the tests.
 
-The build is strict: any warning or error that Pelican or a plugin logs makes
-it fail, as `invoke build --strict` does.
+The build goes through the project's one in-process runner (carnet.builds.runner), as
+`invoke build` and `invoke check` do. It is strict: any warning or error that Pelican
+or a plugin logs makes it fail, as `invoke build --strict` does; the failure lists the
+messages as they were logged.
 """
 
 import logging
@@ -11,16 +13,16 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
-from pelican import Pelican
-from pelican.settings import read_settings
 from slugify import slugify
+
+from carnet.builds.runner import BuildFailed, run_pelican
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SITEURL = "https://carnet.test"
 
 
-class BuildFailed(AssertionError):
-    """The build logged warnings or errors; the message lists them."""
+class SiteBuildFailed(AssertionError):
+    """The test build logged warnings or errors; the message lists them."""
 
 
 class _Collector(logging.Handler):
@@ -62,7 +64,7 @@ class Site:
         return sorted(self.output.rglob("*.html"))
 
 
-def build_site(
+def build_test_site(
     output: Path,
     content: Path | None = None,
     settings_file: str = "publishconf.py",
@@ -78,17 +80,18 @@ def build_site(
     override["CACHE_PATH"] = str(output.parent / f"{output.name}-cache")
     override["SEARCH_INDEX_PATH"] = str(output.parent / f"{output.name}-index")
     override.update(overrides)
-    settings = read_settings(str(ROOT / settings_file), override=override)
     collector = _Collector()
-    root = logging.getLogger()
-    root.addHandler(collector)
+    crash = None
     try:
-        Pelican(settings).run()
-    finally:
-        root.removeHandler(collector)
+        run_pelican(ROOT / settings_file, output.parent, overrides=override, listener=collector)
+    except BuildFailed as refused:
+        # Refused for an error: said below with the other messages (or returned, not strict).
+        crash = refused.__cause__
+    if crash is not None:
+        raise crash  # the build crashed: the test sees the crash itself
     messages = [f"{r.levelname} {r.name}: {r.getMessage()}" for r in collector.records]
     if strict and messages:
-        raise BuildFailed("the build logged:\n" + "\n".join(messages))
+        raise SiteBuildFailed("the build logged:\n" + "\n".join(messages))
     return Site(output=output, siteurl=override["SITEURL"], warnings=messages)
 
 

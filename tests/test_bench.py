@@ -8,7 +8,7 @@ import pytest
 
 from carnet.bench.corpus import CorpusWriter, vocabulary, write_corpus
 from carnet.bench.run import tag_forms
-from tests.sitebuild import ROOT, build_site
+from tests.sitebuild import ROOT, build_test_site
 from tests.test_tasks import project_copy, run
 
 
@@ -46,7 +46,7 @@ def test_articles_look_like_the_archive():
 def test_corpus_builds_strictly_with_every_tag_resolved(tmp_path):
     tagmap = (ROOT / "content/tagmap.toml").read_text("utf-8")
     content = write_corpus(tmp_path / "content", 30, 11, tag_forms(), {"tagmap.toml": tagmap})
-    site = build_site(tmp_path / "out", content, settings_file="pelicanconf.py")
+    site = build_test_site(tmp_path / "out", content, settings_file="pelicanconf.py")
     assert len(list(site.output.glob("article-*/index.html"))) == 30
 
 

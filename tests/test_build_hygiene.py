@@ -3,45 +3,47 @@
 import pytest
 from jinja2 import TemplateError
 
-from tests.sitebuild import BuildFailed, article, build_site, copy_theme, tiny_content
+from tests.sitebuild import SiteBuildFailed, article, build_test_site, copy_theme, tiny_content
 
 
 def test_a_valid_tiny_site_builds_cleanly(tmp_path):
     content = tiny_content(tmp_path, {"a.md": article("Premier essai")})
-    site = build_site(tmp_path / "out", content)
+    site = build_test_site(tmp_path / "out", content)
     assert (site.output / "premier-essai/index.html").is_file()
 
 
 def test_broken_filename_link_fails_and_names_the_target(tmp_path):
     body = "Voir [l’autre]({filename}/articles/absent.md)."
     content = tiny_content(tmp_path, {"a.md": article("Lien cassé", body)})
-    with pytest.raises(BuildFailed, match=r"absent\.md"):
-        build_site(tmp_path / "out", content)
+    with pytest.raises(SiteBuildFailed, match=r"absent\.md"):
+        build_test_site(tmp_path / "out", content)
 
 
 def test_missing_author_fails_and_names_the_file(tmp_path):
     content = tiny_content(tmp_path, {"sans-auteur.md": article("Sans auteur", Author="")})
-    with pytest.raises(BuildFailed, match=r"articles/sans-auteur\.md:\d+: il manque la ligne « Author: … »"):
-        build_site(tmp_path / "out", content)
+    with pytest.raises(
+        SiteBuildFailed, match=r"articles/sans-auteur\.md:\d+: il manque la ligne « Author: … »"
+    ):
+        build_test_site(tmp_path / "out", content)
 
 
 @pytest.mark.parametrize("key", ["category", "tags", "lang", "slug"])
 def test_each_required_metadata_is_checked(tmp_path, key):
     content = tiny_content(tmp_path, {"a.md": article("Incomplet", **{key.capitalize(): ""})})
-    with pytest.raises(BuildFailed, match=f"il manque la ligne « {key.capitalize()}: … »"):
-        build_site(tmp_path / "out", content)
+    with pytest.raises(SiteBuildFailed, match=f"il manque la ligne « {key.capitalize()}: … »"):
+        build_test_site(tmp_path / "out", content)
 
 
 def test_missing_title_fails(tmp_path):
     content = tiny_content(tmp_path, {"a.md": article("x", Title="")})
-    with pytest.raises(BuildFailed, match="title"):
-        build_site(tmp_path / "out", content)
+    with pytest.raises(SiteBuildFailed, match="title"):
+        build_test_site(tmp_path / "out", content)
 
 
 def test_undated_article_needs_an_edition_date_for_the_feeds(tmp_path):
     content = tiny_content(tmp_path, {"a.md": article("Sans date", Date="")})
-    with pytest.raises(BuildFailed, match="il manque la ligne « Modified: … »"):
-        build_site(tmp_path / "out", content)
+    with pytest.raises(SiteBuildFailed, match="il manque la ligne « Modified: … »"):
+        build_test_site(tmp_path / "out", content)
 
 
 def test_undated_article_says_so_and_sorts_after_dated_ones(tmp_path):
@@ -53,7 +55,7 @@ def test_undated_article_says_so_and_sorts_after_dated_ones(tmp_path):
             "c.md": article("Récent", Date="2024-03-01"),
         },
     )
-    site = build_site(tmp_path / "out", content)
+    site = build_test_site(tmp_path / "out", content)
     home = site.html("index.html")
     titles = [card.select_one(".carte__titre").get_text(strip=True) for card in home.select(".carte")]
     assert titles == ["Récent", "Ancien", "Sans date"]
@@ -66,7 +68,7 @@ def test_undated_article_says_so_and_sorts_after_dated_ones(tmp_path):
 def test_drafts_are_not_checked_nor_listed(tmp_path):
     draft = article("Brouillon", Author="", Status="draft")
     content = tiny_content(tmp_path, {"a.md": article("Publié"), "b.md": draft})
-    site = build_site(tmp_path / "out", content)
+    site = build_test_site(tmp_path / "out", content)
     assert "Brouillon" not in site.html("index.html").get_text()
     assert (site.output / "brouillons/brouillon/index.html").is_file()
 
@@ -82,19 +84,19 @@ def test_template_error_fails_the_build(tmp_path):
     )
     content = tiny_content(tmp_path, {"a.md": article("Essai")})
     with pytest.raises(TemplateError, match="no_such_filter"):
-        build_site(tmp_path / "out", content, THEME=str(theme))
+        build_test_site(tmp_path / "out", content, THEME=str(theme))
 
 
 def test_author_profiles_file_errors_name_the_line(tmp_path):
     content = tiny_content(
         tmp_path, {"a.md": article("Essai")}, {"auteurs.toml": '[[auteur]]\nnom = "Camille\nbio = "x"\n'}
     )
-    with pytest.raises(BuildFailed, match=r"auteurs\.toml: invalid TOML: .*line 2"):
-        build_site(tmp_path / "out", content)
+    with pytest.raises(SiteBuildFailed, match=r"auteurs\.toml: invalid TOML: .*line 2"):
+        build_test_site(tmp_path / "out", content)
 
 
 def test_profile_of_an_author_who_signs_nothing_is_reported(tmp_path):
     profiles = '[[auteur]]\nnom = "Personne"\nbio = "Une bio."\n'
     content = tiny_content(tmp_path, {"a.md": article("Essai")}, {"auteurs.toml": profiles})
-    with pytest.raises(BuildFailed, match="'Personne', who signs no article"):
-        build_site(tmp_path / "out", content)
+    with pytest.raises(SiteBuildFailed, match="'Personne', who signs no article"):
+        build_test_site(tmp_path / "out", content)

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 import feedparser
 import pytest
 
-from tests.sitebuild import article, build_site, tiny_content
+from tests.sitebuild import article, build_test_site, tiny_content
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 TITLES = {
@@ -22,7 +22,7 @@ def feeds(tmp_path_factory):
         name: article(title, Slug=name.removesuffix(".md"), Date=f"2021-0{n}-01")
         for n, (name, title) in enumerate(TITLES.items(), start=1)
     }
-    return build_site(tmp / "out", tiny_content(tmp, articles))  # publishconf.py: feeds on
+    return build_test_site(tmp / "out", tiny_content(tmp, articles))  # publishconf.py: feeds on
 
 
 @pytest.mark.parametrize("feed", ["feeds/tous.atom.xml", "feeds/etiquette-essai.atom.xml"])

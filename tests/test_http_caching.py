@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from carnet.service.web import SearchApp
 from tests.searchserver import running
-from tests.sitebuild import ROOT, article, build_site, tiny_content
+from tests.sitebuild import ROOT, article, build_test_site, tiny_content
 from tests.test_tasks import project_copy, run
 
 INVOKE = [sys.executable, "-m", "invoke"]
@@ -102,12 +102,12 @@ def test_a_changed_stylesheet_changes_its_url(tmp_path):
     content = tiny_content(tmp_path, {"un.md": article("Un")})
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    first = build_site(tmp_path / "a" / "output", content, settings_file="pelicanconf.py", strict=False)
+    first = build_test_site(tmp_path / "a" / "output", content, settings_file="pelicanconf.py", strict=False)
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     css = theme / "static/css/site.css"
     css.write_text(css.read_text("utf-8") + "\n.nouveau { color: black; }\n", encoding="utf-8")
-    second = build_site(
+    second = build_test_site(
         tmp_path / "b" / "output", content, settings_file="pelicanconf.py", strict=False, THEME=str(theme)
     )
 
@@ -120,7 +120,7 @@ def test_a_changed_stylesheet_changes_its_url(tmp_path):
 
 def test_a_folder_named_outside_latin1_redirects_with_an_encoded_location(tmp_path):
     content = tiny_content(tmp_path, {"japon.md": article("Japon", Slug="日本€")})
-    site = build_site(tmp_path / "output", content, settings_file="pelicanconf.py", strict=False)
+    site = build_test_site(tmp_path / "output", content, settings_file="pelicanconf.py", strict=False)
     assert (site.output / "日本€/index.html").is_file()
     with running(SearchApp(site.output, site.index)) as request:
         reply = request(quote("/日本€"))

@@ -17,7 +17,7 @@ from carnet.importer.drafts import write_draft
 from carnet.importer.pipeline import import_files, import_text
 from carnet.importer.report import as_json, as_text
 from carnet.importer.tags import TagForms, TagMapUnusable, load_tag_forms, suggest_tags
-from tests.sitebuild import ROOT, article, build_site, tiny_content
+from tests.sitebuild import ROOT, article, build_test_site, tiny_content
 from tests.test_tasks import project_copy, run
 
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -59,7 +59,7 @@ def drafts_site(tmp_path_factory):
     drafts = content / "articles" / "drafts"
     results, _ = import_files([*raw_files(), hostile], drafts, today=TODAY)
     assert [result.error for result in results if result.error] == []
-    site = build_site(tmp / "output", content=content, settings_file="pelicanconf.py")
+    site = build_test_site(tmp / "output", content=content, settings_file="pelicanconf.py")
     return site, results
 
 
@@ -78,7 +78,7 @@ def test_every_draft_builds_strictly_as_a_draft(drafts_site):
 def test_drafts_also_build_with_the_publication_settings(tmp_path):
     content = tiny_content(tmp_path, {"publie.md": article("Un article publié")})
     import_files(raw_files(), content / "articles" / "drafts", today=TODAY)
-    build_site(tmp_path / "output", content=content)  # strict: raises on any warning
+    build_test_site(tmp_path / "output", content=content)  # strict: raises on any warning
 
 
 def test_raw_html_never_becomes_live(drafts_site):

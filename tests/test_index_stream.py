@@ -18,7 +18,7 @@ from carnet.search.documents import SearchDocument
 from carnet.search.indexing import INDEX_NAME, analyse_ahead, build_index
 from carnet.search.querying import ArchiveSearch
 from carnet.search.schema import build_schema
-from tests.sitebuild import ROOT, article, build_site
+from tests.sitebuild import ROOT, article, build_test_site
 from tests.test_atomic_builds import INVOKE, fingerprint
 from tests.test_tasks import project_copy, run
 
@@ -62,8 +62,8 @@ def postings(folder: Path) -> dict:
 
 def test_the_streamed_index_is_the_index_built_at_the_end(tmp_path):
     content = content_with_corpus(tmp_path)
-    streamed = build_site(tmp_path / "streamed", content, SEARCH_BACKGROUND_FROM=1)
-    at_the_end = build_site(tmp_path / "at-the-end", content, SEARCH_BACKGROUND_FROM=10**9)
+    streamed = build_test_site(tmp_path / "streamed", content, SEARCH_BACKGROUND_FROM=1)
+    at_the_end = build_test_site(tmp_path / "at-the-end", content, SEARCH_BACKGROUND_FROM=10**9)
     assert postings(streamed.index) == postings(at_the_end.index)
     for name in ("vocabulary.json", "tag-names.json", "tag-labels.json", "documents.json"):
         assert (streamed.index / name).read_bytes() == (at_the_end.index / name).read_bytes(), name

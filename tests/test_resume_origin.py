@@ -3,7 +3,7 @@
 import pytest
 
 from carnet.resume.origin import resume_origin
-from tests.sitebuild import article, build_site, tiny_content
+from tests.sitebuild import article, build_test_site, tiny_content
 
 
 @pytest.mark.parametrize(
@@ -38,7 +38,7 @@ def test_the_article_page_shows_it(tmp_path):
             "redaction.md": article("Proposer", RESUME, Author="Ève", Resume_source="rédaction"),
         },
     )
-    site = build_site(tmp_path / "out", content, "pelicanconf.py")
+    site = build_test_site(tmp_path / "out", content, "pelicanconf.py")
     shown = {
         slug: site.html(f"{slug}/index.html").select_one("section.resume .resume__origine").get_text()
         for slug in ("ecouter", "se-taire", "proposer")

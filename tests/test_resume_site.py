@@ -5,7 +5,7 @@ import re
 import feedparser
 import pytest
 
-from tests.sitebuild import BuildFailed, article, build_site, tiny_content
+from tests.sitebuild import SiteBuildFailed, article, build_test_site, tiny_content
 
 WITH_RESUME = """::: résumé
 - Le premier point
@@ -48,7 +48,7 @@ def tiny(tmp_path_factory):
             ),
         },
     )
-    return build_site(tmp / "out", content)
+    return build_test_site(tmp / "out", content)
 
 
 def squash(text: str) -> str:
@@ -132,8 +132,8 @@ def test_feed_summary_carries_the_resume(tiny):
 )
 def test_bad_resume_fails_a_strict_build_and_names_the_file(tmp_path, block, message):
     content = tiny_content(tmp_path, {"fautif.md": article("Fautif", block + "\n\nTexte.")})
-    with pytest.raises(BuildFailed, match=rf"articles/fautif\.md:\d+: .*{re.escape(message)}"):
-        build_site(tmp_path / "out", content)
+    with pytest.raises(SiteBuildFailed, match=rf"articles/fautif\.md:\d+: .*{re.escape(message)}"):
+        build_test_site(tmp_path / "out", content)
 
 
 # The project's own five articles.

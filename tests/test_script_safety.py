@@ -17,7 +17,7 @@ from carnet.publishing.headers import CONTENT_SECURITY_POLICY
 from carnet.publishing.meta_policy import directives, meta_policy
 from carnet.review.scanning import article_scripts, live_scripts, may_hold_script
 from tests.browser import serve_directory
-from tests.sitebuild import ROOT, BuildFailed, article, build_site, tiny_content
+from tests.sitebuild import ROOT, SiteBuildFailed, article, build_test_site, tiny_content
 
 # Each piece would change the page if it ran; all of them are in the article, one in the résumé.
 HOSTILE_BODY = """\
@@ -133,15 +133,15 @@ def test_invoke_check_reports_them_with_file_and_line(tmp_path):
 
 def test_the_build_warns_and_a_strict_build_fails(tmp_path):
     content = tiny_content(tmp_path, {"piege-build.md": HOSTILE})
-    site = build_site(tmp_path / "out", content, settings_file="pelicanconf.py", strict=False)
+    site = build_test_site(tmp_path / "out", content, settings_file="pelicanconf.py", strict=False)
     script_line = line_of(HOSTILE, "<script>document")
     assert any(
         f"script_guard: articles/piege-build.md:{script_line}: élément <script>" in w for w in site.warnings
     )
     assert len([w for w in site.warnings if "script_guard" in w]) == 5
     again = tiny_content(tmp_path / "encore", {"piege-strict.md": HOSTILE})
-    with pytest.raises(BuildFailed, match=re.escape("script_guard: articles/piege-strict.md")):
-        build_site(tmp_path / "out2", again, settings_file="pelicanconf.py")
+    with pytest.raises(SiteBuildFailed, match=re.escape("script_guard: articles/piege-strict.md")):
+        build_test_site(tmp_path / "out2", again, settings_file="pelicanconf.py")
 
 
 # The <meta> policy
@@ -162,7 +162,7 @@ def test_the_meta_policy_is_the_header_without_what_a_meta_cannot_carry():
 def hostile_site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile")
     content = tiny_content(tmp, {"piege-site.md": HOSTILE, "sain-site.md": CLEAN})
-    return build_site(tmp / "out", content, settings_file="pelicanconf.py", strict=False)
+    return build_test_site(tmp / "out", content, settings_file="pelicanconf.py", strict=False)
 
 
 def csp_meta(site, path: str) -> str:
@@ -182,7 +182,7 @@ def test_every_page_carries_the_strict_policy(hostile_site):
 
 def test_the_livereload_build_relaxes_it(tmp_path):
     content = tiny_content(tmp_path, {"sain-lr.md": CLEAN})
-    site = build_site(
+    site = build_test_site(
         tmp_path / "out", content, settings_file="pelicanconf.py", CONTENT_SECURITY_POLICY_LIVERELOAD=True
     )
     assert csp_meta(site, "article-sain/index.html") == meta_policy(livereload=True)
@@ -231,10 +231,10 @@ LIVERELOAD = (
 
 
 def test_livereload_still_works_under_its_relaxed_policy(browser, tmp_path):
-    strict = build_site(
+    strict = build_test_site(
         tmp_path / "strict", tiny_content(tmp_path / "s", {"sain-s.md": CLEAN}), "pelicanconf.py"
     )
-    relaxed = build_site(
+    relaxed = build_test_site(
         tmp_path / "relaxed",
         tiny_content(tmp_path / "r", {"sain-r.md": CLEAN}),
         "pelicanconf.py",

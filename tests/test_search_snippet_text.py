@@ -3,7 +3,7 @@
 import re
 
 from carnet.search.querying import ArchiveSearch
-from tests.sitebuild import article, build_site, tiny_content
+from tests.sitebuild import article, build_test_site, tiny_content
 
 BODY = (
     "Les *synchronicités*, ce hasard qui n’en est pas un, reviennent souvent. "
@@ -14,7 +14,7 @@ BODY = (
 
 def test_a_snippet_keeps_punctuation_against_an_emphasised_or_linked_word(tmp_path):
     content = tiny_content(tmp_path, {"hasard.md": article("Le hasard", BODY)})
-    site = build_site(tmp_path / "out", content, "pelicanconf.py")
+    site = build_test_site(tmp_path / "out", content, "pelicanconf.py")
     archive = ArchiveSearch.open(site.index)
     for query in ("hasard", "synchronicités", "partenaire"):
         [hit] = archive.search(query).as_json()["results"]

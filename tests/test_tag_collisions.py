@@ -5,7 +5,7 @@ import pytest
 
 from carnet.tagmap.collisions import WrittenTag, describe, find_collisions
 from carnet.tagmap.matching import fold
-from tests.sitebuild import BuildFailed, article, build_site, tiny_content
+from tests.sitebuild import SiteBuildFailed, article, build_test_site, tiny_content
 
 MAP = """\
 [groups.savoir-etre]
@@ -35,7 +35,7 @@ def test_the_matcher_folds_letters_as_the_slug_does():
 
 def test_a_tag_written_with_a_transliterated_letter_lands_on_the_mapped_tag(tmp_path):
     articles = {"a.md": article("Essai sur la confiance", Tags="Cønfiance")}
-    site = build_site(tmp_path / "out", tiny_content(tmp_path, articles, {"tagmap.toml": MAP}))
+    site = build_test_site(tmp_path / "out", tiny_content(tmp_path, articles, {"tagmap.toml": MAP}))
     page = site.html("etiquette/confiance/index.html")
     assert page.select_one("h1").get_text(" ", strip=True).startswith("Confiance")
     assert "La confiance qui se mérite." in page.get_text()
@@ -54,7 +54,7 @@ def test_a_stray_tag_with_a_mapped_tags_slug_is_an_error_naming_both_and_the_fix
         "b.md": article("Second essai", Tags="Confiance"),
     }
     content = tiny_content(tmp_path, articles, {"tagmap.toml": MAP})
-    site = build_site(tmp_path / "out", content, strict=False)
+    site = build_test_site(tmp_path / "out", content, strict=False)
     [error] = errors_of(site)
     assert "la même page /etiquette/confiance/" in error
     assert "« Confiance » ([tags.confiance] de " in error
@@ -68,14 +68,16 @@ def test_a_stray_tag_with_a_mapped_tags_slug_is_an_error_naming_both_and_the_fix
     assert not [m for m in site.warnings if "not in the tag map" in m]
     # Errors fail every build, strict or not (`invoke build` stops on an error).
     again = tiny_content(tmp_path / "encore", articles, {"tagmap.toml": MAP})
-    with pytest.raises(BuildFailed, match="tag_map: plusieurs étiquettes différentes"):
-        build_site(tmp_path / "out2", again)
+    with pytest.raises(SiteBuildFailed, match="tag_map: plusieurs étiquettes différentes"):
+        build_test_site(tmp_path / "out2", again)
 
 
 def test_an_explicit_slug_is_protected_too(tmp_path):
     # [tags.relation-client] has slug_fr = "client": a stray « Client » would write its page.
     articles = {"a.md": article("Un essai", Tags="Client, Relation client")}
-    site = build_site(tmp_path / "out", tiny_content(tmp_path, articles, {"tagmap.toml": MAP}), strict=False)
+    site = build_test_site(
+        tmp_path / "out", tiny_content(tmp_path, articles, {"tagmap.toml": MAP}), strict=False
+    )
     [error] = errors_of(site)
     assert "/etiquette/client/" in error
     assert "« Relation client » ([tags.relation-client]" in error
@@ -87,7 +89,9 @@ def test_two_stray_tags_with_one_slug_are_an_error(tmp_path):
         "a.md": article("Un essai", Tags="Confiance, l’écoute"),
         "b.md": article("Un autre essai", Tags="Confiance, lécoute"),
     }
-    site = build_site(tmp_path / "out", tiny_content(tmp_path, articles, {"tagmap.toml": MAP}), strict=False)
+    site = build_test_site(
+        tmp_path / "out", tiny_content(tmp_path, articles, {"tagmap.toml": MAP}), strict=False
+    )
     [error] = errors_of(site)
     assert "/etiquette/lecoute/" in error
     assert "« l’écoute » (hors du tag map), dans articles/a.md" in error
@@ -97,7 +101,7 @@ def test_two_stray_tags_with_one_slug_are_an_error(tmp_path):
 
 def test_without_a_map_two_spellings_of_one_page_are_an_error(tmp_path):
     articles = {"a.md": article("Un essai", Tags="C’est dit"), "b.md": article("Autre", Tags="Cest dit")}
-    site = build_site(tmp_path / "out", tiny_content(tmp_path, articles), strict=False)
+    site = build_test_site(tmp_path / "out", tiny_content(tmp_path, articles), strict=False)
     [error] = errors_of(site)
     assert "/etiquette/cest-dit/" in error
     assert "« C’est dit »" in error

@@ -8,7 +8,7 @@ import re
 import feedparser
 import pytest
 
-from tests.sitebuild import ROOT, BuildFailed, article, build_site, tiny_content
+from tests.sitebuild import ROOT, SiteBuildFailed, article, build_test_site, tiny_content
 
 TINY_MAP = """\
 [groups.savoir-etre]
@@ -57,7 +57,7 @@ ARTICLES = {
 def tiny(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("tagmap")
     content = tiny_content(tmp, ARTICLES, {"tagmap.toml": TINY_MAP})
-    return build_site(tmp / "out", content)
+    return build_test_site(tmp / "out", content)
 
 
 def squash(text: str) -> str:
@@ -218,11 +218,11 @@ def test_unknown_tag_fails_a_strict_build_naming_the_file_and_the_tag(tmp_path):
     articles = {"a.md": article("Essai", Tags="partenariat, Écoute active")}
     content = tiny_content(tmp_path, articles, {"tagmap.toml": TINY_MAP})
     expected = r"tag_map: articles/a\.md: the tag « Écoute active » is not in the tag map .*tagmap\.toml"
-    with pytest.raises(BuildFailed, match=expected):
-        build_site(tmp_path / "out", content)
+    with pytest.raises(SiteBuildFailed, match=expected):
+        build_test_site(tmp_path / "out", content)
     # Pelican says a warning once per process: build the same content from another folder.
     again = tiny_content(tmp_path / "encore", articles, {"tagmap.toml": TINY_MAP})
-    site = build_site(tmp_path / "out2", again, strict=False)
+    site = build_test_site(tmp_path / "out2", again, strict=False)
     assert len(site.warnings) == 1
     assert (site.output / "etiquette/ecoute-active/index.html").is_file()  # kept as written
     outside = site.html("etiquettes/index.html").find(id="theme-hors-carte").find_parent("section")
@@ -234,7 +234,7 @@ def test_unused_entry_is_reported_without_failing_the_build(tmp_path, caplog, ca
         tmp_path, {"a.md": article("Essai", Tags="partenariat")}, {"tagmap.toml": TINY_MAP}
     )
     with caplog.at_level(logging.INFO):
-        site = build_site(tmp_path / "out", content)
+        site = build_test_site(tmp_path / "out", content)
     reports = [r.getMessage() for r in caplog.records if "ne sert à aucun article" in r.getMessage()]
     line = TINY_MAP.splitlines().index("[tags.inutile]") + 1
     assert any(
@@ -271,14 +271,14 @@ def line_of(text: str, fragment: str) -> int:
 def test_a_bad_map_is_an_error_that_names_the_line(tmp_path, old, new, where, message):
     text = TINY_MAP.replace(old, new)
     content = tiny_content(tmp_path, {"a.md": article("Essai", Tags="partenariat")}, {"tagmap.toml": text})
-    site = build_site(tmp_path / "out", content, strict=False)
+    site = build_test_site(tmp_path / "out", content, strict=False)
     [error] = site.warnings  # one error, and no cascade of unknown tags after it
     assert error.startswith("ERROR tag_map.tag_map: tag_map: ")
     assert f"tagmap.toml:{line_of(text, where)}: {message}" in error
     assert (site.output / "etiquette/partenariat/index.html").is_file()  # the build goes on, map aside
     assert not (site.output / "tagmap.json").exists()
-    with pytest.raises(BuildFailed, match="tag_map: "):
-        build_site(tmp_path / "strict", content)
+    with pytest.raises(SiteBuildFailed, match="tag_map: "):
+        build_test_site(tmp_path / "strict", content)
 
 
 def test_each_problem_of_an_unusable_map_is_its_own_french_error_and_the_build_is_refused(tmp_path):
@@ -313,7 +313,7 @@ def test_each_problem_of_an_unusable_map_is_its_own_french_error_and_the_build_i
 
 def test_without_a_map_file_tags_are_used_as_written(tmp_path):
     content = tiny_content(tmp_path, {"a.md": article("Essai", Tags="essai, Autre chose")})
-    site = build_site(tmp_path / "out", content)
+    site = build_test_site(tmp_path / "out", content)
     assert (site.output / "etiquette/essai/index.html").is_file()
     assert not (site.output / "en").exists()
     assert not (site.output / "tagmap.json").exists()

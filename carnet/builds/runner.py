@@ -55,12 +55,17 @@ def show_messages() -> None:
 
 
 def run_pelican(
-    settings_file: Path, build: Path, strict: bool = False, overrides: dict | None = None
+    settings_file: Path,
+    build: Path,
+    strict: bool = False,
+    overrides: dict | None = None,
+    listener: logging.Handler | None = None,
 ) -> BuildReport:
     """Build the site into `build`/output and its index into `build`/search-index, and
     return what was found. Every problem is gathered (none stops the run at once); then
     an error that is not one held-back article's, or with `strict` any warning or
-    held-back article, raises BuildFailed.
+    held-back article, raises BuildFailed. `listener` also hears every log record of
+    the run, as it was logged (the tests read Pelican's and the plugins' own words).
 
     Unlike `pelican` on the command line, an interrupted build raises instead of
     returning normally, so that the caller never publishes half a site."""
@@ -79,7 +84,7 @@ def run_pelican(
     settings = read_settings(str(settings_file), override=override)
     collector = Collector(Path(settings["PATH"]))
     try:
-        with collector, without_pelican_summary():
+        with collector, without_pelican_summary(), listening(listener):
             Pelican(settings).run()
         report = collector.report
         if report.failed(strict):
@@ -96,6 +101,19 @@ def run_pelican(
         report.findings.append(finding)
         raise BuildFailed(finding.message, report) from error
     return report
+
+
+@contextlib.contextmanager
+def listening(handler: logging.Handler | None):
+    """`handler` on the root logger for the run; added after the collector, so that the
+    collector's hiding of warnings from the console does not apply to it."""
+    if handler is not None:
+        logging.getLogger().addHandler(handler)
+    try:
+        yield
+    finally:
+        if handler is not None:
+            logging.getLogger().removeHandler(handler)
 
 
 @contextlib.contextmanager
