@@ -1,12 +1,7 @@
-"""The plugin's settings with their defaults, and the state of one build."""
+"""The tag map's settings with their defaults (its build's state: carnet/articles/attributes.py)."""
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from pelican.urlwrappers import Tag
-
-from .mapfile import TagMap
 
 DEFAULTS = {
     "TAG_MAP_FILE": "tagmap.toml",  # relative to content/
@@ -16,9 +11,6 @@ DEFAULTS = {
     "TAG_MAP_CSS_SAVE_AS": "etiquettes/themes.css",
 }
 
-# Where a build keeps what the map decided. Pelican makes a new context for every
-# run, so nothing of one build survives into the next (livereload stays correct).
-BUILD_KEY = "tag_map_build"
 # What the templates read: the map page's groups, SVG and links.
 VIEW_KEY = "tag_map"
 
@@ -35,11 +27,3 @@ def map_path(settings: dict[str, Any]) -> Path:
         return path.relative_to(Path.cwd())
     except ValueError:
         return path
-
-
-@dataclass
-class TagMapBuild:
-    """The map of this build and its canonical tags (Pelican `Tag`s), by key."""
-
-    tag_map: TagMap
-    tags: dict[str, Tag]

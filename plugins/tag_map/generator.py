@@ -8,7 +8,8 @@ from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.urlwrappers import Tag
 
-from carnet.tagmap.config import BUILD_KEY, VIEW_KEY, TagMapBuild, setting
+from carnet.articles.attributes import TagMapBuild, article_tags, is_map_tag, tag_map_build
+from carnet.tagmap.config import VIEW_KEY, setting
 from carnet.tagmap.export import tag_record, tagmap_json
 from carnet.tagmap.graph import related, shared_articles
 from carnet.tagmap.layout import GroupSpec, NodeSpec, group_color, lay_out, theme_class, theme_colors_css
@@ -42,7 +43,7 @@ class TagMapGenerator(Generator):
     """Runs after the articles generator: tags and articles are final, nothing is written yet."""
 
     def generate_context(self) -> None:
-        build: TagMapBuild | None = self.context.get(BUILD_KEY)
+        build = tag_map_build(self.context)
         if build is None:
             return
         by_tag = dict(self.context.get("tags", []))
@@ -50,7 +51,7 @@ class TagMapGenerator(Generator):
             tag.articles = by_tag.get(tag, [])
             tag.count = len(tag.articles)
         articles = self.context.get("articles", [])
-        tagged = [[tag.key for tag in getattr(a, "tags", []) if hasattr(tag, "key")] for a in articles]
+        tagged = [[tag.key for tag in article_tags(a) if is_map_tag(tag)] for a in articles]
         weights = shared_articles(tagged)
         for key, tag in build.tags.items():
             tag.related = [(build.tags[other], weight) for other, weight in related(weights, key)]
@@ -69,13 +70,13 @@ class TagMapGenerator(Generator):
             nodes = tuple(NodeSpec(t.key, t.name, t.en_label, t.count) for t in members)
             specs.append(GroupSpec(group.key, group.fr, group.en, nodes))
         svg = Markup(render_svg(lay_out(specs, weights)))  # render_svg escapes every text
-        stray = [(tag, articles) for tag, articles in by_tag.items() if not hasattr(tag, "key")]
+        stray = [(tag, articles) for tag, articles in by_tag.items() if not is_map_tag(tag)]
         json_url = setting(self.settings, "TAG_MAP_JSON_SAVE_AS")
         css_url = setting(self.settings, "TAG_MAP_CSS_SAVE_AS")
         return MapView(groups, svg, json_url, sorted(stray, key=lambda item: item[0].slug), css_url)
 
     def generate_output(self, writer) -> None:
-        build: TagMapBuild | None = self.context.get(BUILD_KEY)
+        build = tag_map_build(self.context)
         if build is None:
             return
         used = [tag for tag in build.tags.values() if tag.count]

@@ -1,9 +1,5 @@
-"""Pelican glue: every tag an author writes resolves through the map to one canonical tag.
-
-The canonical tag is a Pelican `Tag` named by its French label, with the French slug,
-so Pelican's own tag pages and feeds are the French ones; it also carries its English
-label and URL, its theme and its aliases for the templates, tagmap.json and search.
-"""
+"""Pelican glue: every tag an author writes resolves through the map to one canonical tag
+(carnet/tagmap/resolution.py); the map's own pages come from its generator."""
 
 import logging
 
@@ -11,52 +7,16 @@ from pelican import signals
 from pelican.log import console
 from pelican.urlwrappers import Tag
 
-from carnet.tagmap.collisions import WrittenTag, describe, find_collisions
-from carnet.tagmap.config import BUILD_KEY, TagMapBuild, map_path, setting
+from carnet.articles import attributes
+from carnet.articles.attributes import TAG_MAP_BUILD, TagMapBuild, article_tags, tag_key
+from carnet.tagmap.collisions import describe, find_collisions
+from carnet.tagmap.config import map_path
 from carnet.tagmap.mapfile import TagMap, TagMapError, load_map
-from carnet.tagmap.matching import Resolver, fold
+from carnet.tagmap.resolution import canonical_tags, resolve_article, written_tags
 
 from .generator import TagMapGenerator
 
 logger = logging.getLogger(__name__)
-
-
-def canonical_tags(tag_map: TagMap, settings: dict) -> dict[str, Tag]:
-    tags = {}
-    for entry in tag_map.tags.values():
-        tag = Tag(entry.fr, settings)
-        tag.slug = entry.slug_fr
-        tag.key = entry.key
-        tag.group = tag_map.groups[entry.group]
-        tag.en_label = entry.en
-        tag.en_url = setting(settings, "TAG_EN_URL").format(slug=entry.slug_en)
-        tag.en_save_as = setting(settings, "TAG_EN_SAVE_AS").format(slug=entry.slug_en)
-        tag.description_fr = entry.description_fr
-        tag.description_en = entry.description_en
-        # Other names of the tag, for the search index.
-        tag.search_terms = [entry.en, *entry.aliases]
-        tag.count, tag.articles, tag.related = 0, [], []
-        tags[entry.key] = tag
-    return tags
-
-
-def resolve_article(article, resolver: Resolver, canonical: dict[str, Tag]) -> list[Tag]:
-    """Put the canonical tags in place of the written ones; return those outside the map."""
-    unique: dict[str, Tag] = {}
-    strays: list[Tag] = []
-    for tag in getattr(article, "tags", None) or []:
-        key = resolver.resolve(str(tag))
-        if key is None:
-            strays.append(tag)
-        # « savoir-être, soft skills » is one tag. Not `in` a list: Pelican's tags are equal
-        # when their slugs are, and a stray tag with a mapped tag's slug is another tag.
-        identity = fold(str(tag)) if key is None else f"[tags.{key}]"
-        unique.setdefault(identity, tag if key is None else canonical[key])
-    resolved = list(unique.values())
-    if hasattr(article, "tags"):
-        article.tags = resolved
-        article.metadata["tags"] = resolved
-    return strays
 
 
 def warn_strays(article, strays: list[Tag], source: str, clashing: set[str]) -> None:
@@ -71,43 +31,6 @@ def warn_strays(article, strays: list[Tag], source: str, clashing: set[str]) -> 
             source,
             tag,
         )
-
-
-def written_tags(articles, tag_map: TagMap | None) -> list[WrittenTag]:
-    """Each tag of each article, as the collision check sees it."""
-    written = []
-    for article in articles:
-        place = article.relative_source_path
-        line = tags_line(getattr(article, "source_path", "") or "")
-        for tag in getattr(article, "tags", None) or []:
-            key = getattr(tag, "key", None)
-            entry = tag_map.tags[key] if tag_map is not None and key is not None else None
-            written.append(
-                WrittenTag(
-                    name=str(tag),
-                    slug=tag.slug,
-                    url=tag.url,
-                    identity=f"[tags.{key}]" if key is not None else fold(str(tag)),
-                    source=f"{place}:{line}" if line else place,  # the `Tags:` line, for editors
-                    map_key=key,
-                    map_line=entry.line if entry is not None else None,
-                )
-            )
-    return written
-
-
-def tags_line(path: str) -> int | None:
-    """The line of the `Tags:` key in the header of the file at `path`."""
-    try:
-        with open(path, encoding="utf-8-sig") as text:
-            for number, line in enumerate(text, start=1):
-                if not line.strip():
-                    return None  # the header ends at the first blank line
-                if line.split(":", 1)[0].strip().casefold() == "tags":
-                    return number
-    except (OSError, UnicodeDecodeError):
-        return None
-    return None
 
 
 def report_collisions(articles, tag_map: TagMap | None, source: str | None) -> set[str]:
@@ -151,9 +74,9 @@ def resolve_tags(generator) -> None:
     clashing = report_collisions(listed, tag_map, str(path))
     for article in listed:
         warn_strays(article, strays[id(article)], str(path), clashing)
-    used = {getattr(tag, "key", None) for a in generator.articles for tag in getattr(a, "tags", [])}
+    used = {tag_key(tag) for a in generator.articles for tag in article_tags(a)}
     report_unused(tag_map, [key for key in tag_map.tags if key not in used])
-    generator.context[BUILD_KEY] = build
+    generator.context[TAG_MAP_BUILD] = build
 
 
 def map_finding(source: str, line: int | None, message: str) -> tuple:
@@ -195,6 +118,7 @@ def add_generator(pelican):
 
 
 def register():
+    attributes.register()
     # article_generator_pretaxonomy: articles are read and Pelican has not yet grouped them
     # by tag, so its tag pages and feeds are built from the canonical tags.
     signals.article_generator_pretaxonomy.connect(resolve_tags)
