@@ -13,10 +13,6 @@ AUTHOR_WORDS = {"auteur": "l’auteur", "author": "l’auteur", "autrice": "l’
 _ELIDED = "aeiouh"  # « d’Anne », « d’Hélène »; « de Yann »
 
 
-def by_author(source: str) -> bool:
-    return source.strip().casefold() in AUTHOR_WORDS
-
-
 def resume_origin(source: str, author: str | None) -> str:
     """The line under a résumé whose `Resume_source` is `source`, in an article signed `author`."""
     source = source.strip().casefold()

@@ -5,7 +5,8 @@ import logging
 from pelican import signals
 from pelican.contents import Article
 
-from carnet.resume.origin import by_author, resume_origin
+from carnet.articles import attributes
+from carnet.resume.origin import resume_origin
 from carnet.resume.rendering import RenderedResume
 
 from .reader import ResumeMarkdownReader
@@ -30,9 +31,9 @@ def attach_resume(instance) -> None:
         instance.metadata["summary"] = rendered.summary_html
         instance.description_text = rendered.text
     source = str(instance.metadata.get("resume_source", "auteur"))
-    instance.resume_by_author = by_author(source)
-    author = getattr(instance, "author", None)
-    instance.resume_origin = resume_origin(source, author.name if author else None)
+    # Pelican gives `author` only to an article that names one (or when AUTHOR is set).
+    author = instance.author.name if hasattr(instance, "author") else None
+    instance.resume_origin = resume_origin(source, author)
     if not instance.resume_html:
         if "summary" not in instance.metadata and rendered.fallback_html:
             instance.metadata["summary"] = rendered.fallback_html
@@ -40,6 +41,7 @@ def attach_resume(instance) -> None:
 
 
 def register():
+    attributes.register()
     # readers_init: the block must be cut out of the Markdown before it is converted.
     signals.readers_init.connect(use_resume_reader)
     # content_object_init: the HTML and its heading ids exist; summaries are not yet computed.
