@@ -1,15 +1,13 @@
 """Pelican glue: give undated articles an honest place (their problems: plugins/article_review)."""
 
-from urllib.parse import urlparse
-
-from feedgenerator import get_tag_uri
 from pelican import signals
 from pelican.contents import Article
 
-from carnet.articles.metadata import UNKNOWN_DATE
+from carnet.articles import attributes
+from carnet.articles.metadata import UNKNOWN_DATE, undated_feed_item
 
-# Feed links of undated articles, collected per build and reset at `finalized`.
-_undated_links: dict[str, object] = {}
+# In the context, for this build: the URL of each undated article that has a `modified` date, with it.
+UNDATED_KEY = "article_metadata_undated"
 
 
 def check_article(instance) -> None:
@@ -21,9 +19,11 @@ def check_article(instance) -> None:
 
 
 def remember_undated(generator) -> None:
-    for article in generator.articles:
-        if article.date_unknown:
-            _undated_links[article.url] = getattr(article, "modified", None)
+    generator.context[UNDATED_KEY] = {
+        article.url: article.modified  # Pelican sets `modified` only from the header's `Modified:`
+        for article in generator.articles
+        if article.date_unknown and hasattr(article, "modified")
+    }
 
 
 def link_neighbours(generator) -> None:
@@ -35,23 +35,12 @@ def link_neighbours(generator) -> None:
 
 
 def fix_undated_feed_items(context, feed) -> None:
-    """An Atom entry needs `updated` but must not claim a publication date that
-    the source never gave: use the date of this edition instead."""
     for item in feed.items:
-        path = urlparse(item["link"]).path
-        for url, modified in _undated_links.items():
-            if modified is not None and path.endswith("/" + url):
-                item["pubdate"] = None
-                item["updateddate"] = modified
-                item["unique_id"] = get_tag_uri(item["link"], modified)
-                break
-
-
-def reset(pelican) -> None:
-    _undated_links.clear()
+        undated_feed_item(item, context.get(UNDATED_KEY, {}))
 
 
 def register():
+    attributes.register()
     # content_object_init: the article exists but Pelican has not yet rejected it for lacking a date.
     signals.content_object_init.connect(check_article)
     # article_generator_finalized: URLs are final, feeds are not yet written.
@@ -59,4 +48,3 @@ def register():
     signals.article_generator_finalized.connect(link_neighbours)
     # feed_generated: the last moment to correct an entry before it is written.
     signals.feed_generated.connect(fix_undated_feed_items)
-    signals.finalized.connect(reset)
