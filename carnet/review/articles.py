@@ -1,0 +1,184 @@
+"""Every problem of an article, found once, with its line, and what holding it back means.
+
+Rules on one article read its source (carnet/review/header.py, sources.py) and what the résumé
+plugin found; an article with an « erreur » is held back from the build.
+"""
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .findings import ERROR, NOTE, WARNING, Finding
+from .header import header_findings
+from .sources import file_links, image_findings, leftover_findings, line_containing
+
+DEFAULTS = {"REQUIRED_METADATA": ["title", "author", "category", "tags", "slug", "lang"]}
+
+# The résumé plugin's problems (carnet/resume/parsing.py, linking.py), in French.
+RESUME_PROBLEMS = [
+    (
+        re.compile(r"never closed"),
+        ERROR,
+        "le bloc « ::: résumé » n’est jamais fermé",
+        "ajoutez une ligne « ::: » après le dernier point",
+    ),
+    (re.compile(r"second résumé block"), WARNING, "un second bloc « ::: résumé »", "gardez-en un seul"),
+    (
+        re.compile(r"not a bullet list: (.*); write"),
+        WARNING,
+        "le résumé n’est pas une liste : {0}",
+        "écrivez chaque point « - … »",
+    ),
+    (
+        re.compile(r"nest one level"),
+        WARNING,
+        "le résumé a plus d’un niveau de sous-points",
+        "gardez des points et des sous-points, pas plus",
+    ),
+    (re.compile(r"has no points"), WARNING, "le bloc « ::: résumé » est vide", "écrivez ses points « - … »"),
+    (
+        re.compile(r"has (\d+) points; keep it to (\d+)"),
+        WARNING,
+        "le résumé a {0} points",
+        "gardez-en {1} au plus",
+    ),
+    (
+        re.compile(r"links to #(\S+), a section this article lacks \((.*)\)"),
+        WARNING,
+        "un point mène à #{0}, section absente de l’article",
+        "liez une de ses sections : {1}",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    file: str
+    url: str
+    was_live: bool  # its page was online in the previous build, and this one leaves it out
+    reasons: tuple[str, ...]
+
+
+class SourceTexts:
+    """Each article's Markdown as the author wrote it, read once per build."""
+
+    def __init__(self):
+        self._texts: dict[str, str] = {}
+
+    def __call__(self, article) -> str:
+        cached = self._texts.get(article.source_path)
+        if cached is None:
+            cached = self._texts[article.source_path] = read_source(article.source_path)
+        return cached
+
+
+def read_source(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return ""  # already said by the reader
+
+
+def resume_findings(article) -> list[Finding]:
+    found = []
+    for problem in article.resume_problems:
+        for pattern, severity, message, fix in RESUME_PROBLEMS:
+            match = pattern.search(problem.message)
+            if match:
+                groups = [
+                    group if group != "none" else "l’article n’a pas d’intertitre « ## … »"
+                    for group in match.groups()
+                ]
+                found.append(
+                    Finding(
+                        severity,
+                        article.relative_source_path,
+                        problem.line,
+                        "résumé",
+                        message.format(*groups),
+                        fix.format(*groups),
+                    )
+                )
+                break
+        else:
+            found.append(
+                Finding(WARNING, article.relative_source_path, problem.line, "résumé", problem.message)
+            )
+    return found
+
+
+def article_findings(article, text: str, content_path: str) -> list[Finding]:
+    settings = article.settings
+    source = article.relative_source_path
+    required = settings.get("REQUIRED_METADATA", DEFAULTS["REQUIRED_METADATA"])
+    found = header_findings(source, text, required, settings.get("DEFAULT_CATEGORY"))
+    found.extend(resume_findings(article))
+    found.extend(file_links(source, text, lambda path: os.path.isfile(os.path.join(content_path, path))))
+    found.extend(leftover_findings(source, text))
+    found.extend(image_findings(source, text, article._content or ""))
+    return found
+
+
+def duplicate_findings(articles, source_text: Callable) -> list[Finding]:
+    """Two articles at one address: the older one keeps it (by date, then by file)."""
+    by_address: dict[str, list] = {}
+    for article in articles:
+        by_address.setdefault(article.save_as, []).append(article)
+    found = []
+    for sharing in by_address.values():
+        if len(sharing) < 2:
+            continue
+        sharing.sort(key=lambda a: (a.date.timestamp() if a.date else 0, a.relative_source_path))
+        kept = sharing[0]
+        for article in sharing[1:]:
+            found.append(
+                Finding(
+                    ERROR,
+                    article.relative_source_path,
+                    line_containing(source_text(article), "Slug:")
+                    or line_containing(source_text(article), "Title:"),
+                    "adresse en double",
+                    f"l’adresse /{article.url} est déjà celle de {kept.relative_source_path}",
+                    "changez « Slug: » (par exemple en ajoutant -2) ou le titre",
+                )
+            )
+    return found
+
+
+def held_back(settings, listed, blocked: dict[str, list[str]]) -> list[HeldBack]:
+    previous = settings.get("REVIEW_LIVE_BUILD") or settings.get("INCREMENTAL_PREVIOUS_BUILD")
+    kept_addresses = {a.save_as for a in listed if a.relative_source_path not in blocked}
+    result = []
+    for article in listed:
+        reasons = blocked.get(article.relative_source_path)
+        if reasons is None:
+            continue
+        was_live = bool(
+            previous
+            and article.save_as not in kept_addresses
+            and (Path(previous) / "output" / article.save_as).is_file()
+        )
+        result.append(HeldBack(article.relative_source_path, article.url, was_live, tuple(reasons)))
+    return result
+
+
+def notes(article) -> list[Finding]:
+    """Hints for `invoke check`, not problems."""
+    source = article.relative_source_path
+    found = []
+    if not article.resume_html:
+        found.append(
+            Finding(
+                NOTE,
+                source,
+                None,
+                "résumé",
+                "pas de bloc « ::: résumé »",
+                "écrivez-en un : voir « The résumé: « Cet article en résumé » » dans le README",
+            )
+        )
+    if article.date_unknown:
+        found.append(Finding(NOTE, source, None, "date", "date d’origine inconnue (déclarée par Modified)"))
+    return found

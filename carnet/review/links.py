@@ -1,0 +1,56 @@
+"""Once every page is written: the plain links of each article lead to a written file."""
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .articles import read_source
+from .findings import WARNING, Finding
+from .sources import line_containing
+
+_HREF = re.compile(r"\b(?:href|src)=\"([^\"]+)\"")
+_ID = re.compile(r"\bid=\"([^\"]+)\"")
+
+
+def written_link_findings(output: Path, articles) -> Iterable[Finding]:
+    ids: dict[Path, set[str]] = {}
+    for article in articles:
+        page = output / article.save_as
+        html = article._content or ""
+        text = None
+        for reference in dict.fromkeys(_HREF.findall(html)):
+            problem = broken(output, page, reference, ids)
+            if problem:
+                text = text if text is not None else read_source(article.source_path)
+                yield Finding(
+                    WARNING,
+                    article.relative_source_path,
+                    line_containing(text, reference.split("#")[0] or reference),
+                    "lien cassé",
+                    f"{reference} : {problem}",
+                    "corrigez l’adresse ; pour un article, écrivez {filename}/articles/….md",
+                )
+
+
+def broken(output: Path, page: Path, reference: str, ids: dict[Path, set[str]]) -> str | None:
+    parts = urlsplit(reference)
+    if parts.scheme or parts.netloc or reference.startswith(("mailto:", "tel:", "data:")):
+        return None
+    if "{filename}" in reference or "{static}" in reference or "|filename|" in reference:
+        return None  # said before, with the file it misses
+    path = unquote(parts.path)
+    if not path:
+        target = page
+    else:
+        target = output / path.lstrip("/") if path.startswith("/") else page.parent / path
+        if path.endswith("/") or target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            return "cette page ou ce fichier n’existe pas sur le site"
+    if parts.fragment and target.suffix == ".html":
+        if target not in ids:
+            ids[target] = set(_ID.findall(target.read_text(encoding="utf-8", errors="replace")))
+        if parts.fragment not in ids[target]:
+            return f"ancre #{parts.fragment} introuvable"
+    return None
