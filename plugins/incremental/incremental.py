@@ -25,16 +25,12 @@ VOLATILE_SETTINGS = frozenset(
     {"OUTPUT_PATH", "CACHE_PATH", "SEARCH_INDEX_PATH", "BUILD_VOLATILE_SETTINGS", *DEFAULTS}
 )
 
-# The memo of the running build, saved and reset at `finalized`.
-_state: dict[str, RenderMemo] = {}
-
 
 class MemoWriter(Writer):
+    memo: RenderMemo  # set on the subclass made for each build: get_writer returns a class
+
     def write_file(self, name, template, context, *args, **kwargs):
-        memo = _state.get("memo")
-        if memo is not None:
-            template = MemoTemplate(template, memo)
-        return super().write_file(name, template, context, *args, **kwargs)
+        return super().write_file(name, MemoTemplate(template, self.memo), context, *args, **kwargs)
 
 
 def choose_writer(pelican):
@@ -49,12 +45,15 @@ def choose_writer(pelican):
         logger.warning("incremental: every page is rendered, a setting cannot be followed: %s", reason)
         return None
     previous = settings.get("INCREMENTAL_PREVIOUS_BUILD")
-    _state["memo"] = RenderMemo(digest, Path(previous) if previous else None)
-    return MemoWriter
+    memo = RenderMemo(digest, Path(previous) if previous else None)
+    # get_writer and finalized receive the Pelican object, not the context: the memo rides on
+    # it from one to the other, and is taken off at finalized (livereload runs it again).
+    pelican.render_memo = memo
+    return type(MemoWriter.__name__, (MemoWriter,), {"memo": memo})
 
 
 def save_memo(pelican) -> None:
-    memo = _state.pop("memo", None)
+    memo = vars(pelican).pop("render_memo", None)
     if memo is None:
         return
     memo.save(Path(pelican.settings["INCREMENTAL_BUILD"]))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pelican import signals
 
+from carnet.articles import attributes
 from carnet.review.scanning import article_scripts
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ def warn_live_scripts(generator) -> None:
         *generator.drafts_translations,
     ]
     for article in everything:
-        html = [article.content or "", getattr(article, "resume_html", "") or ""]
+        html = [article.content or "", article.resume_html]
         if "<" not in "".join(html):
             continue
         try:
@@ -43,5 +44,6 @@ def warn_live_scripts(generator) -> None:
 
 
 def register():
+    attributes.register()
     # article_generator_finalized: every article's HTML and résumé exist, no page is written yet.
     signals.article_generator_finalized.connect(warn_live_scripts)
