@@ -187,13 +187,23 @@ class _Finder:
         return [line for line in self.content if line.number not in self.meta.consumed]
 
     def run(self) -> Metadata:
+        """The steps, in the one order that works. Each step skips the lines that the steps
+        before it consumed (`meta.consumed`, read by `live`, `in_head`, `in_trailer`):
+        1. bylines first: a signature line is metadata wherever it stands, and the later
+           steps' « only metadata before (or after) this line » counts it as such;
+        2. labels (« Tags : », « Rubrique : », « En bref : ») next, for the same reason;
+        3. the title: the first live line once those are gone; then the line under it;
+        4. the date, which needs the title's line (a date just above the title counts);
+        5. the author last: its fall-backs read the last live line, which by then is
+           neither a date nor a label.
+        What a step needs from an earlier one besides `consumed` is passed to it."""
         if not self.content:
             return self.meta
         bylines = self.find_bylines()
         self.find_labels()
-        self.find_title()
-        self.find_subtitle()
-        self.find_date(bylines)
+        title = self.find_title()
+        self.find_subtitle(title)
+        self.find_date(bylines, title)
         self.find_author(bylines)
         return self.meta
 
@@ -310,15 +320,14 @@ class _Finder:
         )
         return not blank_between
 
-    def find_title(self) -> None:
+    def find_title(self) -> Finding | None:
         live = self.live()
         if not live:
-            return
+            return None
         for line in live[:5]:
             label = _TITLE_LABEL.match(line.content)
             if label:
-                self.set_title(line, label["title"].strip(), SURE, "ligne « Titre : » ou « Sujet : »")
-                return
+                return self.set_title(line, label["title"].strip(), SURE, "ligne « Titre : » ou « Sujet : »")
         # A date header then the title, as blog platforms print them.
         for position, line in enumerate(live[:3]):
             if (
@@ -329,28 +338,26 @@ class _Finder:
                 for before in live[:position]:
                     if is_title_like(before.content):
                         self.consume(before, "en-tête du site (nom du blogue ?)")
-                self.set_title(live[position + 1], None, SURE, "ligne sous la date, en tête de page")
-                return
+                return self.set_title(live[position + 1], None, SURE, "ligne sous la date, en tête de page")
         first = live[0]
         if self.title_candidate(first) and len(live) > 1 and self.stands_alone(first):
-            self.set_title(first, None, LIKELY, "première ligne")
-            return
+            return self.set_title(first, None, LIKELY, "première ligne")
         # Some scrapes put the date header and the title after the article (Blogger).
         for position, line in enumerate(live[:-1]):
             after = live[position + 1]
             if line.number in self.dates and self.title_candidate(after) and self.in_trailer(after):
-                self.set_title(
+                return self.set_title(
                     after, None, LIKELY, "ligne sous la date, en fin de page (mise en page de blogue)"
                 )
-                return
         self.meta.notes.append("Pas de titre dans la source : à écrire (puis Title_editorial: oui).")
+        return None
 
-    def set_title(self, line: Line, value: str | None, confidence: str, origin: str) -> None:
+    def set_title(self, line: Line, value: str | None, confidence: str, origin: str) -> Finding:
         self.meta.title = Finding(value or line.content, confidence, origin, (line.number,))
         self.consume(line, "titre (repris dans Title)")
+        return self.meta.title
 
-    def find_subtitle(self) -> None:
-        title = self.meta.title
+    def find_subtitle(self, title: Finding | None) -> None:
         if title is None:
             return
         following = self.by_number.get(title.lines[0] + 1)
@@ -371,12 +378,12 @@ class _Finder:
 
     # -- date ------------------------------------------------------------------------
 
-    def find_date(self, bylines: list[tuple[Line, Byline]]) -> None:
+    def find_date(self, bylines: list[tuple[Line, Byline]], title: Finding | None) -> None:
         candidates: list[tuple[str, str, str, Line]] = []  # value, confidence, origin, line
         for line, byline in bylines:
             if byline.date:
                 candidates.append((byline.date, SURE, f"ligne « {line.content} »", line))
-        title_line = self.meta.title.lines[0] if self.meta.title else None
+        title_line = title.lines[0] if title else None
         for line in self.content:
             date = self.dates.get(line.number)
             if not date or line.number in self.meta.consumed:
