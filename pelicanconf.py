@@ -28,6 +28,7 @@ PLUGINS = [
     "author_profiles",
     "resume",
     "search",
+    "related",  # « À lire aussi »: shares the search's documents of the articles
     "tag_map",
     "article_review",  # after resume (its reader) and tag_map: holds back what must not go online
     "script_guard",

@@ -1,0 +1,36 @@
+"""Pelican glue: each article page ends with « À lire aussi », the articles closest to it.
+
+The choice: carnet/search/related.py; the terms kept from one build to the next:
+carnet/builds/related_terms.py. The articles' texts are the index's documents, made once
+per build for both (carnet/search/site_documents.py).
+"""
+
+from pelican import signals
+
+from carnet.builds.related_terms import RememberedTerms
+from carnet.search.related import related_urls
+from carnet.search.site_documents import build_documents
+
+DEFAULTS = {
+    "SEARCH_RELATED_COUNT": 3,  # articles listed under each article
+}
+
+
+def add_related(generator) -> None:
+    settings = generator.settings
+    articles = generator.articles
+    documents = build_documents(generator.context, articles)
+    # Saved at once: keyed by the texts themselves, the terms stay true even if the build fails.
+    terms = RememberedTerms(settings, documents)
+    count = settings.get("SEARCH_RELATED_COUNT", DEFAULTS["SEARCH_RELATED_COUNT"])
+    related = related_urls(documents, count, terms)
+    terms.save()
+    by_url = {article.url: article for article in articles}
+    for article in articles:
+        article.related_articles = [by_url[url] for url in related.get(article.url, []) if url in by_url]
+
+
+def register():
+    # article_generator_finalized: every article is read and rendered, no page is written yet,
+    # so the lists still reach the article pages.
+    signals.article_generator_finalized.connect(add_related)
