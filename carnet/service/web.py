@@ -5,7 +5,7 @@
     anything else      the files of output/, or the theme's 404 page
 
 It reads the index and output/ and keeps nothing between requests but the
-opened index, which it reopens when a build replaces it.
+opened index and the results page, which it reads again when a build replaces them.
 """
 
 import json
@@ -13,23 +13,19 @@ import logging
 import os
 import threading
 import time
-from datetime import date
-from html import escape
+from collections.abc import Callable, Iterable
+from functools import cached_property
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode
-
-from babel.dates import format_date
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from urllib.parse import parse_qs
 
 from carnet.publishing.headers import SECURITY_HEADERS
 from carnet.search.indexing import IndexMissing
-from carnet.search.querying import MAX_QUERY_LENGTH, ArchiveSearch
+from carnet.search.querying import MAX_QUERY_LENGTH, ArchiveSearch, SearchResponse
 
 from .admission import Lanes
+from .pages import DEFAULT_PAGE_SIZE, ResultsPages
 from .static_files import SiteFiles
 
-RESULTS_START, RESULTS_END = "<!-- resultats:debut -->", "<!-- resultats:fin -->"
-SEARCH_PATHS = {"/search", "/search/"}
 MAX_PATH_LENGTH = 2048
 # A longer query string is refused outright (414); shorter ones are cut to MAX_QUERY_STRING.
 MAX_RAW_QUERY_STRING = 64 * 1024
@@ -52,17 +48,57 @@ INDEX_MISSING_MESSAGE = (
     "Lancez « invoke build » pour le construire."
 )
 # Results may be kept a minute by a browser or a proxy: a rebuild shows within that.
-DEFAULT_PAGE_SIZE = 10
 CACHE_RESULTS = ("Cache-Control", "public, max-age=60")
+# Types Pelican writes as UTF-8, which the answer says.
+UTF8_TYPES = (
+    "application/json",
+    "application/xml",
+    "application/atom+xml",
+    "image/svg+xml",
+    "application/javascript",
+)
 
 
-def french_date(iso: str) -> str:
-    return format_date(date.fromisoformat(iso), "EEEE d MMMM y", locale="fr_FR")
+class Request:
+    """One request: what it asks, and how it is answered (HEAD gets the headers alone)."""
+
+    def __init__(self, environ: dict, start_response: Callable):
+        self.environ = environ
+        self.start_response = start_response
+        self.method = environ.get("REQUEST_METHOD", "GET")
+        self.query_string = environ.get("QUERY_STRING", "")
+
+    @cached_property
+    def path(self) -> str | None:
+        """The path as UTF-8 text (WSGI gives it as Latin-1); None when it is not UTF-8."""
+        try:
+            return self.environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            return None
+
+    @cached_property
+    def params(self) -> dict[str, str]:
+        return read_params(self.query_string)
+
+    @property
+    def query(self) -> str:
+        """The reader's words, as far as a page shows them."""
+        return self.params.get("q", "")[:MAX_QUERY_LENGTH]
+
+    def respond(self, status: str, body: bytes, content_type: str, extra=()) -> list[bytes]:
+        if content_type.startswith("text/") or content_type in UTF8_TYPES:
+            content_type += "; charset=utf-8"
+        headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), *extra]
+        self.start_response(status, headers)
+        return [b""] if self.method == "HEAD" else [body]
+
+
+Handler = Callable[[Request], Iterable[bytes]]
 
 
 class SearchApp:
     def __init__(self, output: Path, index: Path, siteurl: str = "", lanes: Lanes | None = None):
-        # Kept unresolved: `output` may be a link that each build switches.
+        # Kept unresolved: `output` and `index` may be links that each build switches.
         self.output = Path(output)
         self.index_path = Path(index)
         self.siteurl = siteurl.rstrip("/")
@@ -72,13 +108,13 @@ class SearchApp:
         self.lanes = lanes or Lanes.for_threads(4)
         self.files = SiteFiles(self.output)
         self._index_version: tuple[str, int] | None = None
-        templates = Environment(
-            loader=FileSystemLoader(Path(__file__).parent / "templates"),
-            autoescape=select_autoescape(default=True),
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.results_template = templates.get_template("results.html")
+        self.pages = ResultsPages(self.siteurl)
+        # Any other path is a file of the site.
+        self.routes: dict[str, Handler] = {
+            "/search": self.search_page,
+            "/search/": self.search_page,
+            "/search.json": self.search_json,
+        }
 
     # -- the index -------------------------------------------------------
 
@@ -122,62 +158,54 @@ class SearchApp:
             extra = [(name, value) for name, value in SECURITY_HEADERS if name.lower() not in present]
             return start_response(status, [*headers, *extra], exc_info)
 
-        return self._route(environ, secured)
+        return self.route(Request(environ, secured))
 
-    def _route(self, environ, start_response):
-        method = environ.get("REQUEST_METHOD", "GET")
-        if method not in ("GET", "HEAD"):
+    def route(self, request: Request) -> Iterable[bytes]:
+        if request.method not in ("GET", "HEAD"):
             body = METHOD_MESSAGE.encode("utf-8")
-            return self._respond(
-                start_response, method, "405 Method Not Allowed", body, "text/plain", [("Allow", "GET, HEAD")]
-            )
-        try:
-            path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8")
-        except UnicodeError:
-            return self._not_found(start_response, method)
-        query_string = environ.get("QUERY_STRING", "")
-        if len(path) > MAX_PATH_LENGTH or len(query_string) > MAX_RAW_QUERY_STRING:
-            body = TOO_LONG_MESSAGE.encode("utf-8")
-            return self._respond(start_response, method, "414 URI Too Long", body, "text/plain")
-        if path in SEARCH_PATHS or path == "/search.json":
-            return self._limited_search(start_response, method, path, read_params(query_string))
-        root = self.site_root()
-        served = self.files.live(root).respond(path, environ, start_response)
-        return served if served is not None else self._not_found(start_response, method)
+            return request.respond("405 Method Not Allowed", body, "text/plain", [("Allow", "GET, HEAD")])
+        path = request.path
+        if path is None:
+            return self.not_found(request)
+        if len(path) > MAX_PATH_LENGTH or len(request.query_string) > MAX_RAW_QUERY_STRING:
+            return request.respond("414 URI Too Long", TOO_LONG_MESSAGE.encode("utf-8"), "text/plain")
+        handler = self.routes.get(path)
+        if handler is not None:
+            return handler(request)
+        served = self.files.live(self.site_root()).respond(path, request.environ, request.start_response)
+        return served if served is not None else self.not_found(request)
 
-    def _limited_search(self, start_response, method, path, params):
+    # -- the routes ------------------------------------------------------
+
+    def search_page(self, request: Request) -> Iterable[bytes]:
+        return self._search_answered(request, self._page_answer)
+
+    def search_json(self, request: Request) -> Iterable[bytes]:
+        return self._search_answered(request, self._json_answer)
+
+    def not_found(self, request: Request) -> Iterable[bytes]:
+        page = self.site_root() / "404.html"
+        body = page.read_bytes() if page.is_file() else b"Page introuvable"
+        return request.respond("404 Not Found", body, "text/html", [("Cache-Control", "no-cache")])
+
+    # -- searching -------------------------------------------------------
+
+    def _search_answered(self, request: Request, answer: Callable) -> Iterable[bytes]:
+        """The search in its lane; `answer(request, status, response_or_message, extra)` words it."""
+        params = request.params
         with self.lanes.for_query(params.get("q", "")).slot() as admitted:
             if not admitted:
-                return self._unavailable(start_response, method, path, params, BUSY_MESSAGE, "1")
+                return answer(request, "503 Service Unavailable", BUSY_MESSAGE, unavailable("1"))
             try:
-                if path == "/search.json":
-                    return self._search_json(start_response, method, params)
-                return self._search_page(start_response, method, params)
+                return answer(request, "200 OK", self._run(params), [CACHE_RESULTS])
             except IndexMissing as missing:
-                return self._unavailable(start_response, method, path, params, str(missing), "30")
+                return answer(request, "503 Service Unavailable", str(missing), unavailable("30"))
             except Exception:
                 # A bug, not the reader's doing: logged whole, answered in French with our headers.
                 logger.exception("search: erreur pour %r", params.get("q", "")[:200])
-                return self._answer(
-                    start_response, method, path, params, "500 Internal Server Error", FAILED_MESSAGE
-                )
+                return answer(request, "500 Internal Server Error", FAILED_MESSAGE, [])
 
-    def _unavailable(self, start_response, method, path, params, message: str, retry_after: str):
-        """503 with Retry-After, in the site's own page (or JSON), the reader's query kept."""
-        extra = [("Retry-After", retry_after), ("Cache-Control", "no-store")]
-        return self._answer(start_response, method, path, params, "503 Service Unavailable", message, extra)
-
-    def _answer(self, start_response, method, path, params, status: str, message: str, extra=()):
-        if path == "/search.json":
-            body = safe_json(json.dumps({"error": message}, ensure_ascii=False))
-            return self._respond(start_response, method, status, body, "application/json", extra)
-        notice = (
-            f'<div class="resultats" id="resultats"><p class="resultats__avis">{escape(message)}</p></div>'
-        )
-        html = self._fill_shell(self._read_shell(), notice, params.get("q", "")[:MAX_QUERY_LENGTH])
-        return self._respond(start_response, method, status, html.encode("utf-8"), "text/html", extra)
-
-    def _run(self, params):
+    def _run(self, params: dict[str, str]) -> SearchResponse:
         sort = params.get("tri") or params.get("sort") or "pertinence"
         return self.archive_search().search(
             params.get("q", ""),
@@ -188,92 +216,25 @@ class SearchApp:
             explain=str(params.get("explain", "")).strip().lower() in ("1", "true", "oui"),
         )
 
-    def _search_json(self, start_response, method, params):
-        response = self._run(params)
-        body = json.dumps(response.as_json(), ensure_ascii=False)
-        return self._respond(
-            start_response,
-            method,
-            "200 OK",
-            safe_json(body),
-            "application/json",
-            [CACHE_RESULTS],
-        )
-
-    def _search_page(self, start_response, method, params):
-        shell = self._read_shell()
-        response = self._run(params)
-
-        def link(**changes):
-            values = {
-                "q": response.query,
-                "tri": response.sort,
-                "page": response.page,
-                "taille": response.page_size,
-            }
-            values.update({"tri" if key == "sort" else key: value for key, value in changes.items()})
-            if values["tri"] == "pertinence":
-                del values["tri"]
-            if values["page"] == 1:
-                del values["page"]
-            if values["taille"] == DEFAULT_PAGE_SIZE:
-                del values["taille"]
-            return f"{self.siteurl}/search?{urlencode(values)}"
-
-        fragment = self.results_template.render(
-            response=response, link=link, siteurl=self.siteurl, french_date=french_date
-        )
-        html = self._fill_shell(shell, fragment, response.query)
-        return self._respond(
-            start_response,
-            method,
-            "200 OK",
-            html.encode("utf-8"),
-            "text/html",
-            [CACHE_RESULTS],
-        )
-
-    def _read_shell(self) -> str:
-        shell = self.site_root() / "search" / "index.html"
-        if shell.is_file():
-            return shell.read_text(encoding="utf-8")
-        # No built search page: a bare one, so that results still show.
-        head = '<!doctype html><html lang="fr"><meta charset="utf-8"><title>Recherche</title>'
-        return f"{head}<main>{RESULTS_START}{RESULTS_END}</main></html>"
+    def _page_answer(self, request: Request, status: str, found: SearchResponse | str, extra) -> list[bytes]:
+        """The results, or a message in their place, in the live build's search page."""
+        frame = self.pages.frame(self.index_path)
+        if isinstance(found, SearchResponse):
+            html = self.pages.results(frame, found)
+        else:
+            html = self.pages.notice(frame, found, request.query)  # the reader's words stay in the form
+        return request.respond(status, html.encode("utf-8"), "text/html", extra)
 
     @staticmethod
-    def _fill_shell(shell: str, fragment: str, query: str) -> str:
-        before, _, rest = shell.partition(RESULTS_START)
-        _, _, after = rest.partition(RESULTS_END)
-        page = before + fragment + after
-        if query:
-            escaped = escape(query, quote=True)
-            page = page.replace(
-                'name="q" type="search" value=""', f'name="q" type="search" value="{escaped}"'
-            )
-            page = page.replace("<title>Recherche", f"<title>« {escaped} » — Recherche", 1)
-        return page
+    def _json_answer(request: Request, status: str, found: SearchResponse | str, extra) -> list[bytes]:
+        data = found.as_json() if isinstance(found, SearchResponse) else {"error": found}
+        body = safe_json(json.dumps(data, ensure_ascii=False))
+        return request.respond(status, body, "application/json", extra)
 
-    def _not_found(self, start_response, method):
-        page = self.site_root() / "404.html"
-        body = page.read_bytes() if page.is_file() else b"Page introuvable"
-        return self._respond(
-            start_response, method, "404 Not Found", body, "text/html", [("Cache-Control", "no-cache")]
-        )
 
-    @staticmethod
-    def _respond(start_response, method, status, body: bytes, content_type, extra=()):
-        if content_type.startswith("text/") or content_type in (
-            "application/json",
-            "application/xml",
-            "application/atom+xml",
-            "image/svg+xml",
-            "application/javascript",
-        ):
-            content_type += "; charset=utf-8"
-        headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), *extra]
-        start_response(status, headers)
-        return [b""] if method == "HEAD" else [body]
+def unavailable(retry_after: str) -> list[tuple[str, str]]:
+    """A 503's headers: when to come back, and never kept by a cache."""
+    return [("Retry-After", retry_after), ("Cache-Control", "no-store")]
 
 
 class AccessLog:
