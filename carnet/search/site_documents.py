@@ -8,6 +8,8 @@ once, by whichever plugin asks first, and kept in the build's context under `DOC
 
 from slugify import slugify
 
+from carnet.articles.attributes import article_tags, search_terms, tag_key, tag_map_build
+
 from .analysis import fold
 from .documents import SearchDocument, html_to_text
 
@@ -27,14 +29,13 @@ def build_documents(context: dict, articles) -> list[SearchDocument]:
 def tag_forms(tag) -> tuple[str, list[str]]:
     """A tag's key and every way of writing it. The tag map, when present, adds
     English labels and aliases to its tags; a plain Pelican tag has its name."""
-    key = getattr(tag, "key", None) or tag.slug
-    forms = [str(tag), *getattr(tag, "search_terms", [])]
-    return key, forms
+    return tag_key(tag) or tag.slug, [str(tag), *search_terms(tag)]
 
 
 def document_for(article) -> SearchDocument:
+    tags = article_tags(article)
     keys, forms = [], []
-    for tag in getattr(article, "tags", []):
+    for tag in tags:
         key, tag_names = tag_forms(tag)
         keys.append(key)
         forms.extend(tag_names[1:])
@@ -42,25 +43,22 @@ def document_for(article) -> SearchDocument:
         url=article.url,
         title=article.title,
         body=html_to_text(article.content),
-        resume=getattr(article, "description_text", "") if getattr(article, "resume_html", "") else "",
-        tags=[str(tag) for tag in getattr(article, "tags", [])],
+        resume=article.description_text if article.resume_html else "",
+        tags=[str(tag) for tag in tags],
         tag_keys=keys,
         tag_terms=forms,
+        # Pelican's own, absent when neither the header nor a setting (AUTHOR, DEFAULT_CATEGORY) gives one.
         author=str(getattr(article, "author", "")),
         category=str(getattr(article, "category", "")),
-        date=None if getattr(article, "date_unknown", False) else article.date,
+        date=None if article.date_unknown else article.date,
     )
 
 
 def mapped_tag_forms(context) -> dict[str, list[str]]:
     """Every tag of the tag map, used or not, with all its names (French label first),
     for the search's expansion across languages; empty without a tag map."""
-    build = context.get("tag_map_build")  # plugins/tag_map/config.py BUILD_KEY
-    forms = {}
-    for tag in getattr(build, "tags", {}).values():
-        key, names = tag_forms(tag)
-        forms[key] = names
-    return forms
+    build = tag_map_build(context)
+    return dict(tag_forms(tag) for tag in build.tags.values()) if build is not None else {}
 
 
 def tag_names(articles) -> dict[str, str]:
@@ -70,7 +68,7 @@ def tag_names(articles) -> dict[str, str]:
     # tags (by identity: the articles keep every tag alive while this runs).
     known: dict[int, list[tuple[str, str]]] = {}
     for article in articles:
-        for tag in getattr(article, "tags", []):
+        for tag in article_tags(article):
             if id(tag) not in known:
                 key, forms = tag_forms(tag)
                 known[id(tag)] = [

@@ -7,6 +7,7 @@ per build for both (carnet/search/site_documents.py).
 
 from pelican import signals
 
+from carnet.articles import attributes
 from carnet.builds.related_terms import RememberedTerms
 from carnet.search.related import related_urls
 from carnet.search.site_documents import build_documents
@@ -31,6 +32,7 @@ def add_related(generator) -> None:
 
 
 def register():
+    attributes.register()  # the documents read the résumé's and the date's attributes
     # article_generator_finalized: every article is read and rendered, no page is written yet,
     # so the lists still reach the article pages.
     signals.article_generator_finalized.connect(add_related)

@@ -13,6 +13,7 @@ import blinker
 from pelican import signals
 from pelican.contents import Article
 
+from carnet.articles import attributes
 from carnet.builds.index_update import INDEX_RUN, IndexRun
 from carnet.publishing.meta_policy import meta_policy
 from carnet.search import results_page
@@ -71,8 +72,8 @@ def stream_article(instance) -> None:
     # they point to are known, and Pelican keeps that first result. Links only change
     # attributes, so the text is the one indexed at the end.
     stream.analyse("body", html_to_text(instance._content))
-    if getattr(instance, "resume_html", ""):
-        stream.analyse("resume", getattr(instance, "description_text", ""))
+    if instance.resume_html:
+        stream.analyse("resume", instance.description_text)
 
 
 def index_articles(generator) -> None:
@@ -123,6 +124,7 @@ def stop_unfinished(sender=None, **data) -> None:
 
 
 def register():
+    attributes.register()  # the résumé's attributes are read, with or without its plugin
     # initialized: the settings become every template's context when the run starts.
     signals.initialized.connect(add_page_policy)
     # Before and while the articles are read: their texts are analysed on the second core.
