@@ -96,7 +96,7 @@ MISTAKES = {
     ),
     "reste.md": (
         text("Reste", "reste", "Texte.\n\nLu 12 fois"),
-        [("avertissement", 11, "compteur de lectures « Lu N fois » : « Lu 12 fois »")],
+        [("avertissement", 11, "habillage du forum : « Lu 12 fois »")],
     ),
 }
 HELD = sorted(name for name, (_, said) in MISTAKES.items() if said[0][0] == "erreur")

@@ -161,3 +161,40 @@ def test_every_removed_line_is_reported():
     reported = {(removal.line, removal.text) for removal in draft.removals}
     assert {(5, "Lu 12 fois"), (6, "Répondre à cet article"), (1, "Un titre")} <= reported
     assert "Lu 12 fois" not in draft.markdown_body()
+
+
+def test_the_review_flags_in_an_article_the_lines_the_importer_removes():
+    # One set of patterns (carnet/text/chrome.py) for both: a chrome line pasted into an
+    # article is the line `invoke import` would have taken out, and a sentence that merely
+    # mentions comments is neither's business.
+    from carnet.review.sources import leftover_findings
+
+    lines = [
+        "Ce billet a reçu 12 commentaires la semaine dernière, et j’en suis ravi.",
+        "",
+        "12 commentaires :",
+        "",
+        "Un paragraphe de l’auteur, qui reste.",
+        "",
+        "Partager sur Facebook",
+        "",
+        "Lu 4 196 fois.",
+        "",
+        "Sent to: vivreducoaching@gmail.com",
+    ]
+    removed = {
+        number
+        for number, removal in find_chrome(split_lines("\n".join(lines))).removed.items()
+        if removal.kind in {BLOG, FORUM, NEWSLETTER}
+    }
+    flagged = {finding.line for finding in leftover_findings("a.md", "\n".join(lines))}
+    assert flagged == removed == {3, 7, 9, 11}
+    said = [finding.message for finding in leftover_findings("a.md", "\n".join(lines))]
+    assert said[0] == "habillage du blogue : « 12 commentaires : »"
+
+
+def test_a_long_line_is_never_chrome():
+    # Chrome is short: a line of more than 25 words is the author's, whatever it starts with.
+    long = "Voir la version en ligne " + " ".join(["mot"] * 25)
+    assert line_kind("Voir la version en ligne de cette lettre") == NEWSLETTER
+    assert line_kind(long) is None

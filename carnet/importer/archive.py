@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .text import matchable
+from carnet.text.folding import matchable
 
 # Shorter paragraphs (« Oui. », a sign-off) are shared by chance; as in `invoke check`.
 MIN_CHARS = 60

@@ -1,7 +1,7 @@
 """Recognise what a platform prints around an article: blog, forum and newsletter chrome.
 
-Every pattern matches a whole line, so that a sentence which merely contains « Lu »,
-« Photo » or « commentaire » is never taken for chrome. A newsletter's footer is
+The whole-line patterns are carnet/text/chrome.py's, which the review shares; here is
+what depends on the place of a line in the page. A newsletter's footer is
 recognised from its markers (« Sent to », unsubscribe lines) near the end, and only
 addresses and links are removed from it. A blog's profile (a photo, then a few lines
 about the author) is removed only where the page's trailer follows it.
@@ -10,116 +10,29 @@ about the author) is removed only where the page's trailer follows it.
 import re
 from dataclasses import dataclass, field
 
+from carnet.text.chrome import (  # noqa: F401 (the kinds are the importer's too)
+    BLOG,
+    FORUM,
+    IMAGE,
+    NEWSLETTER,
+    PROFILE,
+    REASONS,
+    chrome_kind,
+    is_footer_marker,
+)
+from carnet.text.folding import matchable
+
 from .metadata import parse_byline, parse_date_line
 from .model import Line, Removal
-from .text import URL, is_title_like, matchable
+from .text import URL, is_title_like
 
-BLOG, FORUM, NEWSLETTER = "blogue", "forum", "lettre"
-IMAGE, PROFILE, SEPARATOR = "image", "profil", "séparation"
+SEPARATOR = "séparation"
+_REASONS = {**REASONS, SEPARATOR: "ligne de séparation"}
 
-_REASONS = {
-    BLOG: "habillage du blogue",
-    FORUM: "habillage du forum",
-    NEWSLETTER: "pied ou en-tête de lettre d’information",
-    IMAGE: "emplacement d’image, sans texte",
-    PROFILE: "profil de l’auteur affiché par la plateforme",
-    SEPARATOR: "ligne de séparation",
-}
-
-# Whole lines, matched on the folded text (lower case, no accents, plain quotes).
-_BLOG_LINES = [
-    r"(inscription|s'abonner|abonnement) a\s*:?(\s*(publier|messages|commentaires|articles).*)?",
-    r"publier (les |des )?(commentaires|messages)( \(atom\))?",
-    r"(messages|commentaires|articles) \(atom\)",
-    r"(aucun|\d+) commentaires?\s*:?",
-    r"(enregistrer|publier|poster|laisser|ajouter|ecrire) un commentaire\s*[.:]?",
-    r"(laisser|poster) une reponse\s*:?",
-    r"envoyer (par e-?mail|par courriel|cet article par e-?mail|ce billet par e-?mail)",
-    r"blogthis!?",
-    r"partager (sur|avec|via) (twitter|facebook|pinterest|linkedin|x|whatsapp|e-?mail)",
-    r"(partager|partagez)( cet article| ce billet| ceci)?\s*:?",
-    r"((article|message|billet)s? plus (recent|ancien)s?\s*|accueil\s*)+",
-    r"afficher (mon|le) profil complet",
-    r"(theme .{0,40}\. )?(propulse|fourni|powered|heberge) par (blogger|wordpress|over-?blog)\.?",
-    r"archives? du blog(ue)?\s*:?",
-    r"(j'aime|like)( ceci)?\s*:?",
-    r"chargement\s*\.{0,3}",
-    r"(articles|billets) (similaires|lies|recents)\s*:?",
-    r"(commentaires?|reactions?)\s*(\(\d+\))?\s*:?",
-]
-_FORUM_LINES = [
-    r"lu \d[\d .]*\s*fois\.?",
-    r"\d[\d .]* (reponses?|vues?|lectures?|messages?)|(reponses?|vues?|lectures?)\s*:\s*\d[\d .]*",
-]
-# A forum's navigation: one or more of these, separated by - | / · or >.
-_FORUM_SEGMENTS = {
-    "article precedent",
-    "article suivant",
-    "precedent",
-    "suivant",
-    "repondre a cet article",
-    "repondre",
-    "reagir",
-    "reagir a cet article",
-    "imprimer",
-    "imprimer l'article",
-    "version imprimable",
-    "envoyer a un ami",
-    "haut de page",
-    "retour en haut",
-    "haut",
-    "citer",
-    "signaler",
-    "sujet precedent",
-    "sujet suivant",
-    "message precedent",
-    "message suivant",
-    "retour au forum",
-    "retour a la liste",
-    "voir le profil",
-}
-_PROFILE_LINES = [r"(a propos de moi|a propos de l'auteur|qui suis-je \??|l'auteur|mon profil)\s*:?"]
-_IMAGE_LINES = [r"(photo|image|illustration|\[(photo|image)\]|\((photo|image)\))\s*:?"]
-# Newsletter lines recognised anywhere: the « view in your browser » header.
-_NEWSLETTER_LINES = [
-    r"(voir|lire|afficher|consulter|ouvrir) (la version|ce message|cet e-?mail|cette lettre|la lettre|"
-    r"la newsletter) (en ligne|web|dans (votre|le|un) navigateur).*",
-    r"(view|read|open) (this email |it |this newsletter )?(in|on) (your )?(browser|the web).*",
-    r"si (ce message|cet e-?mail|cette lettre|cette newsletter) ne s'affiche pas (correctement|bien).*",
-    r"(a|to|cc|cci|bcc|repondre a|reply-to)\s*:\s*.*\S+@\S+.*",  # an e-mail's recipients
-]
-# Lines that open a newsletter's footer.
-_FOOTER_MARKERS = [
-    r"(sent to|envoye a|adresse de reception|destinataire)\s*:?\s*\S+@\S+",
-    r"(cet|ce) (e-?mail|courriel|message) (a ete )?envoye a\s*:?\s*\S+@\S+.*",
-    r"(cliquez ici pour vous |pour vous )?(unsubscribe|se desabonner|se desinscrire|desinscription|"
-    r"desabonnement|me desinscrire|me desabonner|desinscrire|desabonner)( ici)?\s*[.!:]?(\s*\S+)?",
-    r"don't want (future|these|more) emails\s*\??",
-    r"(vous ne (souhaitez|voulez) plus|pour ne plus) recevoir .{0,80}"
-    r"(e-?mails?|messages?|lettres?|newsletters?|courriels?|envois).{0,80}",
-    r"(update|manage) (your )?(email )?(preferences|subscription).*",
-    r"(gerer|modifier|mettre a jour) (vos|mes|ses|votre) (preferences|abonnements?|informations).*",
-    r"vous recevez (cet|ce) (e-?mail|message|courriel).*",
-    r"(sent|envoye) (with|via|avec|par) (mailchimp|convertkit|sendinblue|brevo|substack|mailerlite).*",
-]
 _COPYRIGHT = re.compile(r"(©|copyright|\(c\))\s*\d{4}.*")
 _ADDRESS_END = re.compile(r"\b(france|belgique|suisse|canada|quebec|luxembourg|monaco)\.?$")
 _POSTCODE = re.compile(r"\b\d{5}\b")
 _SEPARATOR = re.compile(r"[\s\-=_*~•·#+|:]+")
-
-
-def _compile(patterns: list[str]) -> list[re.Pattern[str]]:
-    return [re.compile(pattern) for pattern in patterns]
-
-
-_MATCHERS = [
-    (BLOG, _compile(_BLOG_LINES)),
-    (FORUM, _compile(_FORUM_LINES)),
-    (PROFILE, _compile(_PROFILE_LINES)),
-    (IMAGE, _compile(_IMAGE_LINES)),
-    (NEWSLETTER, _compile(_NEWSLETTER_LINES)),
-]
-_FOOTER = _compile(_FOOTER_MARKERS)
 
 
 _BREADCRUMB = re.compile(r"[^>»›]{1,40}(?:\s[>»›]\s[^>»›]{1,40}){1,5}")
@@ -140,21 +53,7 @@ def line_kind(text: str) -> str | None:
     stripped = text.strip()
     if _SEPARATOR.fullmatch(stripped):
         return SEPARATOR
-    folded = matchable(stripped)
-    for kind, patterns in _MATCHERS:
-        if any(pattern.fullmatch(folded) for pattern in patterns):
-            return kind
-    segments = [segment.strip(" <>«»") for segment in re.split(r"\s+[-|/·•>]\s+|\s*\|\s*", folded)]
-    if all(segment in _FORUM_SEGMENTS for segment in segments):
-        return FORUM
-    if is_footer_marker(stripped):
-        return NEWSLETTER
-    return None
-
-
-def is_footer_marker(text: str) -> bool:
-    folded = matchable(text)
-    return len(folded.split()) <= 25 and any(pattern.fullmatch(folded) for pattern in _FOOTER)
+    return chrome_kind(stripped)
 
 
 def _is_address(text: str) -> bool:

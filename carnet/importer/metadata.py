@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 from dateparser.date import DateDataParser
 
+from carnet.text.folding import matchable
+
 from .model import LIKELY, SURE, UNSURE, Finding, Line, Metadata, Removal
-from .text import is_person_name, is_title_like, matchable
+from .text import is_person_name, is_title_like
 
 logger = logging.getLogger(__name__)
 

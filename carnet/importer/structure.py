@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass
 
 from carnet.resume.parsing import MAX_POINTS as MAX_RESUME_POINTS  # what the site accepts
+from carnet.text.folding import matchable
 
 from .model import Block, Body, Line, ListItem, Metadata, Removal
-from .text import ends_sentence, ends_with_punctuation, is_heading_like, matchable
+from .text import ends_sentence, ends_with_punctuation, is_heading_like
 
 _PLAIN_MARKS = "•-*–·"
 _GLYPH_MARKS = "➡→➜➔➤►▶⇒☞✓✔☑✅👉●○■□▪◦◆◇❖✦★☆"

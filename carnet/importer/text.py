@@ -3,24 +3,13 @@
 import re
 import unicodedata
 
-from carnet.text.folding import fold
-
 from .model import Line
 
-# Typographic quotes and apostrophes, read as their plain forms when matching.
-_PLAIN = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "\u00a0": " "})
-_SPACES = re.compile(r"\s+")
 URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 # A sentence ends with one of these (closing quotes and brackets may follow).
 _TERMINAL = re.compile(r"[.!?…:;,][\s\"'»”’)\]]*$")
 _SENTENCE_END = re.compile(r"[.!?…][\s\"'»”’)\]]*$")
 _LETTER = re.compile(r"[^\W\d_]")
-
-
-def matchable(text: str) -> str:
-    """The form the importer's patterns match: folded (lower case, no accents nor
-    ligatures), plain quotes, single spaces."""
-    return _SPACES.sub(" ", fold(text.translate(_PLAIN))).strip()
 
 
 def words(text: str) -> list[str]:

@@ -6,39 +6,13 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from carnet.text.chrome import REASONS, chrome_kind
+
 from .findings import ERROR, WARNING, Finding
 from .header import read_header
 
 # `{filename}/articles/x.md`, `{static}/images/a.png`, and Pelican's older `|filename|` spelling.
 _FILE_LINK = re.compile(r"[{|](?P<what>filename|static|attach)[}|](?P<path>[^)\s\"'#?]+)")
-# Lines a web scrape leaves behind: blog, forum and newsletter chrome, each with words one of
-# which it needs. Searched in the lower-cased text, and only when one of the words is there
-# (IGNORECASE on French text took a millisecond per article).
-SCRAPE_LEFTOVERS = [
-    (("comment",), re.compile(r"\b(aucun|\d+)\s+commentaires?\b"), "compteur de commentaires"),
-    (
-        ("comment",),
-        re.compile(r"publier les commentaires|enregistrer un commentaire"),
-        "formulaire de commentaire",
-    ),
-    (("inscription",), re.compile(r"\binscription à\s*:"), "lien d’abonnement du blogue"),
-    (("fois",), re.compile(r"\blu\s+\d[\d\s]*\s+fois\b"), "compteur de lectures « Lu N fois »"),
-    (
-        ("répondre", "précédent", "suivant"),
-        re.compile(r"répondre à cet article|article (précédent|suivant)\s*-"),
-        "navigation de forum",
-    ),
-    (
-        ("subscribe", "désabonner", "désinscri", "future emails"),
-        re.compile(r"unsubscribe|se désabonner|désinscri|don[’']t want future emails"),
-        "ligne de désabonnement",
-    ),
-    (
-        ("sent to",),
-        re.compile(r"^[ \t]*sent to\s*:", re.MULTILINE),
-        "adresse d’envoi de lettre d’information",
-    ),
-]
 # Shorter paragraphs (« Oui. », a sign-off) may repeat on purpose.
 MIN_REPEATED_CHARS = 60
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)]|>)\s+")
@@ -97,19 +71,17 @@ def targets(source: str, text: str) -> list[str]:
 
 
 def leftover_findings(source: str, text: str) -> Iterable[Finding]:
-    content = body(text)
-    lowered = content.lower()
-    if len(lowered) != len(content):
-        content = lowered  # a rare letter whose lower case is longer: offsets of the lowered text
-    for words, pattern, what in SCRAPE_LEFTOVERS:
-        match = pattern.search(lowered) if any(word in lowered for word in words) else None
-        if match:
+    """Each line of the body that the importer would take for a page's chrome (a blog's,
+    a forum's or a newsletter's, carnet/text/chrome.py): left behind by a copy-paste."""
+    for number, line in enumerate(body(text).split("\n"), start=1):
+        kind = chrome_kind(line) if line.strip() else None
+        if kind is not None:
             yield Finding(
                 WARNING,
                 source,
-                line_of(content, match.start()),
+                number,
                 "reste de scraping",
-                f"{what} : « {content[match.start() : match.end()].strip()} »",
+                f"{REASONS[kind]} : « {line.strip()} »",
                 "retirez cette ligne, qui vient de la page d’origine, pas du texte",
             )
 

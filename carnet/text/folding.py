@@ -11,6 +11,9 @@ from whoosh.support.charset import accent_map
 FOLDING = {**accent_map, ord("œ"): "oe", ord("Œ"): "oe", ord("æ"): "ae", ord("Æ"): "ae"}
 
 _NOT_WORDS = re.compile(r"[\W_]+")
+# Typographic quotes and apostrophes, read as their plain forms when matching.
+_PLAIN = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "\u00a0": " "})
+_SPACES = re.compile(r"\s+")
 
 
 def fold(text: str) -> str:
@@ -22,3 +25,9 @@ def fold(text: str) -> str:
 def fold_words(text: str) -> str:
     """The folded words alone, one space apart: « Savoir-Être ! » → « savoir etre »."""
     return _NOT_WORDS.sub(" ", fold(text)).strip()
+
+
+def matchable(text: str) -> str:
+    """The form line patterns are written in (the importer's, scrape chrome): folded,
+    plain quotes, single spaces: « Laisser une réponse : » → « laisser une reponse : »."""
+    return _SPACES.sub(" ", fold(text.translate(_PLAIN))).strip()
