@@ -1,11 +1,20 @@
 """The attributes plugins add to articles and tags (carnet/articles/attributes.py), on real built
 sites: each one is there with its declared default when the plugin that sets it is not loaded,
-and set when it is."""
+and set when it is.
 
-from dataclasses import MISSING, fields
+Pelican's signals are process-wide: a plugin that an earlier build of the test run loaded stays
+connected. So each site is built, and its articles looked at, in an interpreter of its own.
+"""
+
+import json
+import subprocess
+import sys
+from dataclasses import MISSING, asdict, fields, is_dataclass
+from pathlib import Path
 
 import pytest
 from pelican import signals
+from pelican.contents import Article
 
 from carnet.articles.attributes import (
     ArticleAttributes,
@@ -16,7 +25,7 @@ from carnet.articles.attributes import (
     tag_map_build,
 )
 from carnet.resume.parsing import MAX_POINTS
-from tests.sitebuild import article, build_test_site, tiny_content
+from tests.sitebuild import ROOT, article, build_test_site, tiny_content
 
 TINY_MAP = """\
 [groups.savoir-etre]
@@ -45,103 +54,120 @@ ARTICLES = {
 }
 # What the theme needs to render a page at all: its filters and its fingerprinted file names.
 THEME_PLUGINS = ["french_typography", "theme_assets"]
-# Loaded without the plugins that set the attributes; script_guard reads `resume_html`.
+# Without the plugins that set the attributes; script_guard reads `resume_html`.
 READER_ONLY = [*THEME_PLUGINS, "script_guard"]
 SETTERS = [*THEME_PLUGINS, "article_metadata", "resume", "tag_map", "article_review"]
 
 
-def build(tmp, plugins: list[str]):
-    """Build the tiny site with `plugins`; return Pelican's articles generator, as the run left it."""
-    content = tiny_content(tmp, ARTICLES, {"tagmap.toml": TINY_MAP})
+def plain(value):
+    """An attribute's value as JSON: an article by its title."""
+    if isinstance(value, Article):
+        return value.title
+    if is_dataclass(value):
+        return asdict(value)
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
+def observe(content: str, output: str, plugins: list[str]) -> None:
+    """Build the site with `plugins` and print, as JSON, what its articles and tags carry."""
     seen = []
+    signals.article_generator_finalized.connect(seen.append, weak=False)
+    site = build_test_site(Path(output), Path(content), strict=False, PLUGINS=plugins)
+    [generator] = seen
+    build = tag_map_build(generator.context)
+    observed = {
+        "warnings": site.warnings,
+        "tag_map_build": sorted(build.tags) if build is not None else None,
+        "articles": {
+            built.title: {
+                "attributes": {f.name: plain(vars(built)[f.name]) for f in fields(ArticleAttributes)},
+                "tags": [
+                    [str(tag), is_map_tag(tag), tag_key(tag), search_terms(tag), vars(tag).get("en_label")]
+                    for tag in article_tags(built)
+                ],
+            }
+            for built in generator.articles
+        },
+    }
+    print(json.dumps(observed))
 
-    def keep(generator):
-        seen.append(generator)
 
-    signals.article_generator_finalized.connect(keep)
-    try:
-        site = build_test_site(tmp / "out", content, strict=False, PLUGINS=plugins)
-    finally:
-        signals.article_generator_finalized.disconnect(keep)
-    return seen[-1], site.warnings
+def built(tmp: Path, plugins: list[str]) -> dict:
+    content = tiny_content(tmp, ARTICLES, {"tagmap.toml": TINY_MAP})
+    arguments = f"{str(content)!r}, {str(tmp / 'out')!r}, {plugins!r}"
+    code = f"from tests.test_plugin_contracts import observe; observe({arguments})"
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout.splitlines()[-1])
 
 
-def default(declared):
-    return declared.default_factory() if declared.default is MISSING else declared.default
+def defaults() -> dict:
+    return {
+        f.name: plain(f.default_factory() if f.default is MISSING else f.default)
+        for f in fields(ArticleAttributes)
+    }
 
 
 @pytest.fixture(scope="module")
 def without_setters(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("readers"), READER_ONLY)
+    return built(tmp_path_factory.mktemp("readers"), READER_ONLY)
 
 
 @pytest.fixture(scope="module")
 def with_setters(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("setters"), SETTERS)
+    return built(tmp_path_factory.mktemp("setters"), SETTERS)
 
 
 def test_without_their_plugins_every_attribute_has_its_default(without_setters):
-    generator, warnings = without_setters
     # Without article_metadata, Pelican drops the undated article.
-    [dropped] = warnings
+    [dropped] = without_setters["warnings"]
     assert "sans-date.md: could not find information about 'date'" in dropped
-    assert len(generator.articles) == 3
-    for built in generator.articles:
-        for declared in fields(ArticleAttributes):
-            assert vars(built)[declared.name] == default(declared), (built.title, declared.name)
+    articles = without_setters["articles"]
+    assert sorted(articles) == ["Ancien", "Avec résumé", "Trop long"]
+    for title, seen in articles.items():
+        assert seen["attributes"] == defaults(), title
 
 
 def test_without_the_tag_map_tags_carry_nothing_of_it(without_setters):
-    generator, _ = without_setters
-    tags = [tag for built in generator.articles for tag in article_tags(built)]
-    assert sorted(str(tag) for tag in tags) == ["essai", "essai", "hors carte", "écoute active"]
-    assert [(is_map_tag(t), tag_key(t), search_terms(t)) for t in tags] == [(False, None, [])] * 4
-    assert tag_map_build(generator.context) is None
+    assert without_setters["tag_map_build"] is None
+    tags = [tag for seen in without_setters["articles"].values() for tag in seen["tags"]]
+    assert sorted(tags) == [
+        ["essai", False, None, [], None],
+        ["essai", False, None, [], None],
+        ["hors carte", False, None, [], None],
+        ["écoute active", False, None, [], None],
+    ]
 
 
 def test_with_their_plugins_every_attribute_is_set(with_setters):
-    generator, warnings = with_setters
     # The two things this site does wrong, said by their plugins.
-    assert len(warnings) == 2
-    assert "« hors carte » is not in the tag map" in warnings[0]
-    assert "long.md" in warnings[1]
-    by_title = {built.title: built for built in generator.articles}
-    assert sorted(by_title) == ["Ancien", "Avec résumé", "Sans date", "Trop long"]
+    first, second = with_setters["warnings"]
+    assert "« hors carte » is not in the tag map" in first
+    assert "long.md" in second
+    articles = {title: seen["attributes"] for title, seen in with_setters["articles"].items()}
+    assert sorted(articles) == ["Ancien", "Avec résumé", "Sans date", "Trop long"]
+    unset = defaults()
     set_somewhere = {
-        declared.name
-        for built in by_title.values()
-        for declared in fields(ArticleAttributes)
-        if vars(built)[declared.name] != default(declared)
+        name for values in articles.values() for name, value in values.items() if value != unset[name]
     }
-    assert set_somewhere == {declared.name for declared in fields(ArticleAttributes)}
-    summarised = by_title["Avec résumé"]
-    assert "Un point" in summarised.resume_html
-    assert summarised.description_text == "Un point"
-    assert summarised.resume_origin == "Résumé de Camille"
-    [problem] = by_title["Trop long"].resume_problems
-    assert f"has {MAX_POINTS + 1} points" in problem.message
-    assert by_title["Sans date"].date_unknown
-    assert not summarised.date_unknown
-    # Newest first: « Sans date » sorts last, under the dated ones.
-    assert by_title["Trop long"].prev_article is summarised
-    assert summarised.next_article is by_title["Trop long"]
+    assert set_somewhere == set(unset)
+    summarised = articles["Avec résumé"]
+    assert "Un point" in summarised["resume_html"]
+    assert summarised["description_text"] == "Un point"
+    assert summarised["resume_origin"] == "Résumé de Camille"
+    [problem] = articles["Trop long"]["resume_problems"]
+    assert f"has {MAX_POINTS + 1} points" in problem["message"]
+    assert articles["Sans date"]["date_unknown"] is True
+    assert summarised["date_unknown"] is False
+    # Newest first, and « Sans date » sorts after the dated ones.
+    assert (summarised["prev_article"], summarised["next_article"]) == ("Ancien", "Trop long")
 
 
 def test_with_the_tag_map_its_tags_carry_their_attributes(with_setters):
-    generator, _ = with_setters
-    build_ = tag_map_build(generator.context)
-    assert build_ is not None
-    assert set(build_.tags) == {"ecoute", "essai"}
-    ancient = next(built for built in generator.articles if built.title == "Ancien")
-    mapped, stray = article_tags(ancient)
-    assert (is_map_tag(mapped), tag_key(mapped), search_terms(mapped)) == (
-        True,
-        "ecoute",
-        ["listening", "écoute active"],
-    )
-    assert mapped is build_.tags["ecoute"]
-    assert (mapped.en_label, mapped.en_url) == (
-        "listening",
-        "en/tag/listening/",
-    )
-    assert (is_map_tag(stray), tag_key(stray), search_terms(stray)) == (False, None, [])
+    assert with_setters["tag_map_build"] == ["ecoute", "essai"]
+    assert with_setters["articles"]["Ancien"]["tags"] == [
+        ["Écoute", True, "ecoute", ["listening", "écoute active"], "listening"],
+        ["hors carte", False, None, [], None],
+    ]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .findings import ERROR, NOTE, WARNING, Finding
 from .header import header_findings
-from .sources import file_links, image_findings, leftover_findings, line_containing
+from .sources import file_links, image_findings, leftover_findings, line_containing, targets
 
 DEFAULTS = {"REQUIRED_METADATA": ["title", "author", "category", "tags", "slug", "lang"]}
 
@@ -144,6 +144,36 @@ def duplicate_findings(articles, source_text: Callable) -> list[Finding]:
                     "changez « Slug: » (par exemple en ajoutant -2) ou le titre",
                 )
             )
+    return found
+
+
+def blocked_files(findings: list[Finding]) -> dict[str, list[str]]:
+    """The files with an « erreur », with their messages: they are held back."""
+    blocked: dict[str, list[str]] = {}
+    for finding in findings:
+        if finding.severity == ERROR:
+            blocked.setdefault(finding.file, []).append(finding.message)
+    return blocked
+
+
+def links_to_held_back(articles, blocked: dict[str, list[str]], source_text: Callable) -> list[Finding]:
+    """A published article that links to one held back links to a page that is not there."""
+    found = []
+    for article in articles:
+        if article.relative_source_path in blocked:
+            continue
+        for target in targets(article.relative_source_path, source_text(article)):
+            if target in blocked:
+                found.append(
+                    Finding(
+                        WARNING,
+                        article.relative_source_path,
+                        line_containing(source_text(article), target),
+                        "lien cassé",
+                        f"lien vers {target}, retenu dans cette construction : la page manque",
+                        f"corrigez d’abord {target}",
+                    )
+                )
     return found
 
 

@@ -17,14 +17,16 @@ from carnet.articles.attributes import article_tags, tag_key
 from carnet.review.articles import (
     SourceTexts,
     article_findings,
+    blocked_files,
     duplicate_findings,
     held_back,
+    links_to_held_back,
     notes,
 )
-from carnet.review.findings import ERROR, LOG_KEY, WARNING, Finding
+from carnet.review.findings import LOG_KEY, Finding
 from carnet.review.links import written_link_findings
 from carnet.review.readers import french_dates
-from carnet.review.sources import line_containing, repetition_findings, targets
+from carnet.review.sources import repetition_findings
 
 logger = logging.getLogger(__name__)
 
@@ -66,26 +68,8 @@ def review_articles(generator) -> None:
     source_text = source_texts(generator)
     findings = [f for a in listed for f in article_findings(a, source_text(a), generator.path)]
     findings.extend(duplicate_findings(listed, source_text))
-    blocked: dict[str, list[str]] = {}
-    for finding in findings:
-        if finding.severity == ERROR:
-            blocked.setdefault(finding.file, []).append(finding.message)
-    # A published article that links to one held back links to a page that is not there.
-    for article in listed:
-        if article.relative_source_path in blocked:
-            continue
-        for target in targets(article.relative_source_path, source_text(article)):
-            if target in blocked:
-                findings.append(
-                    Finding(
-                        WARNING,
-                        article.relative_source_path,
-                        line_containing(source_text(article), target),
-                        "lien cassé",
-                        f"lien vers {target}, retenu dans cette construction : la page manque",
-                        f"corrigez d’abord {target}",
-                    )
-                )
+    blocked = blocked_files(findings)
+    findings.extend(links_to_held_back(listed, blocked, source_text))
     for finding in sorted(findings, key=lambda f: (f.file, f.line or 0)):
         report(finding)
     for name in lists:

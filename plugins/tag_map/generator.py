@@ -1,10 +1,8 @@
 """The map's own output: each tag's relations, the map page's SVG, the English pages, tagmap.json."""
 
 import logging
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.urlwrappers import Tag
 
@@ -12,31 +10,10 @@ from carnet.articles.attributes import TagMapBuild, article_tags, is_map_tag, ta
 from carnet.tagmap.config import VIEW_KEY, setting
 from carnet.tagmap.export import tag_record, tagmap_json
 from carnet.tagmap.graph import related, shared_articles
-from carnet.tagmap.layout import GroupSpec, NodeSpec, group_color, lay_out, theme_class, theme_colors_css
-from carnet.tagmap.svg import render_svg
+from carnet.tagmap.layout import theme_colors_css
+from carnet.tagmap.view import MapView, map_view
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class GroupView:
-    key: str
-    fr: str
-    en: str
-    color: str
-    tags: list[Tag]
-    css_class: str = ""  # its colour, from the style sheet at MapView.css_url
-
-
-@dataclass
-class MapView:
-    """What tags.html shows: the themes with their tags, the SVG, the tags outside the map."""
-
-    groups: list[GroupView]
-    svg: Markup
-    json_url: str
-    stray: list[tuple[Tag, list]] = field(default_factory=list)
-    css_url: str = ""
 
 
 class TagMapGenerator(Generator):
@@ -55,25 +32,9 @@ class TagMapGenerator(Generator):
         weights = shared_articles(tagged)
         for key, tag in build.tags.items():
             tag.related = [(build.tags[other], weight) for other, weight in related(weights, key)]
-        self.context[VIEW_KEY] = self.map_view(build, weights, by_tag)
-
-    def map_view(self, build: TagMapBuild, weights, by_tag: dict) -> MapView:
-        tag_map = build.tag_map
-        groups, specs = [], []
-        for group in tag_map.groups.values():
-            members = [t for t in build.tags.values() if t.group.key == group.key]
-            used = [t for t in members if t.count]
-            if used:
-                position = len(groups)
-                color, css_class = group_color(position), theme_class(position)
-                groups.append(GroupView(group.key, group.fr, group.en, color, used, css_class))
-            nodes = tuple(NodeSpec(t.key, t.name, t.en_label, t.count) for t in members)
-            specs.append(GroupSpec(group.key, group.fr, group.en, nodes))
-        svg = Markup(render_svg(lay_out(specs, weights)))  # render_svg escapes every text
-        stray = [(tag, articles) for tag, articles in by_tag.items() if not is_map_tag(tag)]
         json_url = setting(self.settings, "TAG_MAP_JSON_SAVE_AS")
         css_url = setting(self.settings, "TAG_MAP_CSS_SAVE_AS")
-        return MapView(groups, svg, json_url, sorted(stray, key=lambda item: item[0].slug), css_url)
+        self.context[VIEW_KEY] = map_view(build, weights, by_tag, json_url, css_url)
 
     def generate_output(self, writer) -> None:
         build = tag_map_build(self.context)
