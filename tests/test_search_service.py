@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 from carnet.service.admission import Lane, Lanes
 from carnet.service.web import SearchApp
 from tests.searchserver import running
+from tests.sitebuild import article, build_test_site, tiny_content
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +29,12 @@ def test_results_page_in_the_theme_with_highlights(request_):
     assert 'class="lien-evitement"' in html  # the site's own layout
     assert '<mark class="match term0">coïncidences</mark>' in html
     assert "les-synchronicites-qui-provoquent-la-rencontre-avec-le-client/" in html
-    assert 'name="q" type="search" value="coïncidences"' in html
     assert "jeudi 16 avril 2009" in html
+    page = BeautifulSoup(html, "lxml")
+    # The query in both forms (the header's and the page's) and in the title.
+    assert [field["value"] for field in page.select('input[name="q"]')] == ["coïncidences"] * 2
+    assert page.title.string == "« coïncidences » — Recherche — Carnet d'accompagnement"
+    assert page.select_one(".resultats__avis--statique") is None
 
 
 def test_results_page_offers_suggestion_facets_and_sorting(request_):
@@ -254,6 +259,55 @@ def test_service_picks_up_a_new_index_without_restart(site, tmp_path):
         replacement.symlink_to(second)
         os.replace(replacement, link)
         assert json.loads(request("/search.json?q=zanzibar").body)["total"] == 1
+
+
+def test_the_results_page_follows_the_live_build(tmp_path):
+    """The page comes from the build whose index is live, and its own text is never read as a
+    template, braces included."""
+    content = tiny_content(tmp_path, {"a.md": article("Un essai sur la confiance", "La confiance.")})
+    builds = {}
+    for name, subtitle in [("b1", "Première"), ("b2", "Des {{ accolades }}, {% pourcents %}, {# dièses #}")]:
+        (tmp_path / name).mkdir()
+        builds[name] = build_test_site(
+            tmp_path / name / "output", content, settings_file="pelicanconf.py", SITESUBTITLE=subtitle
+        )
+    output, index = tmp_path / "output", tmp_path / "search-index"
+
+    def switch_to(name: str) -> None:
+        for link, target in [(output, builds[name].output), (index, builds[name].index)]:
+            replacement = tmp_path / "new-link"
+            replacement.symlink_to(target)
+            os.replace(replacement, link)
+
+    def subtitle(html: str) -> str:
+        return BeautifulSoup(html, "lxml").select_one(".site-devise").get_text()
+
+    switch_to("b1")
+    with running(SearchApp(output, index)) as request:
+        for name in ["b1", "b2"]:
+            switch_to(name)
+            reply = request("/search?q=confiance")
+            assert reply.status == 200
+            static = (builds[name].output / "search/index.html").read_text(encoding="utf-8")
+            assert subtitle(reply.text) == subtitle(static), name
+            hits = BeautifulSoup(reply.text, "lxml").select("li.resultat h2 a")
+            assert [hit.get_text() for hit in hits] == ["Un essai sur la confiance"]
+    assert subtitle(static) == "Des {{ accolades }}, {% pourcents %}, {# dièses #}"
+
+
+def test_an_index_without_its_page_answers_in_a_plain_page(site, tmp_path):
+    """An index made by other means than a build (here, by hand) has no results page beside it."""
+    from carnet.search.documents import SearchDocument
+    from carnet.search.indexing import build_index
+
+    novelty = SearchDocument(url="nouveau/", title="Un mot inédit : zanzibar", body="zanzibar")
+    build_index([novelty], tmp_path / "index", {})
+    with running(SearchApp(site.output, tmp_path / "index")) as request:
+        reply = request("/search?q=zanzibar")
+    assert reply.status == 200
+    page = BeautifulSoup(reply.text, "lxml")
+    assert page.title.string == "« zanzibar » — Recherche"
+    assert [hit.get_text() for hit in page.select("li.resultat h2 a")] == ["Un mot inédit : zanzibar"]
 
 
 def test_links_of_a_results_page_keep_its_page_size(request_):

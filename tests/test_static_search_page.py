@@ -5,7 +5,9 @@ through the service, the same page shows results instead."""
 from urllib.parse import quote
 
 from bs4 import BeautifulSoup
+from markupsafe import Markup
 
+from carnet.search.results_page import FILE_NAME, load
 from carnet.service.web import SearchApp
 from tests.browser import serve_directory
 from tests.searchserver import running
@@ -18,13 +20,22 @@ WAYS = {
 }
 
 
-def test_the_notice_sits_inside_the_zone_the_service_replaces(dev_site):
+def test_the_service_page_is_the_static_page_with_its_results_block_left_open(dev_site):
+    """The build keeps its search page beside the index with the results block and the query
+    left to the service: everything else is the static page's bytes."""
     html = (dev_site.output / "search/index.html").read_text(encoding="utf-8")
-    start, end = html.index("<!-- resultats:debut -->"), html.index("<!-- resultats:fin -->")
-    assert start < html.index(NOTICE) < end
+    frame = load((dev_site.index / FILE_NAME).read_text(encoding="utf-8"))
+    before, after = frame.render(query="", results=Markup("\x00")).split("\x00")
+    assert html.startswith(before)
+    assert html.endswith(after)
+    block = html[len(before) : len(html) - len(after)]
+    # What a static host shows in the block: the notice and the other ways in, nothing else.
+    assert block.strip().startswith("<!-- resultats:debut -->")
+    assert block.strip().endswith("<!-- resultats:fin -->")
+    assert NOTICE in block
     for href, _ in WAYS.values():
-        assert start < html.index(f'href="{href}"', start) < end
-    assert 'name="q" type="search" value=""' in html
+        assert f'href="{href}"' in block
+    assert html.count('name="q" type="search" value=""') == 2  # the header's form and the page's
     assert "<script" not in html
 
 
@@ -66,4 +77,9 @@ def test_through_the_service_results_replace_the_notice(dev_site):
     assert soup.select_one(".resultats__avis--statique") is None
     hits = [a["href"] for a in soup.select("li.resultat h2 a")]
     assert "/vos-competences-non-techniques-comptent-autant-que-vos-competences-techniques/" in hits
-    assert soup.select_one('input[name="q"]')["value"] == "confiance"
+    assert [field["value"] for field in soup.select('input[name="q"]')] == ["confiance", "confiance"]
+    assert soup.title.string == "« confiance » — Recherche — Carnet d'accompagnement"
+    # Around the results, the static page itself.
+    static = BeautifulSoup((dev_site.output / "search/index.html").read_text(encoding="utf-8"), "lxml")
+    assert str(soup.select_one("details.aide-recherche")) == str(static.select_one("details.aide-recherche"))
+    assert str(soup.select_one("nav.navigation")) == str(static.select_one("nav.navigation"))
