@@ -30,7 +30,9 @@ class ArticleAttributes:
 
     # plugins/resume
     resume_html: str = ""  # the « Cet article en résumé » block; "" when the article has none
-    description_text: str = ""  # <meta name="description">: the résumé's text, else the first paragraph's
+    # <meta name="description">: the résumé's text, else the first paragraph's; the theme
+    # falls back on the summary when it is "" (without the résumé plugin)
+    description_text: str = ""
     resume_origin: str = ""  # the line under the block: « Résumé de Claire »
     resume_problems: list[Problem] = field(default_factory=list)  # said by plugins/article_review
     # plugins/article_metadata
