@@ -1,36 +1,21 @@
 """A build that fails, is interrupted or killed leaves yesterday's site and search as they were."""
 
-import hashlib
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from carnet.search.querying import ArchiveSearch
+from tests.project import INVOKE, environment, fingerprint, invoke, project_copy
 from tests.sitebuild import article
-from tests.test_tasks import project_copy, run
-
-INVOKE = [sys.executable, "-m", "invoke"]
-
-
-def fingerprint(project: Path) -> dict[str, str]:
-    """Every file of the live site and index, with its checksum."""
-    prints = {}
-    for name in ("output", "search-index"):
-        root = (project / name).resolve()
-        for path in sorted(root.rglob("*")):
-            if path.is_file():
-                prints[f"{name}/{path.relative_to(root)}"] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return prints
 
 
 @pytest.fixture
 def project(tmp_path):
     copy = project_copy(tmp_path)
-    result = run([*INVOKE, "build"], copy)
+    result = invoke(copy, "build")
     assert result.returncode == 0, result.stderr
     return copy
 
@@ -39,7 +24,9 @@ def test_build_publishes_through_links(project):
     assert (project / "output").is_symlink()
     assert (project / "search-index").is_symlink()
     assert (project / "output/index.html").is_file()
-    assert any((project / "search-index").iterdir())
+    # The live index answers: « tarte au riz » is written in one article only.
+    found = ArchiveSearch.open(project / "search-index").search('"tarte au riz"')
+    assert [hit.url for hit in found.results] == ["aujourdhui-jai-rencontre-un-partenaire/"]
 
 
 def test_a_broken_article_is_held_back_and_the_site_stays_as_it_was(project):
@@ -47,7 +34,7 @@ def test_a_broken_article_is_held_back_and_the_site_stays_as_it_was(project):
     (project / "content/articles/casse.md").write_text(
         article("Cassé", Date="pas une date"), encoding="utf-8"
     )
-    result = run([*INVOKE, "build"], project)
+    result = invoke(project, "build")
     assert result.returncode == 1
     assert "1 article retenu, non publié" in result.stderr
     assert fingerprint(project) == before  # the rest of the site, rebuilt, is the same site
@@ -59,7 +46,7 @@ def test_a_strict_build_with_a_held_back_article_leaves_everything_as_it_was(pro
     (project / "content/articles/casse.md").write_text(
         article("Cassé", Date="pas une date"), encoding="utf-8"
     )
-    result = run([*INVOKE, "build", "--strict"], project)
+    result = invoke(project, "build", "--strict")
     assert result.returncode == 1
     assert "le site en ligne (output/) et l’index de recherche n’ont pas changé" in result.stderr
     assert (project / "output").resolve() == live
@@ -73,7 +60,7 @@ def test_a_template_error_leaves_everything_as_it_was(project):
         template.read_text(encoding="utf-8").replace("{{ article.title", "{{ article.title|nope"),
         encoding="utf-8",
     )
-    result = run([*INVOKE, "build"], project)
+    result = invoke(project, "build")
     assert result.returncode == 1
     assert "nope" in result.stderr
     assert fingerprint(project) == before
@@ -89,7 +76,7 @@ def test_a_template_error_leaves_everything_as_it_was(project):
 def test_an_invalid_data_file_leaves_everything_as_it_was(project, name, broken):
     before = fingerprint(project)
     (project / "content" / name).write_text(broken, encoding="utf-8")
-    result = run([*INVOKE, "build"], project)
+    result = invoke(project, "build")
     assert result.returncode == 1
     assert fingerprint(project) == before
 
@@ -108,9 +95,8 @@ def slow_down(project: Path, count: int = 150) -> None:
 def test_a_killed_or_interrupted_build_leaves_everything_as_it_was(project, signal_number):
     before = fingerprint(project)
     slow_down(project)
-    env = {**os.environ, "PYTHONUTF8": "1"}
     build = subprocess.Popen(
-        [*INVOKE, "build"], cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [*INVOKE, "build"], cwd=project, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     builds = project / ".site/builds"
     deadline = time.monotonic() + 60
@@ -124,17 +110,20 @@ def test_a_killed_or_interrupted_build_leaves_everything_as_it_was(project, sign
         assert "interrompue" in stderr.decode("utf-8")
     assert fingerprint(project) == before
     # The lock died with the process: the next build runs and goes live.
-    result = run([*INVOKE, "build"], project)
+    result = invoke(project, "build")
     assert result.returncode == 0, result.stderr
     assert (project / "output/lest-0/index.html").is_file()
     assert len(list(builds.iterdir())) <= 2
 
 
 def test_two_builds_at_once_take_turns(project):
-    env = {**os.environ, "PYTHONUTF8": "1"}
     first, second = (
         subprocess.Popen(
-            [*INVOKE, "build", "--full"], cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            [*INVOKE, "build", "--full"],
+            cwd=project,
+            env=environment(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         for _ in range(2)
     )
@@ -148,18 +137,18 @@ def test_two_builds_at_once_take_turns(project):
 def test_rollback_puts_the_previous_build_back(project):
     first = fingerprint(project)
     (project / "content/articles/nouveau.md").write_text(article("Tout nouveau"), encoding="utf-8")
-    assert run([*INVOKE, "build"], project).returncode == 0
+    assert invoke(project, "build").returncode == 0
     assert (project / "output/tout-nouveau/index.html").is_file()
-    result = run([*INVOKE, "rollback"], project)
+    result = invoke(project, "rollback")
     assert result.returncode == 0, result.stderr
     assert fingerprint(project) == first
-    assert run([*INVOKE, "rollback"], project).returncode == 0
+    assert invoke(project, "rollback").returncode == 0
     assert (project / "output/tout-nouveau/index.html").is_file()
 
 
 def test_rollback_without_a_previous_build_says_so(tmp_path):
     copy = project_copy(tmp_path)
-    result = run([*INVOKE, "rollback"], copy)
+    result = invoke(copy, "rollback")
     assert result.returncode == 1
     assert "aucune construction précédente" in result.stderr
 
@@ -168,14 +157,14 @@ def test_a_plain_output_folder_from_before_is_kept_as_the_previous_build(tmp_pat
     copy = project_copy(tmp_path)
     (copy / "output").mkdir()
     (copy / "output/ancien.html").write_text("ancien", encoding="utf-8")
-    assert run([*INVOKE, "build"], copy).returncode == 0
+    assert invoke(copy, "build").returncode == 0
     assert (copy / "output").is_symlink()
-    rolled = run([*INVOKE, "rollback"], copy)
+    rolled = invoke(copy, "rollback")
     assert rolled.returncode == 0
     assert (copy / "output/ancien.html").read_text(encoding="utf-8") == "ancien"
     # Named for what it is: its folder's time is the build's that adopted it, not its own.
     old = "l’ancien dossier output/ (d’avant les constructions atomiques)"
     assert rolled.stdout.splitlines()[0] == f"Remise en ligne : {old} (site)."
     assert rolled.stdout.splitlines()[1].startswith("La construction du ")
-    again = run([*INVOKE, "rollback"], copy).stdout.splitlines()
+    again = invoke(copy, "rollback").stdout.splitlines()
     assert again[1] == f"L{old[1:]} est gardé : relancez invoke rollback pour y revenir."

@@ -7,8 +7,7 @@ from datetime import datetime
 from babel.dates import format_datetime
 
 from carnet.tagmap.mapfile import load_map
-from tests.sitebuild import ROOT
-from tests.test_tasks import INVOKE, project_copy, run
+from tests.project import ROOT, invoke, project_copy
 
 
 def header_of(path) -> dict[str, str]:
@@ -19,16 +18,16 @@ def header_of(path) -> dict[str, str]:
 
 def test_new_takes_a_title_without_quotes(tmp_path):
     project = project_copy(tmp_path)
-    result = run([*INVOKE, "new", "Mon", "premier", "article", "--author", "Camille"], project)
+    result = invoke(project, "new", "Mon", "premier", "article", "--author", "Camille")
     assert result.returncode == 0, result.stderr
     header = header_of(project / "content/articles/mon-premier-article.md")
     assert header["Title"] == "Mon premier article"
     assert header["Author"] == "Camille"
     # Options before the words, and a quoted title, as before.
-    result = run([*INVOKE, "new", "--tags", "coaching", "Deuxième", "essai"], project)
+    result = invoke(project, "new", "--tags", "coaching", "Deuxième", "essai")
     assert result.returncode == 0, result.stderr
     assert header_of(project / "content/articles/deuxieme-essai.md")["Tags"] == "coaching"
-    result = run([*INVOKE, "new", "L’écoute active"], project)
+    result = invoke(project, "new", "L’écoute active")
     assert result.returncode == 0, result.stderr
     assert header_of(project / "content/articles/lecoute-active.md")["Title"] == "L’écoute active"
 
@@ -39,7 +38,7 @@ def test_new_and_import_with_nothing_named_say_so_in_french(tmp_path):
         (["new", "--author", "Camille"], 'le titre est vide ; écrivez par exemple invoke new "Mon titre"'),
         (["import"], "nommez les fichiers à importer, par exemple invoke import ../shared/seeds/*.txt"),
     ]:
-        result = run([*INVOKE, *command], project)
+        result = invoke(project, *command)
         assert result.returncode == 1
         assert result.stderr.strip() == f"invoke {command[0]} : {message}"
 
@@ -64,14 +63,14 @@ def build_when(folder) -> str:
 
 def test_rollback_names_builds_by_their_date_and_clean_says_what_it_removed(tmp_path):
     project = project_copy(tmp_path)
-    assert run([*INVOKE, "build"], project).returncode == 0
+    assert invoke(project, "build").returncode == 0
     [first] = (project / ".site/builds").iterdir()
     article = project / "content/articles/perdre-des-clients.md"
     article.write_text(article.read_text(encoding="utf-8") + "\nUne ligne de plus.\n", encoding="utf-8")
-    assert run([*INVOKE, "build"], project).returncode == 0
+    assert invoke(project, "build").returncode == 0
     [second] = [folder for folder in (project / ".site/builds").iterdir() if folder != first]
 
-    result = run([*INVOKE, "rollback"], project)
+    result = invoke(project, "rollback")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     # To the second if both were made in the same minute.
@@ -84,7 +83,7 @@ def test_rollback_names_builds_by_their_date_and_clean_says_what_it_removed(tmp_
     assert "relancez invoke rollback pour y revenir" in lines[1]
     assert first.name not in result.stdout
 
-    result = run([*INVOKE, "clean"], project)
+    result = invoke(project, "clean")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
         "Supprimé : output/ (le site), search-index/ (l’index de recherche), "
@@ -92,5 +91,5 @@ def test_rollback_names_builds_by_their_date_and_clean_says_what_it_removed(tmp_
     )
     assert not (project / ".site").exists()
     assert not (project / "output").exists()
-    result = run([*INVOKE, "clean"], project)
+    result = invoke(project, "clean")
     assert result.stdout.strip() == "Rien à supprimer : le site n’est pas construit."

@@ -14,7 +14,7 @@ from carnet.builds.messages import exception_finding, finding_of
 from carnet.builds.report import wrapped
 from carnet.review.dates import read_date
 from carnet.review.header import header_findings, suggestion
-from tests.test_tasks import project_copy, run
+from tests.project import project_copy, run
 
 INVOKE = [sys.executable, "-m", "invoke"]
 GOOD = "Date: 2020-05-04\nAuthor: Camille\nCategory: Partenariat\nTags: partenariat\nLang: fr"

@@ -2,14 +2,13 @@
 
 import json
 import re
-import sys
 
 import pytest
 
 from carnet.bench.corpus import CorpusWriter, vocabulary, write_corpus
 from carnet.bench.run import tag_forms
-from tests.sitebuild import ROOT, build_test_site
-from tests.test_tasks import project_copy, run
+from tests.project import ROOT, invoke, project_copy
+from tests.sitebuild import build_test_site
 
 
 def test_same_seed_same_archive(tmp_path):
@@ -53,7 +52,7 @@ def test_corpus_builds_strictly_with_every_tag_resolved(tmp_path):
 @pytest.mark.parametrize("sizes", ["20,40"])
 def test_invoke_bench_quick_writes_results(tmp_path, sizes):
     project = project_copy(tmp_path)
-    result = run([sys.executable, "-m", "invoke", "bench", "--articles", sizes, "--quick"], project)
+    result = invoke(project, "bench", "--articles", sizes, "--quick")
     assert result.returncode == 0, result.stderr[-2000:]
     data = json.loads((project / "bench/results.json").read_text("utf-8"))
     assert set(data) >= {"machine", "versions", "runs"}

@@ -9,9 +9,8 @@ import pytest
 
 from carnet.builds.content_links import refused_entries
 from carnet.check.run import check_archive
-from tests.sitebuild import ROOT, article
-from tests.test_atomic_builds import INVOKE, fingerprint
-from tests.test_tasks import project_copy
+from tests.project import ROOT, fingerprint, invoke, project_copy
+from tests.sitebuild import article
 
 
 def flat(output: str) -> str:
@@ -21,15 +20,7 @@ def flat(output: str) -> str:
 
 def build(project) -> subprocess.CompletedProcess:
     """`invoke build`, its log lines unwrapped (Rich wraps them to the terminal's width)."""
-    return subprocess.run(
-        [*INVOKE, "build"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env={**os.environ, "PYTHONUTF8": "1", "COLUMNS": "400"},
-        timeout=120,
-    )
+    return invoke(project, "build", columns=400)
 
 
 @pytest.fixture(scope="module")
@@ -55,9 +46,7 @@ def test_links_out_of_content_are_refused_and_nothing_goes_online(project, tmp_p
     try:
         result = build(project)
         # `invoke check` applies the same refusal, as errors, and never reads /etc/passwd.
-        checked = subprocess.run(
-            [*INVOKE, "check"], cwd=project, capture_output=True, text=True, encoding="utf-8", timeout=120
-        )
+        checked = invoke(project, "check")
     finally:
         for link in links:
             (project / link).unlink()

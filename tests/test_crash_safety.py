@@ -8,18 +8,15 @@ process, so that many points fit in a few seconds each.
 """
 
 import json
-import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.project import invoke, project_copy, run
 from tests.sitebuild import article
-from tests.test_atomic_builds import INVOKE
-from tests.test_tasks import project_copy, run
 
 DRIVER = Path(__file__).with_name("killpoints.py")
 # What a build keeps for the next one, as globs from the project's root.
@@ -38,14 +35,11 @@ KEPT = {
 def drive(project: Path, *args: str) -> list[dict]:
     # The same hash seed in every run, so that the pages are written in the same order
     # when the changes are listed and when the builds are killed; Rich: one record, one line.
-    env = {**os.environ, "PYTHONUTF8": "1", "PYTHONHASHSEED": "0", "COLUMNS": "400"}
-    result = subprocess.run(
+    result = run(
         [sys.executable, str(DRIVER), *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
+        project,
+        columns=400,
+        extra_env={"PYTHONHASHSEED": "0"},
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
@@ -58,7 +52,7 @@ def live(tmp_path_factory):
     a snapshot of its .site, and the checksums of a clean build of those edits."""
     base = tmp_path_factory.mktemp("crash")
     project = project_copy(base)
-    assert run([*INVOKE, "build"], project).returncode == 0
+    assert invoke(project, "build").returncode == 0
     edited = project / "content/articles/perdre-des-clients.md"
     edited.write_text(edited.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
     (project / "content/articles/nouveau.md").write_text(article("Tout nouveau"), "utf-8")
@@ -138,21 +132,12 @@ def test_a_kept_file_found_empty_or_cut_is_set_aside_and_rebuilt(live):
 def test_a_strict_build_passes_over_an_unreadable_cache(tmp_path):
     """The notice is not a warning: `invoke build --strict` still passes."""
     project = project_copy(tmp_path)
-    assert run([*INVOKE, "build", "--strict"], project).returncode == 0
+    assert invoke(project, "build", "--strict").returncode == 0
     [cache] = project.glob(".site/cache/*/ArticlesGenerator-Readers")
     data = cache.read_bytes()
     cache.write_bytes(data[: len(data) // 2])  # what Pelican's own saving left when killed
     (project / "content/articles/nouveau.md").write_text(article("Tout nouveau", Tags="coaching"), "utf-8")
-    env = {**os.environ, "PYTHONUTF8": "1", "COLUMNS": "400"}
-    result = subprocess.run(
-        [*INVOKE, "build", "--strict"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",  # not the locale's: an in-process build before may have set "C"
-        env=env,
-        timeout=120,
-    )
+    result = invoke(project, "build", "--strict", columns=400)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ArticlesGenerator-Readers illisible (pickle data was truncated)" in result.stdout
     assert (project / "output/tout-nouveau/index.html").is_file()
@@ -162,21 +147,13 @@ def test_every_kept_file_emptied_at_once_is_said_once_each_on_one_line(tmp_path)
     """The tester's case: every file under .site/cache/ emptied, then a build with work to do,
     in a narrow terminal. One plain French line per file, its path whole."""
     project = project_copy(tmp_path)
-    assert run([*INVOKE, "build"], project).returncode == 0
+    assert invoke(project, "build").returncode == 0
     emptied = sorted(path for path in project.glob(".site/cache/*/*") if path.is_file())
     assert len(emptied) >= 3
     for path in emptied:
         path.write_bytes(b"")
     (project / "content/articles/nouveau.md").write_text(article("Tout nouveau", Tags="coaching"), "utf-8")
-    result = subprocess.run(
-        [*INVOKE, "build"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env={**os.environ, "PYTHONUTF8": "1", "COLUMNS": "60"},
-        timeout=120,
-    )
+    result = invoke(project, "build", columns=60)
     assert result.returncode == 0, result.stdout + result.stderr
     notices = [line for line in result.stdout.splitlines() if "illisible" in line]
     assert len(notices) == len(emptied), result.stdout

@@ -24,9 +24,8 @@ from carnet.builds.keep_times import keep_times
 from carnet.deploy.render import Deployment, render, write
 from carnet.publishing.fingerprint import FINGERPRINTED
 from carnet.publishing.headers import SECURITY_HEADERS
-from tests.test_tasks import free_port, project_copy, run
+from tests.project import INVOKE, answering, environment, free_port, invoke, project_copy, wait_until
 
-INVOKE = [sys.executable, "-m", "invoke"]
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
 ARTICLE = "/perdre-des-clients/"
@@ -107,21 +106,8 @@ def get(port: int, path: str, headers: dict | None = None, method: str = "GET") 
         connection.close()
 
 
-def wait_until_answering(port: int, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            get(port, "/")
-            return
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(f"{process.args[:3]} stopped:\n{log.read_text('utf-8')}") from None
-            time.sleep(0.1)
-    raise TimeoutError(f"nothing answers on port {port}")
-
-
 def publish(project: Path) -> None:
-    result = run([*INVOKE, "publish", "--strict"], project)
+    result = invoke(project, "publish", "--strict")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -135,7 +121,6 @@ def deployed():
     project = project_copy(tmp)
     publish(project)
 
-    env = {**os.environ, "PYTHONUTF8": "1"}
     processes: list[subprocess.Popen] = []
     ports = [free_port(), free_port()]
     services, logs = [], []
@@ -146,7 +131,9 @@ def deployed():
                 # The default threads (12): 7 ordinary searches admitted at once (admission.py),
                 # more than the 4 readers below, so that one process alone can take them all.
                 command = [*INVOKE, "serve", "--port", str(port), "--workers", "1"]
-                services.append(subprocess.Popen(command, cwd=project, env=env, stdout=log, stderr=log))
+                services.append(
+                    subprocess.Popen(command, cwd=project, env=environment(), stdout=log, stderr=log)
+                )
         processes += services
 
         folder = tmp / "nginx"
@@ -164,8 +151,8 @@ def deployed():
         processes.append(nginx)
 
         for service_port, service, log in zip(ports, services, logs, strict=True):
-            wait_until_answering(service_port, service, log)
-        wait_until_answering(port, nginx, nginx_log)
+            wait_until(answering(service_port), 30, service, log)
+        wait_until(answering(port), 30, nginx, nginx_log)
         yield {
             "port": port,
             "project": project,
@@ -360,7 +347,7 @@ def test_a_new_publication_is_served_without_reloading_nginx(deployed):
     assert len(changed) < len(paths) / 2, (len(changed), len(paths))
 
     # invoke rollback puts the older files back: a reader who has the newer ones must get them.
-    result = run([*INVOKE, "rollback"], project)
+    result = invoke(project, "rollback")
     assert result.returncode == 0, result.stdout + result.stderr
     for path in changed:
         new, old = published[False][path], before[False][path]

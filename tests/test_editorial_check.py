@@ -7,8 +7,8 @@ import pytest
 
 from carnet.check.findings import ERROR, NOTE, WARNING, exit_code
 from carnet.check.run import check_archive
+from tests.project import project_copy, run
 from tests.sitebuild import ROOT, article, tiny_content
-from tests.test_tasks import project_copy, run
 
 TAG_MAP = """
 [groups.essais]

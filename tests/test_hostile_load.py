@@ -4,8 +4,6 @@ reader loads pages and runs ordinary searches. Bounded: 20 s of load, loopback o
 
 import http.client
 import json
-import os
-import socket
 import string
 import subprocess
 import sys
@@ -17,7 +15,7 @@ import pytest
 
 from carnet.search.indexing import build_index
 from tests.archive import generated_documents
-from tests.sitebuild import ROOT
+from tests.project import ROOT, answering, environment, free_port, wait_until
 
 ARTICLES = 1000
 HOSTILE_CLIENTS = 10
@@ -34,12 +32,6 @@ HOSTILE = [
 ]
 ORDINARY = ["confiance", "partenaire client", "tag:achats", "fidélisation", '"bouche à oreille"', "coach"]
 PAGES = ["/", "/perdre-des-clients/", "/archives/", "/etiquettes/", "/categories/"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get(port: int, path: str, timeout: float = 30) -> tuple[int, bytes, float]:
@@ -70,18 +62,10 @@ def service(dev_site, tmp_path_factory):
             [sys.executable, "-c", code, str(ROOT), str(dev_site.output), str(index), str(port)],
             stdout=subprocess.DEVNULL,
             stderr=stderr,
-            env={**os.environ, "PYTHONUTF8": "1"},
+            env=environment(),
         )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                get(port, "/", timeout=2)
-                break
-            except OSError:
-                assert server.poll() is None, log.read_text("utf-8", "replace")
-                assert time.monotonic() < deadline, "the service did not answer"
-                time.sleep(0.2)
+        wait_until(answering(port), 30, server, log)
         yield port
     finally:
         server.terminate()

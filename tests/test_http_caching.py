@@ -2,7 +2,6 @@
 
 import gzip
 import shutil
-import sys
 from pathlib import Path
 from urllib.parse import quote
 
@@ -10,11 +9,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from carnet.service.web import SearchApp
+from tests.project import ROOT, invoke_ok, project_copy
 from tests.searchserver import running
-from tests.sitebuild import ROOT, article, build_test_site, tiny_content
-from tests.test_tasks import project_copy, run
-
-INVOKE = [sys.executable, "-m", "invoke"]
+from tests.sitebuild import article, build_test_site, tiny_content
 
 
 def live_pages(project: Path) -> dict[str, bytes]:
@@ -27,15 +24,10 @@ def live_pages(project: Path) -> dict[str, bytes]:
     return pages
 
 
-def invoke(project: Path, *args: str) -> None:
-    result = run([*INVOKE, *args], project)
-    assert result.returncode == 0, result.stderr
-
-
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     copy = project_copy(tmp_path_factory.mktemp("http"))
-    invoke(copy, "build")
+    invoke_ok(copy, "build")
     return copy
 
 
@@ -49,7 +41,7 @@ def test_etags_follow_the_bytes_across_a_rebuild_and_a_rollback(project):
 
         edited = project / "content/articles/perdre-des-clients.md"
         edited.write_text(edited.read_text("utf-8") + "\nUn paragraphe ajouté.\n", encoding="utf-8")
-        invoke(project, "build")
+        invoke_ok(project, "build")
         after = live_pages(project)
         changed = {url for url in before if after[url] != before[url]}
         assert "/perdre-des-clients/" in changed
@@ -66,7 +58,7 @@ def test_etags_follow_the_bytes_across_a_rebuild_and_a_rollback(project):
 
         # Back to the first build: a client that only sends If-Modified-Since must not be
         # told that its copy of the newer page is current.
-        invoke(project, "rollback")
+        invoke_ok(project, "rollback")
         newer = second["/perdre-des-clients/"].headers["last-modified"]
         reply = request("/perdre-des-clients/", headers={"If-Modified-Since": newer})
         assert reply.status == 200

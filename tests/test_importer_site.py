@@ -17,8 +17,8 @@ from carnet.importer.drafts import write_draft
 from carnet.importer.pipeline import import_files, import_text
 from carnet.importer.report import as_json, as_text
 from carnet.importer.tags import TagForms, TagMapUnusable, load_tag_forms, suggest_tags
+from tests.project import project_copy, run
 from tests.sitebuild import ROOT, article, build_test_site, tiny_content
-from tests.test_tasks import project_copy, run
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 FIXTURES = Path(__file__).parent / "fixtures" / "raw"

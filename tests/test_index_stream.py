@@ -18,9 +18,8 @@ from carnet.search.documents import SearchDocument
 from carnet.search.indexing import INDEX_NAME, analyse_ahead, build_index
 from carnet.search.querying import ArchiveSearch
 from carnet.search.schema import build_schema
+from tests.project import INVOKE, fingerprint, project_copy, run
 from tests.sitebuild import ROOT, article, build_test_site
-from tests.test_atomic_builds import INVOKE, fingerprint
-from tests.test_tasks import project_copy, run
 
 QUERIES = ["confiance", "partenariat -client", "tag:partnership", '"le client"', "form*", "fidélisation"]
 

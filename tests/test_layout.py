@@ -5,7 +5,7 @@ import ast
 from pathlib import Path
 
 from carnet.builds.page_code import page_code_files
-from tests.test_tasks import INVOKE, project_copy, run
+from tests.project import INVOKE, project_copy, run
 
 ROOT = Path(__file__).resolve().parents[1]
 CARNET = ROOT / "carnet"

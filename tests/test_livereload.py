@@ -1,6 +1,5 @@
 """`invoke livereload`: every save rebuilds once and reloads the browser; busy ports are said in French."""
 
-import os
 import queue
 import re
 import signal
@@ -14,7 +13,7 @@ import pytest
 
 from carnet.preview.debounce import Debouncer
 from carnet.preview.watching import changed_files, snapshot
-from tests.test_tasks import INVOKE, project_copy, run
+from tests.project import INVOKE, environment, invoke, project_copy
 
 
 def test_a_burst_of_saves_is_one_build_once_the_files_are_still():
@@ -68,7 +67,7 @@ class Preview:
             stderr=subprocess.PIPE,
             text=True,
             encoding="utf-8",
-            env={**os.environ, "PYTHONUTF8": "1"},
+            env=environment(),
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
@@ -161,7 +160,7 @@ def test_a_busy_port_is_said_in_french_without_a_traceback(tmp_path):
         taken.listen()
         port = taken.getsockname()[1]
         started = time.monotonic()
-        result = run([*INVOKE, "livereload", "--port", str(port)], project_copy(tmp_path))
+        result = invoke(project_copy(tmp_path), "livereload", "--port", str(port))
     assert result.returncode != 0
     assert "Traceback" not in result.stderr + result.stdout
     assert f"le port {port} est déjà utilisé" in result.stderr

@@ -5,17 +5,14 @@ then be turned away with 503 and Retry-After (its lane is full), but a page neve
 
 import http.client
 import json
-import os
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from urllib.parse import quote
 
-from tests.test_tasks import free_port, project_copy, run
+from tests.project import INVOKE, answering, environment, free_port, invoke, project_copy, wait_until
 
-INVOKE = [sys.executable, "-m", "invoke"]
 CLIENTS = 16
 DURATION_S = 22
 PAGES = [
@@ -45,33 +42,15 @@ def snapshot(project) -> dict[str, bytes]:
     return files
 
 
-def wait_for(port: int, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        try:
-            connection.request("GET", "/")
-            connection.getresponse().read()
-            return
-        except OSError:
-            if server.poll() is not None:
-                raise RuntimeError("invoke serve stopped") from None
-            time.sleep(0.2)
-        finally:
-            connection.close()
-    raise TimeoutError("invoke serve did not answer")
-
-
 def test_no_failure_and_no_mix_while_rebuilding(tmp_path):
     project = project_copy(tmp_path)
-    assert run([*INVOKE, "build"], project).returncode == 0
+    assert invoke(project, "build").returncode == 0
     versions = [snapshot(project)]
     port = free_port()
-    env = {**os.environ, "PYTHONUTF8": "1"}
     server = subprocess.Popen(
         [*INVOKE, "serve", "--port", str(port), "--threads", "8"],
         cwd=project,
-        env=env,
+        env=environment(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -113,7 +92,7 @@ def test_no_failure_and_no_mix_while_rebuilding(tmp_path):
         connection.close()
 
     try:
-        wait_for(port, server)
+        wait_until(answering(port), 30, server)
         threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
         for thread in threads:
             thread.start()
@@ -126,7 +105,7 @@ def test_no_failure_and_no_mix_while_rebuilding(tmp_path):
             )
             css = project / "theme/static/css/site.css"
             css.write_text(css.read_text(encoding="utf-8") + f"\n/* édition {edition} */\n", encoding="utf-8")
-            result = run([*INVOKE, "build"], project)
+            result = invoke(project, "build")
             assert result.returncode == 0, result.stderr
             versions.append(snapshot(project))
         for thread in threads:

@@ -1,12 +1,11 @@
 """Search over the project's own five articles: each query must rank its article first."""
 
 import json
-import sys
 
 import pytest
 
 from carnet.search.querying import ArchiveSearch
-from tests.test_tasks import project_copy, run
+from tests.project import invoke, project_copy
 
 SYNCHRONICITY = "les-synchronicites-qui-provoquent-la-rencontre-avec-le-client/"
 PARTNER = "aujourdhui-jai-rencontre-un-partenaire/"
@@ -80,37 +79,21 @@ def test_every_article_page_has_related_articles(site):
 
 def test_invoke_search_prints_json_and_text(tmp_path):
     project = project_copy(tmp_path)
-    assert run([sys.executable, "-m", "invoke", "build"], project).returncode == 0
-    result = run([sys.executable, "-m", "invoke", "search", "tarte au riz", "--json"], project)
+    assert invoke(project, "build").returncode == 0
+    result = invoke(project, "search", "tarte au riz", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert list(data) == ["query", "total", "results", "suggestion", "facets", "notices"]
     assert data["results"][0]["url"] == PARTNER
     assert "<mark" in data["results"][0]["snippet"]
-    text = run([sys.executable, "-m", "invoke", "search", "synergys"], project)
+    text = invoke(project, "search", "synergys")
     assert "Vouliez-vous dire « synergies » ?" in text.stdout
-    paged = run(
-        [
-            sys.executable,
-            "-m",
-            "invoke",
-            "search",
-            "client",
-            "--json",
-            "--page-size",
-            "1",
-            "--page",
-            "2",
-            "--sort",
-            "date",
-        ],
-        project,
-    )
+    paged = invoke(project, "search", "client", "--json", "--page-size", "1", "--page", "2", "--sort", "date")
     assert len(json.loads(paged.stdout)["results"]) == 1
 
 
 def test_invoke_search_without_an_index_says_to_build(tmp_path):
     project = project_copy(tmp_path)
-    result = run([sys.executable, "-m", "invoke", "search", "riz"], project)
+    result = invoke(project, "search", "riz")
     assert result.returncode != 0
     assert "invoke build" in result.stderr

@@ -17,8 +17,8 @@ from urllib.parse import quote
 import pytest
 
 from carnet.bench import measure
+from tests.project import INVOKE, project_copy, run
 from tests.sitebuild import ROOT
-from tests.test_tasks import INVOKE, project_copy, run
 
 
 def children_of(pid: int) -> set[int]:

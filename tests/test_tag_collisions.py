@@ -5,6 +5,7 @@ import pytest
 
 from carnet.tagmap.collisions import WrittenTag, describe, find_collisions
 from carnet.tagmap.matching import fold
+from tests.project import fingerprint, invoke, project_copy
 from tests.sitebuild import SiteBuildFailed, article, build_test_site, tiny_content
 
 MAP = """\
@@ -136,18 +137,13 @@ def test_the_message_lists_every_article_of_the_stray_tag_once():
 
 
 def test_invoke_build_stops_on_it_and_the_live_site_stays(tmp_path):
-    import sys
-
-    from tests.test_atomic_builds import fingerprint
-    from tests.test_tasks import project_copy, run
-
     project = project_copy(tmp_path)
-    assert run([sys.executable, "-m", "invoke", "build"], project).returncode == 0
+    assert invoke(project, "build").returncode == 0
     before = fingerprint(project)
     (project / "content/articles/intrus.md").write_text(
         article("Un intrus", Tags="Confi’ance, coaching"), encoding="utf-8"
     )
-    result = run([sys.executable, "-m", "invoke", "build"], project)  # not --strict: an error is enough
+    result = invoke(project, "build")  # not --strict: an error is enough
     assert result.returncode == 1
     said = " ".join((result.stdout + result.stderr).split())  # Pelican logs through rich, wrapped
     assert "la même page /etiquette/confiance/" in said, said

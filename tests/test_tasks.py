@@ -1,48 +1,18 @@
 """The author's invoke tasks, run as the author runs them."""
 
 import datetime
-import os
-import shutil
-import socket
+import re
 import subprocess
-import sys
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 import tasks
-from tests.sitebuild import ROOT
-
-INVOKE = [sys.executable, "-m", "invoke"]
-
-
-def project_copy(tmp_path: Path) -> Path:
-    """A copy of the project without its build products, to run tasks in."""
-    copy = tmp_path / "projet"
-    ignore = shutil.ignore_patterns(
-        ".venv", ".git", ".site", "output", "search-index*", "__pycache__", "*-cache", ".pytest_cache"
-    )
-    shutil.copytree(ROOT, copy, ignore=ignore)
-    return copy
-
-
-def run(args: list[str], cwd: Path, **kwargs) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONUTF8": "1"}
-    return subprocess.run(
-        args, cwd=cwd, capture_output=True, text=True, encoding="utf-8", env=env, timeout=120, **kwargs
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.project import INVOKE, ROOT, answering, free_port, invoke, project_copy, wait_until
 
 
 def test_invoke_list_explains_every_task():
-    result = run([*INVOKE, "--list"], ROOT)
+    result = invoke(ROOT, "--list")
     assert result.returncode == 0, result.stderr
     lines = {line.split()[0]: line for line in result.stdout.splitlines()[1:] if line.strip()}
     for name in ["build", "publish", "serve", "livereload", "new", "clean"]:
@@ -52,17 +22,22 @@ def test_invoke_list_explains_every_task():
 
 def test_build_strict_then_clean_in_a_fresh_copy(tmp_path):
     project = project_copy(tmp_path)
-    result = run([*INVOKE, "build", "--strict"], project)
+    result = invoke(project, "build", "--strict")
     assert result.returncode == 0, result.stdout + result.stderr
     assert (project / "output/index.html").is_file()
-    assert len(list((project / "output").glob("*/index.html"))) >= 5
-    assert run([*INVOKE, "clean"], project).returncode == 0
+    # Each published article has its page, at the slug its header gives.
+    for source in sorted((project / "content/articles").glob("*.md")):
+        header = source.read_text("utf-8").split("\n\n", 1)[0]
+        [slug] = re.findall(r"^Slug: (.+)$", header, re.MULTILINE)
+        published = "Status: draft" not in header
+        assert (project / "output" / slug / "index.html").is_file() == published, source.name
+    assert invoke(project, "clean").returncode == 0
     assert not (project / "output").exists()
 
 
 def test_publish_writes_absolute_urls_and_feeds(tmp_path):
     project = project_copy(tmp_path)
-    result = run([*INVOKE, "publish", "--strict"], project, input="")
+    result = invoke(project, "publish", "--strict", input="")
     assert result.returncode == 0, result.stdout + result.stderr
     assert (project / "output/feeds/tous.atom.xml").is_file()
     home = (project / "output/index.html").read_text(encoding="utf-8")
@@ -71,7 +46,7 @@ def test_publish_writes_absolute_urls_and_feeds(tmp_path):
 
 def test_serve_answers_on_the_chosen_port(tmp_path):
     project = project_copy(tmp_path)
-    assert run([*INVOKE, "build"], project).returncode == 0
+    assert invoke(project, "build").returncode == 0
     port = free_port()
     server = subprocess.Popen(
         [*INVOKE, "serve", "--port", str(port)],
@@ -80,16 +55,9 @@ def test_serve_answers_on_the_chosen_port(tmp_path):
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/perdre-des-clients/") as response:
-                    body = response.read().decode("utf-8")
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.2)
+        wait_until(answering(port), process=server)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/perdre-des-clients/") as response:
+            body = response.read().decode("utf-8")
         assert "Perdre des clients" in body
     finally:
         server.terminate()
@@ -138,9 +106,9 @@ def test_new_refuses_a_title_without_letters_and_keeps_names_short(tmp_path):
 
 def test_new_from_the_command_line_makes_a_draft_that_builds(tmp_path):
     project = project_copy(tmp_path)
-    result = run([*INVOKE, "new", "Un titre tout neuf", "--author", "Camille"], project)
+    result = invoke(project, "new", "Un titre tout neuf", "--author", "Camille")
     assert result.returncode == 0, result.stderr
     assert (project / "content/articles/un-titre-tout-neuf.md").is_file()
-    build = run([*INVOKE, "build", "--strict"], project)
+    build = invoke(project, "build", "--strict")
     assert build.returncode == 0, build.stdout + build.stderr
     assert (project / "output/brouillons/un-titre-tout-neuf/index.html").is_file()
