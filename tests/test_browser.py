@@ -1,11 +1,15 @@
 """What a reader sees in a real headless Chromium: layout from 320 px up, focus, contrast."""
 
+import base64
 import os
+import re
+import struct
 from pathlib import Path
 
 import pytest
 
 from tests.browser import CONTRAST_SCRIPT, serve_directory
+from tests.project import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +25,10 @@ PAGES = [
     "en/tag/soft-skills/",
 ]
 WIDTHS = [320, 375, 768, 1280]
+# The fonts the stylesheet gives the text, as written there.
+TEXT_FONTS = re.search(
+    r"--texte: ([^;]+);", (ROOT / "theme/static/css/site.css").read_text(encoding="utf-8")
+).group(1)
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +44,7 @@ def test_no_horizontal_scrolling_from_320_px(browser, dev_url, width):
         for path in PAGES:
             page.goto(f"{dev_url}/{path}")
             assert page.evaluate("document.documentElement.scrollWidth") <= width, path
-            assert page.evaluate("getComputedStyle(document.body).fontFamily")
+            assert page.evaluate("getComputedStyle(document.body).fontFamily") == TEXT_FONTS, path
             stylesheet_loaded = page.evaluate("getComputedStyle(document.body).backgroundColor")
             assert stylesheet_loaded == "rgb(251, 248, 241)", path
     finally:
@@ -103,20 +111,53 @@ def test_articles_read_without_javascript(browser, dev_url):
         context.close()
 
 
+# Counts, in a PNG decoded by the browser, the pixels of each colour inside a box.
+PIXEL_COLOURS = """async ([png, box]) => {
+  const image = new Image();
+  image.src = "data:image/png;base64," + png;
+  await image.decode();
+  const canvas = new OffscreenCanvas(image.width, image.height);
+  const context = canvas.getContext("2d");
+  context.drawImage(image, 0, 0);
+  const data = context.getImageData(box.x, box.y, box.width, box.height).data;
+  const counts = {};
+  for (let i = 0; i < data.length; i += 4) {
+    const colour = `rgb(${data[i]}, ${data[i + 1]}, ${data[i + 2]})`;
+    counts[colour] = (counts[colour] || 0) + 1;
+  }
+  return counts;
+}"""
+
+
 def test_screenshots_for_a_human_look(browser, dev_url, tmp_path):
     """Screenshots of the home page and an article at 375 and 1280 px.
 
-    They go to $SCREENSHOT_DIR when set, for someone to look at; the test checks
-    that they were taken and are not blank."""
+    They go to $SCREENSHOT_DIR when set, for someone to look at; the test checks that
+    each shows the whole page, on the theme's paper, with its title drawn in its ink."""
     folder = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
     folder.mkdir(parents=True, exist_ok=True)
-    for name, path in [("accueil", ""), ("article", "aujourdhui-jai-rencontre-un-partenaire/")]:
-        for width in (375, 1280):
-            page = browser.new_page(viewport={"width": width, "height": 900})
-            try:
-                page.goto(f"{dev_url}/{path}")
-                shot = folder / f"{name}-{width}.png"
-                page.screenshot(path=str(shot), full_page=True)
-                assert shot.stat().st_size > 20_000
-            finally:
-                page.close()
+    decoder = browser.new_page()  # about:blank: no policy of the site's to refuse a data: image
+    try:
+        for name, path in [("accueil", ""), ("article", "aujourdhui-jai-rencontre-un-partenaire/")]:
+            for width in (375, 1280):
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                try:
+                    page.goto(f"{dev_url}/{path}")
+                    shot = page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+                    assert shot[:8] == b"\x89PNG\r\n\x1a\n"
+                    size = struct.unpack(">II", shot[16:24])  # the PNG header's width and height
+                    assert size == (width, page.evaluate("document.documentElement.scrollHeight"))
+                    paper = page.evaluate("getComputedStyle(document.body).backgroundColor")
+                    ink = page.evaluate("getComputedStyle(document.querySelector('h1')).color")
+                    box = {key: round(value) for key, value in page.locator("h1").bounding_box().items()}
+                    encoded = base64.b64encode(shot).decode("ascii")
+                    whole = decoder.evaluate(
+                        PIXEL_COLOURS, [encoded, {"x": 0, "y": 0, "width": size[0], "height": size[1]}]
+                    )
+                    title = decoder.evaluate(PIXEL_COLOURS, [encoded, box])
+                    assert max(whole, key=whole.get) == paper, (name, width)
+                    assert title.get(ink, 0) > 0, (name, width, ink, sorted(title, key=title.get)[-5:])
+                finally:
+                    page.close()
+    finally:
+        decoder.close()

@@ -79,8 +79,12 @@ def test_home_page_lists_every_article_newest_first_then_undated(site):
     assert titles[:2] == [normalise(ARTICLES[s][0]) for s in list(ARTICLES)[0:5:4]]
     assert sorted(titles) == sorted(normalise(t) for t, _, _ in ARTICLES.values())
     for card in cards:
-        assert card.select_one(".signature a[rel=author]").get_text()
-        assert normalise(card.select_one(".carte__resume").get_text())
+        slug = card.select_one(".carte__titre a")["href"].rstrip("/").rsplit("/", 1)[-1]
+        assert card.select_one(".signature a[rel=author]").get_text() == ARTICLES[slug][2]
+        # The card sums the article up with the points of its page's résumé (each has one).
+        page = site.html(f"{slug}/index.html")
+        points = [normalise(li.get_text()) for li in page.select("section#resume li")]
+        assert [normalise(li.get_text()) for li in card.select(".carte__resume li")] == points != [], slug
 
 
 def test_no_scrape_leftovers_anywhere(site):
@@ -182,7 +186,7 @@ def test_pages_have_landmarks_skip_link_and_search_form(site):
         assert form["method"] == "get"
         assert form.select_one("input[name=q]")
         assert page.select_one(f"label[for={form.select_one('input')['id']}]")
-        assert page.find("h1")
+        assert len(page.find_all("h1")) == 1, path  # one title a page
 
 
 def test_no_external_fonts_scripts_or_cdn(site):

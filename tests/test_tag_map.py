@@ -22,7 +22,7 @@ from carnet.tagmap.layout import (
 )
 from carnet.tagmap.mapfile import TagMapError, load_map, parse_map
 from carnet.tagmap.matching import fold
-from carnet.tagmap.svg import describe, render_svg
+from carnet.tagmap.svg import LABEL_ROOM, describe, render_svg
 from tests.sitebuild import ROOT
 
 MAP = """\
@@ -323,7 +323,13 @@ def test_svg_is_an_accessible_image_with_nodes_and_edges():
 def test_long_labels_are_squeezed_into_their_room():
     long = [GroupSpec("g", "Groupe", "Group", (NodeSpec("x", "Une étiquette beaucoup trop longue", "x", 1),))]
     svg = BeautifulSoup(render_svg(lay_out(long, {})), "html.parser")
-    assert svg.select_one("g.noeud text").get("textlength")
+    french, english, count = svg.select_one("g.noeud").find_all("text")
+    # The whole label, squeezed to its room, ends before the count's digit begins.
+    assert french.get_text() == "Une étiquette beaucoup trop longue"
+    assert (french["textlength"], french["lengthadjust"]) == (f"{LABEL_ROOM:g}", "spacingAndGlyphs")
+    end = float(french["x"]) + float(french["textlength"])
+    assert end < float(count["x"]) - float(count["font-size"])  # the count is anchored at its end
+    assert (english.get_text(), english.get("textlength")) == ("x", None)  # short: drawn as it is
 
 
 def test_an_empty_graph_still_draws():
