@@ -44,3 +44,15 @@ def test_html_spacing_leaves_markup_and_code_alone():
 def test_html_without_punctuation_is_returned_unchanged():
     html = "<p>Rien à faire</p>"
     assert french_spacing_html(html) is html
+
+
+def test_a_french_date_is_read_whole_and_says_whether_it_has_a_time():
+    # One reading for the importer and for the review of `Date:` (carnet/text/dates.py).
+    from carnet.text.dates import read_french_date
+
+    assert read_french_date("jeudi 16 avril 2009") == (datetime.datetime(2009, 4, 16), False)
+    assert read_french_date("03/04/2015 10:30") == (datetime.datetime(2015, 4, 3, 10, 30), True)
+    assert read_french_date("avril 2009") is None  # no day: not a date to publish
+    assert read_french_date("hier") is None  # relative: says nothing of the article
+    # Written and read back, the long form gives the same day.
+    assert read_french_date(french_date(datetime.date(2020, 8, 1)))[0].date() == datetime.date(2020, 8, 1)

@@ -7,13 +7,11 @@ inside a sentence of the text is never taken for the article's date. What is not
 found stays missing, for the draft to say so: nothing is invented.
 """
 
-import functools
 import logging
 import re
 from dataclasses import dataclass
 
-from dateparser.date import DateDataParser
-
+from carnet.text.dates import read_french_date
 from carnet.text.folding import matchable
 
 from .model import LIKELY, SURE, UNSURE, Finding, Line, Metadata, Removal
@@ -21,14 +19,6 @@ from .text import is_person_name, is_title_like
 
 logger = logging.getLogger(__name__)
 
-_DATE_SETTINGS = {
-    "DATE_ORDER": "DMY",  # « 03/04/2015 » is the 3rd of April
-    "REQUIRE_PARTS": ["day", "month", "year"],  # « avril 2009 » is not a date to publish
-    "PREFER_DAY_OF_MONTH": "first",
-    "RETURN_AS_TIMEZONE_AWARE": False,
-    "RETURN_TIME_AS_PERIOD": True,  # tells « 10:30 » given from no time given
-    "PARSERS": ["absolute-time"],  # « hier », « il y a 3 jours » say nothing of the article
-}
 _BYLINE = re.compile(
     r"^(?:[ée]crit|publi[ée]|post[ée]|r[ée]dig[ée]|envoy[ée]|propos[ée]|sign[ée])e?s?\s+par\s+(?P<rest>.+)$",
     re.IGNORECASE,
@@ -84,23 +74,17 @@ class Byline:
     rubric: str | None
 
 
-@functools.cache
-def _date_parser() -> DateDataParser:
-    return DateDataParser(languages=["fr"], settings=_DATE_SETTINGS)
-
-
 def parse_date(text: str) -> str | None:
     """« jeudi 16 avril 2009 » → "2009-04-16"; « Mercredi 22 Février 2006, 10:30 » →
     "2006-02-22 10:30"; None when the whole text is not a full date."""
     text = text.strip().strip(".,;")
     if not text or len(text) > 60 or not re.search(r"\d", text):
         return None
-    data = _date_parser().get_date_data(text)
-    if data.date_obj is None or not 1900 < data.date_obj.year < 2200:
+    found = read_french_date(text)
+    if found is None or not 1900 < found[0].year < 2200:
         return None
-    if data.period == "time":
-        return data.date_obj.strftime("%Y-%m-%d %H:%M")
-    return data.date_obj.strftime("%Y-%m-%d")
+    when, with_time = found
+    return when.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
 
 
 def _leading_date(text: str) -> str | None:

@@ -1,31 +1,16 @@
 """Reading an article's `Date:` and `Modified:`: ISO as Pelican reads it, and French in words."""
 
-import functools
 import re
 from datetime import datetime
 
 from pelican.utils import get_date
 
+from carnet.text.dates import read_french_date
+
 ACCEPTED_FORMS = "2015-03-03, 2015-03-03 10:30, 03/03/2015, 3 mars 2015, mardi 3 mars 2015 10:30"
-# As the importer reads dates (importer/metadata.py): a full date, never a relative one.
-_SETTINGS = {
-    "DATE_ORDER": "DMY",  # « 03/04/2015 » is the 3rd of April
-    "REQUIRE_PARTS": ["day", "month", "year"],
-    "RETURN_AS_TIMEZONE_AWARE": False,
-    "PARSERS": ["absolute-time"],  # « hier » says nothing of the article
-}
-
-
 # Year first: Pelican's reading. Anything else is French (« 03/04/2015 » is the 3rd of April,
 # which Pelican's reader would take for the 4th of March).
 _ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
-
-
-@functools.cache
-def _french_parser():
-    from dateparser.date import DateDataParser  # its import costs a tenth of a second
-
-    return DateDataParser(languages=["fr"], settings=_SETTINGS)
 
 
 def read_date(value: str) -> datetime | None:
@@ -40,7 +25,7 @@ def read_date(value: str) -> datetime | None:
             return None
     if len(value) > 60 or not any(char.isdigit() for char in value):
         return None
-    found = _french_parser().get_date_data(value).date_obj
-    if found is None or not 1000 < found.year < 3000:
+    found = read_french_date(value)
+    if found is None or not 1000 < found[0].year < 3000:
         return None
-    return found
+    return found[0]
