@@ -198,3 +198,9 @@ def test_a_long_line_is_never_chrome():
     long = "Voir la version en ligne " + " ".join(["mot"] * 25)
     assert line_kind("Voir la version en ligne de cette lettre") == NEWSLETTER
     assert line_kind(long) is None
+
+
+def test_chrome_is_recognised_in_any_unicode_form():
+    assert line_kind("Chargement…") == BLOG  # an ellipsis character, as WordPress writes it
+    assert line_kind("Re\u0301agir a\u0300 cet article") == FORUM  # decomposed accents (NFD)
+    assert line_kind("Ｐartager") == BLOG  # a full-width letter

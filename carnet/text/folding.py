@@ -2,6 +2,7 @@
 accents and ligatures (the search index, the tag map, résumé links, the importer, the review)."""
 
 import re
+import unicodedata
 
 from whoosh.support.charset import accent_map
 
@@ -29,5 +30,7 @@ def fold_words(text: str) -> str:
 
 def matchable(text: str) -> str:
     """The form line patterns are written in (the importer's, scrape chrome): folded,
-    plain quotes, single spaces: « Laisser une réponse : » → « laisser une reponse : »."""
-    return _SPACES.sub(" ", fold(text.translate(_PLAIN))).strip()
+    plain quotes, single spaces: « Laisser une réponse : » → « laisser une reponse : ».
+    Scraped text comes in every Unicode form: NFKC first composes a decomposed « é » and
+    reads « … » as « ... », « ﬁ » as « fi », a full-width letter as itself."""
+    return _SPACES.sub(" ", fold(unicodedata.normalize("NFKC", text).translate(_PLAIN))).strip()
