@@ -54,8 +54,9 @@ class IndexRun:
         self.stream = stream  # while the articles are read, for a large archive
         self.process: subprocess.Popen | None = None  # the second process, once it has the documents
         self.stage = Stage.READING
-        # Files that go live with the index (the service's results page), written at the swap.
-        self.companions: dict[str, str] = {}
+        # Files that go live with the index (the service's results page), written at the swap;
+        # None: removed (a copy of the live index may hold one that this build does not give).
+        self.companions: dict[str, str | None] = {}
         IndexRun.unfinished.append(self)
 
     @classmethod
@@ -109,7 +110,10 @@ class IndexRun:
                 logger.error("search: building the index failed (exit code %s)", self.process.returncode)
                 return
             for name, text in self.companions.items():
-                (self.fresh / name).write_text(text, encoding="utf-8")
+                if text is None:
+                    (self.fresh / name).unlink(missing_ok=True)
+                else:
+                    (self.fresh / name).write_text(text, encoding="utf-8")
             replace_index(self.fresh, self.target)
             logger.info("search: index ready in %s", self.target)
         finally:

@@ -45,9 +45,10 @@ def index_path(settings) -> Path:
 
 
 def start_index(generator) -> None:
+    """Before the articles are read: this build's index run, and its results page's template."""
     settings = generator.settings
     previous = setting(settings, "SEARCH_PREVIOUS_INDEX_PATH")
-    generator.context[INDEX_RUN] = IndexRun.start(
+    run = generator.context[INDEX_RUN] = IndexRun.start(
         settings,
         index_path(settings),
         Path(previous) if previous else None,
@@ -55,6 +56,7 @@ def start_index(generator) -> None:
         setting(settings, "SEARCH_BACKGROUND_FROM"),
     )
     generator.context[results_page.FRAME] = generator.env.from_string(results_page.FRAME_TEMPLATE)
+    run.companions[results_page.FILE_NAME] = None  # until the search page is written
 
 
 def stream_article(instance) -> None:
