@@ -371,6 +371,12 @@ def test_module_layout_follows_the_house_style():
             assert module.read_text(encoding="utf-8").startswith('"""'), module
 
 
+def test_a_tag_folds_whatever_its_unicode_form():
+    # NFKC first, as Pelican's slug: decomposed accents and compatibility ligatures.
+    assert fold("E\u0301coute") == fold("Écoute") == "ecoute"
+    assert fold("ﬁdélité") == "fidelite"
+
+
 def test_sharp_s_folds_as_the_search_index_does_not_as_the_slug():
     # The one folding (carnet/text/folding.py) is the search index's table: « ß » gives « s »,
     # where Pelican's slug (Unidecode) gives « ss ». So a written « Straße » no longer resolves

@@ -1,5 +1,9 @@
 """Accent folding: the one way the project compares French words, whatever their case,
-accents and ligatures (the search index, the tag map, résumé links, the importer, the review)."""
+accents and ligatures (the search index, the tag map, résumé links, the importer, the review).
+
+`fold` is the table itself, as the search index applies it; `fold_words` compares names
+(tags, headings), `matchable` is the form of the line patterns (importer, scrape chrome).
+"""
 
 import re
 import unicodedata
@@ -24,8 +28,10 @@ def fold(text: str) -> str:
 
 
 def fold_words(text: str) -> str:
-    """The folded words alone, one space apart: « Savoir-Être ! » → « savoir etre »."""
-    return _NOT_WORDS.sub(" ", fold(text)).strip()
+    """The folded words alone, one space apart: « Savoir-Être ! » → « savoir etre ». For
+    names (tags, headings, résumé points): NFKC first, as Pelican's slug does, so that a
+    decomposed « é » or a « ﬁ » ligature names the same tag."""
+    return _NOT_WORDS.sub(" ", fold(unicodedata.normalize("NFKC", text))).strip()
 
 
 def matchable(text: str) -> str:
