@@ -47,3 +47,16 @@ def test_elisions_split_on_both_apostrophes():
 def test_different_words_stay_different():
     assert analyzed_terms("tarte") != analyzed_terms("tartine")
     assert analyzed_terms("client") != analyzed_terms("consultant")
+
+
+def test_the_index_folds_words_as_the_one_fold_does():
+    # The analyzer's folding is carnet/text/folding.py's table: what a query, a tag name or
+    # « À lire aussi » folds with `fold` meets the indexed terms. Taken before stop words and
+    # the stemmer, from the analyzer the index uses.
+    from whoosh.analysis.analyzers import CompositeAnalyzer
+
+    from carnet.search.analysis import french_analyzer
+
+    folding_only = CompositeAnalyzer(*french_analyzer().items[:3])
+    words = ["Cœur", "ÆLFRED", "été", "Cønfiance", "Łódź", "Straße", "NOËL", "ça", "Ĳssel", "Ωmega"]
+    assert [token.text for token in folding_only(" ".join(words))] == [fold(word) for word in words]

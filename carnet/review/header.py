@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from carnet.text.folding import fold
+from carnet.text.folding import matchable
 
 from .dates import ACCEPTED_FORMS, read_date
 from .findings import ERROR, WARNING, Finding
@@ -110,7 +110,7 @@ def header_end(entries: list[Entry]) -> int:
 
 def suggestion(key: str) -> str | None:
     """The known key that `key` was probably meant to be, or None."""
-    folded = fold(key).replace(" ", "_")
+    folded = matchable(key).replace(" ", "_")
     if folded in FRENCH_KEYS:
         return FRENCH_KEYS[folded]
     close = difflib.get_close_matches(folded, KNOWN_KEYS, n=1, cutoff=0.75)
@@ -118,7 +118,7 @@ def suggestion(key: str) -> str | None:
 
 
 def is_placeholder(value: str) -> bool:
-    return bool(_PLACEHOLDER.match(fold(value).strip()))
+    return bool(_PLACEHOLDER.match(matchable(value).strip()))
 
 
 def header_findings(
@@ -130,7 +130,7 @@ def header_findings(
     present: dict[str, Entry] = {}
     meant_keys: set[str] = set()
     for entry in entries:
-        key = fold(entry.key).replace(" ", "_")
+        key = matchable(entry.key).replace(" ", "_")
         if key in KNOWN_KEYS:
             present.setdefault(key, entry)
             found.extend(_value_findings(source, key, entry))
@@ -185,7 +185,7 @@ def header_findings(
 
 def _value_findings(source: str, key: str, entry: Entry) -> Iterable[Finding]:
     shown = KNOWN_KEYS[key]
-    if key.endswith("_missing") and fold(entry.value) in {"oui", "yes", "true", "1"}:
+    if key.endswith("_missing") and matchable(entry.value) in {"oui", "yes", "true", "1"}:
         what = KNOWN_KEYS[key.removesuffix("_missing")]
         yield Finding(
             ERROR,
