@@ -11,6 +11,7 @@ from carnet.search.results_page import FILE_NAME, load
 from carnet.service.web import SearchApp
 from tests.browser import serve_directory
 from tests.searchserver import running
+from tests.sitebuild import article, build_test_site, copy_theme, tiny_content
 
 NOTICE = "La recherche en texte intégral n’est pas disponible sur cet hébergement."
 WAYS = {
@@ -83,3 +84,26 @@ def test_through_the_service_results_replace_the_notice(dev_site):
     static = BeautifulSoup((dev_site.output / "search/index.html").read_text(encoding="utf-8"), "lxml")
     assert str(soup.select_one("details.aide-recherche")) == str(static.select_one("details.aide-recherche"))
     assert str(soup.select_one("nav.navigation")) == str(static.select_one("nav.navigation"))
+
+
+def test_a_theme_without_the_results_block_is_told_and_gets_plain_results(tmp_path):
+    theme = copy_theme(tmp_path)
+    page = theme / "templates/search.html"
+    text = page.read_text(encoding="utf-8")
+    without = text.replace("{% block search_results %}", "").replace(
+        "{% endblock %}\n  <details", "  <details"
+    )
+    page.write_text(without, encoding="utf-8")
+    content = tiny_content(tmp_path, {"a.md": article("Un essai sur la confiance", "La confiance.")})
+    site = build_test_site(
+        tmp_path / "output", content, settings_file="pelicanconf.py", strict=False, THEME=str(theme)
+    )
+    said = "search : le gabarit search.html ne déclare pas de {% block search_results %} ;"
+    assert [message for message in site.warnings if "search_results" in message] == [
+        f"WARNING search.search: {said} le service de recherche montrera ses résultats dans une page nue"
+    ]
+    assert not (site.index / FILE_NAME).exists()
+    with running(SearchApp(site.output, site.index)) as request:
+        reply = BeautifulSoup(request("/search?q=confiance").text, "lxml")
+    assert reply.title.string == "« confiance » — Recherche"
+    assert [hit.get_text() for hit in reply.select("li.resultat h2 a")] == ["Un essai sur la confiance"]

@@ -94,7 +94,7 @@ def make_results_page(path, context) -> None:
     source = results_page.frame_source(page)
     if source is None:
         logger.warning(
-            "search : le gabarit search.html ne déclare pas de {%% block search_results %%} ; "
+            "search : le gabarit search.html ne déclare pas de {% block search_results %} ; "
             "le service de recherche montrera ses résultats dans une page nue"
         )
         return
