@@ -27,7 +27,10 @@ def test_header_form_leads_to_highlighted_results(browser, service, width):
         mark = first.locator("mark").first
         assert mark.is_visible()
         assert mark.inner_text().lower() == "coïncidences"
+        # The reader's words stay in both forms, the header's and the page's, and in the title.
         assert page.input_value("#recherche-q") == "coincidences"
+        assert page.input_value("#recherche-page-q") == "coincidences"
+        assert page.title() == "« coincidences » — Recherche — Carnet d'accompagnement"
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         first.locator("h2 a").click()
         page.wait_for_url("**/les-synchronicites-qui-provoquent-la-rencontre-avec-le-client/")
