@@ -43,7 +43,7 @@ def search_hole(name: str) -> Markup:
 
 def frame_source(page: str) -> str | None:
     """The page rendered through FRAME_TEMPLATE, as the service's Jinja template; None when
-    the theme declares no results block (the service then uses BARE)."""
+    the theme declares no results block (the service then answers in a plain page)."""
     pieces = page.split(_MARK)
     names = pieces[1::2]
     if len(pieces) % 2 == 0 or not set(names) <= set(HOLES) or "results" not in names:
@@ -63,12 +63,5 @@ _FRAMES = Environment(autoescape=True, keep_trailing_newline=True, undefined=Str
 
 
 def load(source: str) -> Template:
+    """A frame as the service fills it: `render(query=…, results=Markup(…))`."""
     return _FRAMES.from_string(source)
-
-
-# Without a frame (no index, or one written by other means): a plain page that still
-# says what the service has to say.
-BARE = load(
-    '<!doctype html><html lang="fr"><meta charset="utf-8">'
-    f"<title>{HOLES['title']}Recherche</title><main>{HOLES['results']}</main></html>"
-)

@@ -18,6 +18,12 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_PAGE_SIZE = 10
 NOTICE = Markup('<div class="resultats" id="resultats"><p class="resultats__avis">{}</p></div>')
+# Without a results page beside the index (no index, or one made by other means than a build):
+# a plain page that still says what the service has to say.
+BARE = results_page.load(
+    '<!doctype html><html lang="fr"><meta charset="utf-8">'
+    f"<title>{results_page.HOLES['title']}Recherche</title><main>{results_page.HOLES['results']}</main></html>"
+)
 
 
 class ResultsPages:
@@ -40,7 +46,7 @@ class ResultsPages:
         try:
             stat = path.stat()
         except OSError:
-            return results_page.BARE
+            return BARE
         version = (str(path), stat.st_mtime_ns, stat.st_size)
         cached = self._frame
         if cached is None or cached[0] != version:
@@ -50,7 +56,7 @@ class ResultsPages:
                         self._frame = (version, results_page.load(path.read_text(encoding="utf-8")))
                     except (OSError, UnicodeError, TemplateError) as error:
                         logger.error("search: page de résultats %s illisible : %s", path, error)
-                        return results_page.BARE
+                        return BARE
                 cached = self._frame
         return cached[1]
 
