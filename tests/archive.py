@@ -1,11 +1,12 @@
-"""A generated archive for the tests: short French articles from the bench's corpus."""
+"""Archives for the tests: a tiny hand-written corpus, and short French articles generated
+from the bench's corpus."""
 
 from datetime import datetime, timedelta
 from itertools import accumulate
 
 from carnet.bench.corpus import CorpusWriter
 from carnet.search.documents import SearchDocument
-from tests.sitebuild import ROOT
+from tests.project import ROOT
 
 TAG_FORMS = [
     ["Partenariat", "partnership"],
@@ -44,3 +45,67 @@ def generated_documents(count: int) -> list[SearchDocument]:
             )
         )
     return documents
+
+
+# Five short articles whose words and tags a reader can check by eye.
+CORPUS = [
+    SearchDocument(
+        url="tarte/",
+        title="Chez le boucher",
+        body="Aller chez le boucher pour acheter une tarte au riz n’a pas de sens. Demandez conseil.",
+        tags=["Partenariat"],
+        tag_keys=["partenariat"],
+        tag_terms=["partnership", "alliance"],
+        author="Camille Durand",
+        date=datetime(2009, 4, 16),
+    ),
+    SearchDocument(
+        url="riz/",
+        title="Le riz et la tarte",
+        body="Du riz, puis une tarte aux pommes : deux choses différentes.",
+        tags=["Savoir-être"],
+        tag_keys=["savoir-etre"],
+        tag_terms=["soft skills", "compétences non techniques"],
+        author="Patrick",
+        date=datetime(2006, 2, 22, 10, 30),
+    ),
+    SearchDocument(
+        url="synergies/",
+        title="Créer des synergies",
+        resume="Des synergies entre partenaires",
+        body="Les synergies naissent de la confiance. Fidéliser ses clients demande du temps.",
+        tags=["Partenariat", "Savoir-être"],
+        tag_keys=["partenariat", "savoir-etre"],
+        tag_terms=["partnership", "soft skills"],
+        author="Camille Durand",
+        date=datetime(2012, 1, 1),
+    ),
+    SearchDocument(
+        url="sans-date/",
+        title="Un texte sans date",
+        body="La fidélisation des acheteurs <script>alert(1)</script> passe par la confiance.",
+        tags=["Achats"],
+        tag_keys=["achats"],
+        tag_terms=["procurement"],
+        author="Anonyme",
+        date=None,
+    ),
+    SearchDocument(
+        url="confiance-titre/",
+        title="Confiance",
+        body="Un texte court.",
+        tags=[],
+        author="Patrick",
+        date=datetime(2001, 5, 5),
+    ),
+]
+TAG_NAMES = {
+    "partenariat": "partenariat",
+    "partnership": "partenariat",
+    "alliance": "partenariat",
+    "savoir-etre": "savoir-etre",
+    "soft skills": "savoir-etre",
+    "competences non techniques": "savoir-etre",
+    "achats": "achats",
+    "procurement": "achats",
+}

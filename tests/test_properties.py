@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from carnet.resume.parsing import MAX_POINTS, extract_resume, parse_points
 from carnet.search.querying import MAX_QUERY_LENGTH, read_query
-from tests.test_search_query import CORPUS, TAG_NAMES
+from tests.archive import CORPUS, TAG_NAMES
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
