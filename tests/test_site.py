@@ -6,6 +6,9 @@ from collections import Counter
 
 import feedparser
 import pytest
+from slugify import slugify
+
+from tests.project import ROOT
 
 # slug: (title, French date as shown or None when the source gives none, author)
 ARTICLES = {
@@ -224,10 +227,20 @@ def test_archives_group_by_year_and_keep_undated_apart(site):
 def test_feeds_parse_and_undated_entries_claim_no_publication_date(site):
     feeds = sorted((site.output / "feeds").glob("*.xml"))
     assert any(f.name == "tous.atom.xml" for f in feeds)
+    # An author's or a category's feed holds the articles whose header names it.
+    headers = [
+        dict(line.split(": ", 1) for line in path.read_text("utf-8").split("\n\n", 1)[0].splitlines())
+        for path in sorted((ROOT / "content/articles").glob("*.md"))
+    ]
     for feed_path in feeds:
         feed = feedparser.parse(feed_path.read_bytes())
         assert not feed.bozo, (feed_path, feed.get("bozo_exception"))
         assert feed.entries, feed_path
+        kind, _, key = feed_path.name.removesuffix(".atom.xml").partition("-")
+        if kind in ("auteur", "categorie"):
+            field = "Author" if kind == "auteur" else "Category"
+            named = sorted(header["Slug"] for header in headers if slugify(header[field]) == key)
+            assert sorted(entry.link.rstrip("/").rsplit("/", 1)[1] for entry in feed.entries) == named != []
     everything = feedparser.parse((site.output / "feeds/tous.atom.xml").read_bytes())
     assert len(everything.entries) == 5
     for entry in everything.entries:
