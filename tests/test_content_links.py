@@ -7,10 +7,15 @@ import subprocess
 
 import pytest
 
-from carnet.builds.content_links import refused_entries
+from carnet.builds.content_links import refused_places
 from carnet.check.run import check_archive
 from tests.project import ROOT, fingerprint, invoke, project_copy
 from tests.sitebuild import article
+
+
+def said_refused(content, root) -> list[str]:
+    """What the build runner refuses in `content` (refused_places), one line each."""
+    return [f"{path} : {problem}" for path, problem in refused_places(content, root)]
 
 
 def flat(output: str) -> str:
@@ -97,7 +102,7 @@ def test_dangling_links_loops_and_pipes_are_refused(tmp_path):
     os.symlink("boucle-a", content / "boucle-b")
     os.symlink("..", content / "articles/parent")  # content/ itself: Pelican would walk it forever
     os.mkfifo(content / "articles/tube.md")
-    problems = refused_entries(content, tmp_path)
+    problems = said_refused(content, tmp_path)
     removal = "refusé (supprimez-le)"
     assert problems == [
         f"content/boucle-a : lien vers boucle-b, qui tourne en boucle : {removal}",
@@ -109,7 +114,7 @@ def test_dangling_links_loops_and_pipes_are_refused(tmp_path):
     # `invoke check` says the same, as errors, without waiting on the pipe or following a link.
     findings, _ = check_archive(ROOT / "pelicanconf.py", content)
     said = sorted(f"{finding.file} : {finding.message}" for finding in findings)
-    assert said == sorted(refused_entries(content, ROOT))  # named from the project, as build does
+    assert said == sorted(said_refused(content, ROOT))  # named from the project, as build does
     assert len(said) == len(problems)
     assert {finding.severity for finding in findings} == {"erreur"}
 
