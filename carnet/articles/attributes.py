@@ -13,15 +13,20 @@ with `tag.en_url is defined` and the code with `is_map_tag`. `tag_key` and `sear
 Context: the tag map's decisions for this build, under `TAG_MAP_BUILD` (`tag_map_build(context)`).
 """
 
+from __future__ import annotations
+
 from dataclasses import MISSING, dataclass, field, fields
-from typing import Any, Protocol, TypeGuard
+from typing import TYPE_CHECKING, Any, Protocol, TypeGuard
 
 from pelican import signals
 from pelican.contents import Article
 from pelican.urlwrappers import Tag
 
-from carnet.resume.parsing import Problem
-from carnet.tagmap.mapfile import Group, TagMap
+if TYPE_CHECKING:
+    # Names for the types only: the résumé and the tag map rooms build on these declarations,
+    # so at run time this room imports neither (README « Project layout »).
+    from carnet.resume.parsing import Problem
+    from carnet.tagmap.mapfile import Group, TagMap
 
 
 @dataclass
