@@ -56,7 +56,7 @@ ARTICLES = {
 THEME_PLUGINS = ["french_typography", "theme_assets"]
 # Without the plugins that set the attributes; script_guard reads `resume_html`.
 READER_ONLY = [*THEME_PLUGINS, "script_guard"]
-SETTERS = [*THEME_PLUGINS, "article_metadata", "resume", "tag_map", "article_review"]
+SETTERS = [*THEME_PLUGINS, "article_metadata", "resume", "tag_map", "related", "article_review"]
 
 
 def plain(value):

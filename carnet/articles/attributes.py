@@ -44,6 +44,8 @@ class ArticleAttributes:
     date_unknown: bool = False  # the source gives no date: `date` is UNKNOWN_DATE, never shown
     prev_article: Article | None = None  # older neighbour, for the navigation under the article
     next_article: Article | None = None  # newer neighbour
+    # plugins/related: « À lire aussi », the closest articles, set once every article is read
+    related_articles: list[Article] = field(default_factory=list)
 
 
 def give_defaults(instance) -> None:
