@@ -2,6 +2,7 @@
 with Python's own parser, and the code that counts as a build input."""
 
 import ast
+import re
 from pathlib import Path
 
 from carnet.builds.page_code import page_code_files
@@ -163,3 +164,34 @@ def test_the_rooms_build_on_each_other_without_a_cycle():
         ready = sorted(name for name, needs in ALLOWED.items() if name not in placed and needs <= set(placed))
         assert ready, f"a cycle among {sorted(set(ALLOWED) - set(placed))}"
         placed.extend(ready)
+
+
+def readme_tree() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Project layout") :]
+    start = section.index("```\n") + 4
+    return section[start : section.index("\n```", start)]
+
+
+def test_the_readme_tree_names_every_module_and_plugin_there_is():
+    """Each plugin under plugins/, each room of carnet/ with every one of its modules."""
+    rooms: dict[str, set[str]] = {}
+    plugins: set[str] = set()
+    top = room_name = None
+    for line in readme_tree().splitlines():
+        if not line.startswith(" "):
+            top = line.split("/")[0]
+        elif top == "plugins":
+            plugins.add(line.split("/")[0].strip())
+        elif top == "carnet":
+            if re.match(r"^  [a-z]+/", line):
+                room_name = line.split("/")[0].strip()
+                rooms[room_name] = set()
+            rooms[room_name] |= set(re.findall(r"\w+\.py", line))
+    assert plugins == PLUGIN_NAMES
+    actual = {
+        folder.name: {p.name for p in folder.glob("*.py") if p.name != "__init__.py"}
+        for folder in CARNET.iterdir()
+        if folder.is_dir() and folder.name != "__pycache__"
+    }
+    assert rooms == actual
