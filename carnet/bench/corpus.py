@@ -1,13 +1,21 @@
-"""A synthetic French archive, the same for a given seed and size.
+"""A synthetic French archive, the same bytes for a given seed, size and corpus.
 
-Words follow a Zipf law over a vocabulary of several thousand French forms
-(Faker's French word list, inflected, plus the carnet's own words), so that
-indexing and search meet realistic repetition and realistic variety.
+Two corpora (`invoke bench --corpus`):
+- `french` (the bench's default): words drawn by their real French frequencies, from wordfreq's
+  French list, so that a few words (mostly stop words) are everywhere and most words are rare;
+- `uniform` (the bench's corpus until issue 19): Faker's French word list, inflected, plus the carnet's
+  own words, in an order shuffled by the seed, under a 1/rank law. Which words are frequent says
+  nothing about French, so common words match most articles.
+Lengths, tags, résumés, dates and authors are drawn the same way in both.
 """
 
 import random
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from importlib.metadata import version
+from itertools import accumulate
 from pathlib import Path
 
 from faker import Faker
@@ -17,9 +25,66 @@ AUTHORS_COUNT = 8
 UNDATED_SHARE = 0.05
 RESUME_SHARE = 0.8
 
+CORPORA = ("french", "uniform")
+# wordfreq's French list down to Zipf 3 (once per million words): some 31 000 forms, the
+# rarest of which come up a few times in 5 000 articles.
+FRENCH_LIST = "large"
+FRENCH_MIN_ZIPF = 3.0
+# wordfreq cuts at apostrophes: halves of « l’ », « qu’ », « aujourd’hui » are not words of a text.
+ELISION_HALVES = frozenset({"qu", "jusqu", "lorsqu", "puisqu", "quelqu", "aujourd", "hui"})
+SINGLE_LETTER_WORDS = frozenset({"a", "à", "y", "ô"})
+FRENCH_WORD = re.compile(r"[a-zàâäçéèêëîïôöûùüÿœæ]+")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Words, most frequent first, with the cumulated weights `random.choices` draws them by."""
+
+    words: tuple[str, ...]
+    weights: tuple[float, ...]
+    cum_weights: tuple[float, ...]
+    source: dict  # what results.json records of it
+
+    @classmethod
+    def weighted(cls, words: list[str], weights: list[float], source: dict) -> "Vocabulary":
+        # Cumulated once: `choices(weights=...)` would redo it for every sentence.
+        return cls(tuple(words), tuple(weights), tuple(accumulate(weights)), source)
+
+
+@cache
+def french_vocabulary() -> Vocabulary:
+    """wordfreq's French forms, each weighted by its frequency in French."""
+    from wordfreq import get_frequency_list
+
+    # One bin per centibel, most frequent first, each in the list's stored order (not a set): the
+    # same words in the same order for a given wordfreq version.
+    bins = get_frequency_list("fr", wordlist=FRENCH_LIST)
+    last_bin = round((9 - FRENCH_MIN_ZIPF) * 100)  # Zipf 9 is a word that is every word
+    words, weights = [], []
+    for centibels, forms in enumerate(bins[: last_bin + 1]):
+        for word in forms:
+            if is_french_word(word):
+                words.append(word)
+                weights.append(10 ** (-centibels / 100))
+    source = {
+        "words": "wordfreq-fr",
+        "version": version("wordfreq"),
+        "list": FRENCH_LIST,
+        "min_zipf": FRENCH_MIN_ZIPF,
+        "forms": len(words),
+    }
+    return Vocabulary.weighted(words, weights, source)
+
+
+def is_french_word(word: str) -> bool:
+    """Letters only (no digits, signs or emoji), and no lone letter but « a », « à », « y », « ô »."""
+    if not FRENCH_WORD.fullmatch(word) or word in ELISION_HALVES:
+        return False
+    return len(word) > 1 or word in SINGLE_LETTER_WORDS
+
 
 def vocabulary(seed: int, own_text: str = "") -> list[str]:
-    """French word forms, most frequent first."""
+    """The uniform corpus's French word forms, in an order shuffled by the seed."""
     fake = Faker("fr_FR")
     fake.seed_instance(seed)
     base = [w for w in fake.get_words_list() if " " not in w]
@@ -37,19 +102,42 @@ def vocabulary(seed: int, own_text: str = "") -> list[str]:
     return unique
 
 
+def uniform_vocabulary(seed: int, own_text: str = "") -> Vocabulary:
+    words = vocabulary(seed, own_text)
+    # Zipf: the word of rank r comes up in proportion to 1/r.
+    weights = [1 / (rank + 1) for rank in range(len(words))]
+    source = {"words": "faker-fr", "version": version("faker"), "forms": len(words)}
+    return Vocabulary.weighted(words, weights, source)
+
+
+def corpus_vocabulary(corpus: str, seed: int, own_text: str = "") -> Vocabulary:
+    if corpus == "french":
+        return french_vocabulary()
+    if corpus == "uniform":
+        return uniform_vocabulary(seed, own_text)
+    raise ValueError(f"corpus inconnu : {corpus!r} (au choix : {', '.join(CORPORA)})")
+
+
+def corpus_description(corpus: str, seed: int, own_text: str = "") -> dict:
+    """What `bench/results.json` records of the corpus a run drew its words from."""
+    return {"name": corpus, **corpus_vocabulary(corpus, seed, own_text).source, "seed": seed}
+
+
 class CorpusWriter:
-    def __init__(self, seed: int, tag_forms: list[list[str]], own_text: str = ""):
+    # `uniform` by default: the relevance set's filler (bench/relevance.py) and the tests'
+    # archives were judged and written on it.
+    def __init__(self, seed: int, tag_forms: list[list[str]], own_text: str = "", corpus: str = "uniform"):
         self.random = random.Random(seed)
-        self.words = vocabulary(seed, own_text)
-        # Zipf: the word of rank r comes up in proportion to 1/r.
-        self.weights = [1 / (rank + 1) for rank in range(len(self.words))]
+        self.vocabulary = corpus_vocabulary(corpus, seed, own_text)
+        self.words, self.weights = self.vocabulary.words, self.vocabulary.weights
         fake = Faker("fr_FR")
         fake.seed_instance(seed)
         self.authors = [fake.name() for _ in range(AUTHORS_COUNT)]
         self.tag_forms = tag_forms  # for each tag: French label, English label, aliases
 
     def sentence(self, low: int = 6, high: int = 18) -> str:
-        words = self.random.choices(self.words, self.weights, k=self.random.randint(low, high))
+        count = self.random.randint(low, high)
+        words = self.random.choices(self.words, cum_weights=self.vocabulary.cum_weights, k=count)
         text = " ".join(words)
         return text[0].upper() + text[1:] + self.random.choice([".", ".", ".", " ?", " !"])
 
@@ -109,9 +197,10 @@ def write_corpus(
     tag_forms: list[list[str]],
     extra: dict[str, str],
     own_text: str = "",
+    corpus: str = "uniform",
 ) -> Path:
     """Write `articles` articles into `folder`/articles, plus data files (`extra`)."""
-    writer = CorpusWriter(seed, tag_forms, own_text)
+    writer = CorpusWriter(seed, tag_forms, own_text, corpus)
     (folder / "articles").mkdir(parents=True, exist_ok=True)
     (folder / "pages").mkdir(exist_ok=True)
     for number in range(articles):
