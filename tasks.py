@@ -329,14 +329,18 @@ def check(c, json=False, strict=False, content=""):
         "articles": "Archive sizes, comma-separated (default 1000).",
         "quick": "One run of each build and 3 s of HTTP load: a smoke test, not a measurement.",
         "out": "Folder of results.json and results.svg (default bench/).",
+        "corpus": "french (real French word frequencies, default) or uniform (the corpus before issue 19).",
     }
 )
-def bench(c, articles="1000", quick=False, out="bench"):
+def bench(c, articles="1000", quick=False, out="bench", corpus="french"):
     """Measure builds, rebuilds, index, queries and HTTP against plain Pelican on a synthetic archive."""
+    from carnet.bench.corpus import CORPORA
     from carnet.bench.run import run_bench
 
+    if corpus not in CORPORA:
+        raise SystemExit(f"invoke bench : corpus inconnu « {corpus} » (au choix : {', '.join(CORPORA)})")
     sizes = [int(size) for size in str(articles).split(",") if size.strip()]
-    run_bench(sizes, quick, ROOT / out)
+    run_bench(sizes, quick, ROOT / out, corpus=corpus)
 
 
 @task(

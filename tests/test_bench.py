@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from carnet.bench.corpus import CorpusWriter, vocabulary, write_corpus
-from carnet.bench.run import tag_forms
+from carnet.bench.corpus import CorpusWriter, french_vocabulary, vocabulary, write_corpus
+from carnet.bench.run import SEED, tag_forms
 from tests.project import ROOT, invoke, project_copy
 from tests.sitebuild import build_test_site
 
@@ -55,7 +55,10 @@ def test_invoke_bench_quick_writes_results(tmp_path, sizes):
     result = invoke(project, "bench", "--articles", sizes, "--quick")
     assert result.returncode == 0, result.stderr[-2000:]
     data = json.loads((project / "bench/results.json").read_text("utf-8"))
-    assert set(data) >= {"machine", "versions", "runs"}
+    assert set(data) >= {"machine", "versions", "corpus", "runs"}
+    # The default corpus, recorded with what it was drawn from.
+    assert data["corpus"] == {"name": "french", **french_vocabulary().source, "seed": SEED}
+    assert "fréquences réelles du français" in result.stdout + result.stderr
     assert [r["articles"] for r in data["runs"]] == [20, 40]
     for run_ in data["runs"]:
         assert set(run_["build"]) == {"pelican_s", "project_s", "ratio"}
@@ -77,3 +80,10 @@ def test_invoke_bench_quick_writes_results(tmp_path, sizes):
     assert relevance["mrr"] >= relevance["thresholds"]["mrr"]
     assert relevance["ndcg5"] >= relevance["thresholds"]["ndcg5"]
     assert "Pertinence (" in result.stdout + result.stderr
+
+
+def test_invoke_bench_refuses_an_unknown_corpus(tmp_path):
+    result = invoke(ROOT, "bench", "--articles", "5", "--quick", "--corpus", "latin", "--out", str(tmp_path))
+    assert result.returncode != 0
+    assert "corpus inconnu « latin » (au choix : french, uniform)" in result.stderr
+    assert not (tmp_path / "results.json").exists()

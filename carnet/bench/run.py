@@ -14,7 +14,7 @@ from carnet.bench import measure
 from carnet.search.documents import SearchDocument, html_to_text
 
 from .chart import write_chart
-from .corpus import write_corpus
+from .corpus import corpus_description, write_corpus
 
 SEED = 42
 
@@ -24,6 +24,11 @@ def tag_forms() -> list[list[str]]:
 
     tag_map = load_map(measure.ROOT / "content/tagmap.toml")
     return [list(entry.forms) for entry in tag_map.tags.values()]
+
+
+def own_text() -> str:
+    """The carnet's own articles, in a fixed order: the uniform corpus takes words from them."""
+    return " ".join(p.read_text("utf-8") for p in sorted((measure.ROOT / "content/articles").glob("*.md")))
 
 
 def corpus_documents(content: Path) -> list[SearchDocument]:
@@ -38,13 +43,12 @@ def corpus_documents(content: Path) -> list[SearchDocument]:
     return documents
 
 
-def run_size(articles: int, repeats: int, http_seconds: float, progress, task) -> dict:
+def run_size(articles: int, repeats: int, http_seconds: float, progress, task, corpus: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="carnet-bench-") as scratch:
         scratch = Path(scratch)
         content = scratch / "content"
-        own_text = " ".join(p.read_text("utf-8") for p in (measure.ROOT / "content/articles").glob("*.md"))
         tagmap = (measure.ROOT / "content/tagmap.toml").read_text("utf-8")
-        write_corpus(content, articles, SEED, tag_forms(), {"tagmap.toml": tagmap}, own_text)
+        write_corpus(content, articles, SEED, tag_forms(), {"tagmap.toml": tagmap}, own_text(), corpus)
         progress.update(task, description=f"{articles} articles : construction Pelican seul")
         vanilla = [measure.timed_build(content, scratch / f"vanilla-{n}", "vanilla") for n in range(repeats)]
         progress.update(task, description=f"{articles} articles : construction du projet")
@@ -103,14 +107,17 @@ def judged_relevance() -> dict:
         return judge(searches).figures()
 
 
-def run_bench(sizes: list[int], quick: bool, out: Path, console: Console | None = None) -> dict:
+def run_bench(
+    sizes: list[int], quick: bool, out: Path, console: Console | None = None, corpus: str = "french"
+) -> dict:
     console = console or Console(stderr=True)
     repeats, http_seconds = (1, 3.0) if quick else (3, 20.0)
+    described = corpus_description(corpus, SEED, own_text())  # an unknown corpus stops here
     runs = []
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("banc d’essai", total=len(sizes) + 1)
         for size in sizes:
-            runs.append(run_size(size, repeats, http_seconds, progress, task))
+            runs.append(run_size(size, repeats, http_seconds, progress, task, corpus))
             progress.advance(task)
         progress.update(task, description="pertinence des requêtes jugées")
         relevance = judged_relevance()
@@ -119,6 +126,7 @@ def run_bench(sizes: list[int], quick: bool, out: Path, console: Console | None 
         "machine": measure.machine(),
         "versions": measure.versions(),
         "quick": quick,
+        "corpus": described,
         "runs": runs,
         "relevance": relevance,
     }
@@ -126,7 +134,7 @@ def run_bench(sizes: list[int], quick: bool, out: Path, console: Console | None 
     (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", "utf-8")
     if len(sizes) > 1:
         write_chart(runs, out / "results.svg")
-    print_table(runs, console)
+    print_table(runs, console, described)
     console.print(relevance_line(relevance))
     return results
 
@@ -166,8 +174,11 @@ ROWS = [
 ]
 
 
-def print_table(runs: list[dict], console: Console) -> None:
-    table = Table(title="Banc d’essai")
+CORPUS_LABELS = {"french": "fréquences réelles du français", "uniform": "corpus uniforme"}
+
+
+def print_table(runs: list[dict], console: Console, corpus: dict) -> None:
+    table = Table(title=f"Banc d’essai ({CORPUS_LABELS[corpus['name']]}, graine {corpus['seed']})")
     table.add_column("mesure")
     for run in runs:
         table.add_column(f"{run['articles']} articles", justify="right")
