@@ -13,11 +13,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
+from markdown import Markdown
+from pelican.settings import get_settings_from_file
 from slugify import slugify
 
 from carnet.builds.runner import BuildFailed, run_pelican
+from tests.project import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 TEST_SITEURL = "https://carnet.test"
 
 
@@ -128,3 +130,10 @@ def article(title: str, body: str = "Un paragraphe.", **metadata: str) -> str:
     }
     lines = [f"{key}: {value}" for key, value in header.items() if value]
     return "\n".join(lines) + "\n\n" + body + "\n"
+
+
+def site_markdown() -> Markdown:
+    """The site's Markdown, without smarty (which changes « ... » into « … » on purpose)."""
+    configs = dict(get_settings_from_file(str(ROOT / "pelicanconf.py"))["MARKDOWN"]["extension_configs"])
+    configs.pop("markdown.extensions.smarty")
+    return Markdown(extensions=list(configs), extension_configs=configs, output_format="html5")

@@ -6,7 +6,6 @@ import json
 import logging
 import os
 import re
-import sys
 
 import pytest
 
@@ -14,9 +13,8 @@ from carnet.builds.messages import exception_finding, finding_of
 from carnet.builds.report import wrapped
 from carnet.review.dates import read_date
 from carnet.review.header import header_findings, suggestion
-from tests.project import project_copy, run
+from tests.project import invoke, project_copy
 
-INVOKE = [sys.executable, "-m", "invoke"]
 GOOD = "Date: 2020-05-04\nAuthor: Camille\nCategory: Partenariat\nTags: partenariat\nLang: fr"
 
 
@@ -128,9 +126,9 @@ def mistaken(tmp_path_factory):
     project = project_copy(tmp_path_factory.mktemp("fautes"))
     for name, (source, _) in MISTAKES.items():
         (project / "content/articles" / name).write_text(source, encoding="utf-8")
-    build = run([*INVOKE, "build"], project)
-    check = run([*INVOKE, "check", "--json"], project)
-    strict_check = run([*INVOKE, "check", "--strict"], project)
+    build = invoke(project, "build")
+    check = invoke(project, "check", "--json")
+    strict_check = invoke(project, "check", "--strict")
     return project, build, check, strict_check
 
 
@@ -216,7 +214,7 @@ def test_a_french_date_in_words_is_read(mistaken):
         text("Date en mots", "date-en-mots", header=GOOD.replace("2020-05-04", "mardi 3 mars 2015 10:30")),
         encoding="utf-8",
     )
-    build = run([*INVOKE, "build"], project)
+    build = invoke(project, "build")
     page = (project / "output/date-en-mots/index.html").read_text(encoding="utf-8")
     assert 'datetime="2015-03-03' in page, build.stderr
     assert "date-en-mots" not in build.stderr
@@ -224,11 +222,11 @@ def test_a_french_date_in_words_is_read(mistaken):
 
 def test_strict_fails_on_a_warning_reports_every_problem_and_leaves_the_live_site(tmp_path):
     project = project_copy(tmp_path)
-    assert run([*INVOKE, "build"], project).returncode == 0
+    assert invoke(project, "build").returncode == 0
     live = (project / "output").resolve()
     for name in ("etiquette.md", "reste.md"):
         (project / "content/articles" / name).write_text(MISTAKES[name][0], encoding="utf-8")
-    result = run([*INVOKE, "build", "--strict"], project)
+    result = invoke(project, "build", "--strict")
     assert result.returncode == 1
     said = flat(result.stderr)
     assert "articles/etiquette.md:5: avertissement" in said
@@ -240,7 +238,7 @@ def test_strict_fails_on_a_warning_reports_every_problem_and_leaves_the_live_sit
 
 def test_an_article_that_was_online_is_said_to_be_taken_off(tmp_path):
     project = project_copy(tmp_path)
-    clean = run([*INVOKE, "build"], project)
+    clean = invoke(project, "build")
     assert clean.returncode == 0, clean.stderr
     assert clean.stdout.strip().splitlines()[-1] == (
         "Bilan : 5 articles, 0 page, 0 avertissement, 0 article retenu."
@@ -248,7 +246,7 @@ def test_an_article_that_was_online_is_said_to_be_taken_off(tmp_path):
     source = project / "content/articles/perdre-des-clients.md"
     source.write_text(source.read_text(encoding="utf-8").replace("Lang: fr", "Langue: fr"), "utf-8")
     for options in (["--full"], []):  # a full build knows what is online too; then nothing changed
-        result = run([*INVOKE, "build", *options], project)
+        result = invoke(project, "build", *options)
         assert result.returncode == 1
         said = flat(result.stderr)
         assert "clé inconnue « Langue » : vouliez-vous dire « Lang » ?" in said
@@ -312,8 +310,8 @@ def test_a_problem_of_the_whole_site_fails_build_and_check_alike(tmp_path):
     pages.mkdir(exist_ok=True)
     for name in ("a.md", "b.md"):  # two pages, one address: Pelican would stop at the second
         (pages / name).write_text(f"Title: Page {name}\nSlug: apropos\nLang: fr\n\nTexte.\n", "utf-8")
-    build = run([*INVOKE, "build"], project)
-    check = run([*INVOKE, "check"], project)
+    build = invoke(project, "build")
+    check = invoke(project, "check")
     assert build.returncode == check.returncode == 1
     for said in (flat(build.stderr), flat(check.stdout)):
         assert "construction: erreur : deux pages s’écriraient dans /apropos/index.html." in said

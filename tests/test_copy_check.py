@@ -1,8 +1,8 @@
 """A published copy of an article is one « copie de » finding, not one per shared paragraph."""
 
 from carnet.check.run import check_archive
-from tests.project import INVOKE, project_copy, run
-from tests.sitebuild import ROOT, article, tiny_content
+from tests.project import INVOKE, ROOT, project_copy, run
+from tests.sitebuild import article, tiny_content
 
 PARAGRAPHS = [
     f"Paragraphe numéro {n} de l’article d’origine, assez long pour compter comme un vrai paragraphe."

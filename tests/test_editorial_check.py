@@ -1,14 +1,13 @@
 """`invoke check` finds each kind of problem in a seeded archive, and none in the real one."""
 
 import json
-import sys
 
 import pytest
 
 from carnet.check.findings import ERROR, NOTE, WARNING, exit_code
 from carnet.check.run import check_archive
-from tests.project import project_copy, run
-from tests.sitebuild import ROOT, article, tiny_content
+from tests.project import ROOT, invoke, project_copy
+from tests.sitebuild import article, tiny_content
 
 TAG_MAP = """
 [groups.essais]
@@ -131,11 +130,11 @@ def test_the_real_archive_is_clean():
 
 def test_invoke_check_in_a_copy(tmp_path):
     project = project_copy(tmp_path)
-    clean = run([sys.executable, "-m", "invoke", "check", "--strict"], project)
+    clean = invoke(project, "check", "--strict")
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert "5 articles vérifiés : 0 erreur, 0 avertissement" in clean.stdout
     (project / "content/articles/fautif.md").write_text(article("Fautif", "Lu 3 fois", Author=""), "utf-8")
-    broken = run([sys.executable, "-m", "invoke", "check", "--json"], project)
+    broken = invoke(project, "check", "--json")
     assert broken.returncode == 1
     data = json.loads(broken.stdout)
     assert data["articles"] == 6

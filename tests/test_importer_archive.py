@@ -7,8 +7,7 @@ import shutil
 
 from carnet.importer.pipeline import import_files
 from carnet.importer.report import as_json, as_text
-from tests.project import INVOKE, project_copy, run
-from tests.sitebuild import ROOT
+from tests.project import INVOKE, ROOT, project_copy, run
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 SEED = SEEDS / "002_1a42ecd055554e7b.txt"  # « Perdre des clients », already in content/articles/

@@ -13,7 +13,7 @@ from carnet.importer.decoding import decode_bytes
 from carnet.importer.drafts import escape_line
 from carnet.importer.pipeline import import_text
 from carnet.resume.parsing import extract_resume
-from tests.test_importer_structure import site_markdown
+from tests.sitebuild import site_markdown
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MARKDOWN = site_markdown()

@@ -11,7 +11,7 @@ import pytest
 from carnet.importer.decoding import read_raw
 from carnet.importer.pipeline import Draft, import_text
 from carnet.importer.tags import load_tag_forms
-from tests.sitebuild import ROOT
+from tests.project import ROOT
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 CURATED = ROOT / "content" / "articles"

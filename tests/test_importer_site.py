@@ -6,7 +6,6 @@ import io
 import json
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,12 +16,11 @@ from carnet.importer.drafts import write_draft
 from carnet.importer.pipeline import import_files, import_text
 from carnet.importer.report import as_json, as_text
 from carnet.importer.tags import TagForms, TagMapUnusable, load_tag_forms, suggest_tags
-from tests.project import project_copy, run
-from tests.sitebuild import ROOT, article, build_test_site, tiny_content
+from tests.project import ROOT, invoke, project_copy
+from tests.sitebuild import article, build_test_site, tiny_content
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 FIXTURES = Path(__file__).parent / "fixtures" / "raw"
-INVOKE = [sys.executable, "-m", "invoke"]
 TODAY = datetime.date(2026, 11, 23)
 
 HOSTILE = """\
@@ -298,25 +296,25 @@ def test_invoke_import_then_build_in_a_copy_of_the_project(tmp_path):
     seeds = [str(path) for path in sorted(SEEDS.glob("*.txt"))]
     fixtures = [str(path) for path in sorted(FIXTURES.glob("*.txt"))]
     missing = str(tmp_path / "absent.txt")
-    result = run([*INVOKE, "import", *seeds, missing, *fixtures], project)
+    result = invoke(project, "import", *seeds, missing, *fixtures)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "absent.txt : fichier introuvable" in result.stdout
     drafts = project / "content" / "articles" / "drafts"
     assert len(list(drafts.glob("*.md"))) == len(seeds) + len(fixtures)
     assert "Bilan : 9 brouillon(s) écrit(s)" in result.stdout
 
-    built = run([*INVOKE, "build", "--strict"], project)
+    built = invoke(project, "build", "--strict")
     assert built.returncode == 0, built.stdout + built.stderr
     for draft in drafts.glob("*.md"):
         assert (project / "output" / "brouillons" / draft.stem / "index.html").is_file()
 
-    again = run([*INVOKE, "import", seeds[0], "--json"], project)
+    again = invoke(project, "import", seeds[0], "--json")
     assert again.returncode == 0, again.stderr
     report = json.loads(again.stdout)
     assert report["files"][0]["draft"].endswith("-2.md")
-    forced = run([*INVOKE, "import", "--force", seeds[0], "--out", str(drafts)], project)
+    forced = invoke(project, "import", "--force", seeds[0], "--out", str(drafts))
     assert forced.returncode == 0, forced.stderr
     assert len(list(drafts.glob("*.md"))) == len(seeds) + len(fixtures) + 1
 
-    listing = run([*INVOKE, "--list"], project)
+    listing = invoke(project, "--list")
     assert "import" in listing.stdout

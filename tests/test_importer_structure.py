@@ -5,14 +5,12 @@ import textwrap
 
 import pytest
 from bs4 import BeautifulSoup
-from markdown import Markdown
-from pelican.settings import get_settings_from_file
 
 from carnet.importer.drafts import escape_line, render_block
 from carnet.importer.model import Block
 from carnet.importer.pipeline import import_text
 from carnet.resume.parsing import extract_resume
-from tests.sitebuild import ROOT
+from tests.sitebuild import site_markdown
 
 LONG = "Un paragraphe de l’article, avec assez de mots pour être un vrai paragraphe du texte."
 
@@ -329,13 +327,6 @@ def test_title_repeated_at_the_top_of_the_text_is_removed():
 
 
 # -- the words stay text -----------------------------------------------------------------------
-
-
-def site_markdown() -> Markdown:
-    """The site's Markdown, without smarty (which changes « ... » into « … » on purpose)."""
-    configs = dict(get_settings_from_file(str(ROOT / "pelicanconf.py"))["MARKDOWN"]["extension_configs"])
-    configs.pop("markdown.extensions.smarty")
-    return Markdown(extensions=list(configs), extension_configs=configs, output_format="html5")
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from carnet.bench.corpus import write_corpus
 from carnet.bench.run import tag_forms
 from carnet.builds.pipeline import build_site
 from carnet.search.querying import ArchiveSearch
-from tests.sitebuild import ROOT
+from tests.project import ROOT
 
 SETTINGS = ROOT / "pelicanconf.py"
 QUERIES = ["confiance", "partenariat", "tag:partnership", "fidélisation", "formation -confiance"]

@@ -18,8 +18,8 @@ from carnet.search.documents import SearchDocument
 from carnet.search.indexing import INDEX_NAME, analyse_ahead, build_index
 from carnet.search.querying import ArchiveSearch
 from carnet.search.schema import build_schema
-from tests.project import INVOKE, fingerprint, project_copy, run
-from tests.sitebuild import ROOT, article, build_test_site
+from tests.project import INVOKE, ROOT, fingerprint, project_copy, run
+from tests.sitebuild import article, build_test_site
 
 QUERIES = ["confiance", "partenariat -client", "tag:partnership", '"le client"', "form*", "fidélisation"]
 

@@ -25,7 +25,8 @@ from carnet.articles.attributes import (
     tag_map_build,
 )
 from carnet.resume.parsing import MAX_POINTS
-from tests.sitebuild import ROOT, article, build_test_site, tiny_content
+from tests.project import ROOT
+from tests.sitebuild import article, build_test_site, tiny_content
 
 TINY_MAP = """\
 [groups.savoir-etre]

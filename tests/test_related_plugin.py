@@ -10,7 +10,8 @@ from pelican.settings import read_settings
 
 import carnet.search.site_documents as site_documents
 from carnet.search.querying import ArchiveSearch
-from tests.sitebuild import ROOT, article, build_test_site, tiny_content
+from tests.project import ROOT
+from tests.sitebuild import article, build_test_site, tiny_content
 
 ARTICLES = {
     "potager.md": article(

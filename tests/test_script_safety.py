@@ -4,10 +4,8 @@ plain static host, as the service's header does."""
 
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -17,7 +15,8 @@ from carnet.publishing.headers import CONTENT_SECURITY_POLICY
 from carnet.publishing.meta_policy import directives, meta_policy
 from carnet.review.scanning import article_scripts, live_scripts, may_hold_script
 from tests.browser import serve_directory
-from tests.sitebuild import ROOT, SiteBuildFailed, article, build_test_site, tiny_content
+from tests.project import ROOT, answering, free_port, wait_until
+from tests.sitebuild import SiteBuildFailed, article, build_test_site, tiny_content
 
 # Each piece would change the page if it ran; all of them are in the article, one in the résumé.
 HOSTILE_BODY = """\
@@ -218,12 +217,6 @@ def test_no_script_from_an_article_runs_on_a_static_host(browser, hostile_site):
                 page.close()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 LIVERELOAD = (
     "import sys; from livereload import Server; "
     "Server().serve(host='127.0.0.1', port=int(sys.argv[1]), root=sys.argv[2])"
@@ -250,12 +243,7 @@ def test_livereload_still_works_under_its_relaxed_policy(browser, tmp_path):
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.1)
+        wait_until(answering(port), seconds=10, process=server)
         connected = "() => !!(window.LiveReload && window.LiveReload.connector._isSocketConnected())"
         page, errors = open_page(browser, f"http://127.0.0.1:{port}/relaxed/article-sain/")
         page.wait_for_function(connected, timeout=5000)

@@ -17,8 +17,7 @@ from urllib.parse import quote
 import pytest
 
 from carnet.bench import measure
-from tests.project import INVOKE, project_copy, run
-from tests.sitebuild import ROOT
+from tests.project import INVOKE, ROOT, project_copy, run, wait_until
 
 
 def children_of(pid: int) -> set[int]:
@@ -38,14 +37,6 @@ def alive(pid: int) -> bool:
         return False
     status = Path(f"/proc/{pid}/status")
     return status.exists() and "State:\tZ" not in status.read_text()
-
-
-def wait_for(condition, seconds: float = 20.0):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(condition)
-        time.sleep(0.1)
 
 
 def get(port: int, path: str) -> tuple[int, str]:
@@ -74,7 +65,7 @@ def test_two_workers_share_the_port_replace_the_dead_and_stop_together(built_pro
         announced = server.stderr.readline()
         port = int(re.search(r"http://127\.0\.0\.1:(\d+)/", announced).group(1))
         assert "2 processus" in announced
-        wait_for(lambda: len(children_of(server.pid)) == 2)
+        wait_until(lambda: len(children_of(server.pid)) == 2, process=server)
         workers = children_of(server.pid)
 
         before = {pid: cpu_ticks(pid) for pid in workers}
@@ -89,7 +80,10 @@ def test_two_workers_share_the_port_replace_the_dead_and_stop_together(built_pro
 
         victim = min(workers)
         os.kill(victim, signal.SIGKILL)
-        wait_for(lambda: victim not in children_of(server.pid) and len(children_of(server.pid)) == 2)
+        wait_until(
+            lambda: victim not in children_of(server.pid) and len(children_of(server.pid)) == 2,
+            process=server,
+        )
         status, body = get(port, "/search?q=clients")
         assert status == 200
         assert "Perdre des clients" in body
@@ -97,7 +91,7 @@ def test_two_workers_share_the_port_replace_the_dead_and_stop_together(built_pro
         everyone = children_of(server.pid)
         server.terminate()
         assert server.wait(timeout=15) == 0
-        wait_for(lambda: not any(alive(pid) for pid in everyone), seconds=10)
+        wait_until(lambda: not any(alive(pid) for pid in everyone), seconds=10)
     finally:
         if server.poll() is None:
             server.kill()
@@ -113,12 +107,12 @@ def test_workers_end_when_the_server_is_killed(built_project):
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_for(lambda: len(children_of(server.pid)) == 2)
+        wait_until(lambda: len(children_of(server.pid)) == 2, process=server)
         workers = children_of(server.pid)
     finally:
         server.kill()  # SIGKILL: the parent cannot stop its workers itself
         server.wait()
-    wait_for(lambda: not any(alive(pid) for pid in workers), seconds=10)
+    wait_until(lambda: not any(alive(pid) for pid in workers), seconds=10)
 
 
 SLOW_SERVER = """

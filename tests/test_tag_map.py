@@ -23,7 +23,7 @@ from carnet.tagmap.layout import (
 from carnet.tagmap.mapfile import TagMapError, load_map, parse_map
 from carnet.tagmap.matching import fold
 from carnet.tagmap.svg import LABEL_ROOM, describe, render_svg
-from tests.sitebuild import ROOT
+from tests.project import ROOT
 
 MAP = """\
 [groups.savoir-etre]

@@ -8,7 +8,8 @@ import re
 import feedparser
 import pytest
 
-from tests.sitebuild import ROOT, SiteBuildFailed, article, build_test_site, tiny_content
+from tests.project import ROOT
+from tests.sitebuild import SiteBuildFailed, article, build_test_site, tiny_content
 
 TINY_MAP = """\
 [groups.savoir-etre]
