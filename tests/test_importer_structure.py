@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 from carnet.importer.drafts import escape_line, render_block
 from carnet.importer.model import Block
 from carnet.importer.pipeline import import_text
+from carnet.importer.structure import REPEAT
 from carnet.resume.parsing import extract_resume
 from tests.sitebuild import site_markdown
 
@@ -278,6 +279,27 @@ def test_paragraphs_repeated_by_the_scrape_are_removed_once():
     repeated = [removal for removal in draft.removals if "répété" in removal.reason]
     assert [removal.line for removal in repeated] == [4, 5]
     assert "déjà à la ligne 2" in repeated[0].reason
+
+
+def test_a_repeated_piece_of_a_sentence_is_not_a_repeated_paragraph():
+    """Found by test_every_sentence_of_the_body_survives: two hard-wrapped paragraphs whose wrap
+    the importer does not see (each line is a block) start with the same twelve words, the second
+    paragraph's first line ends in the middle of a sentence, and it was removed as a copy."""
+    text = (
+        "Client client client client client client client <b> client ! <b> client\n"
+        "<script>alert(1)</script> client client <script>alert(1)</script>.\n"
+        "Client client client.\n"
+        "\n"
+        "Client client client client client client client <b> client ! <b> client\n"
+        "<script>alert(1)</script> client client consultant\n"
+        "<script>alert(1)</script> client client client client client client\n"
+        "client.\n"
+    )
+    draft = import_text(text, "article.txt")
+    body = draft.markdown_body()
+    assert body.count("Client client client client client client client &lt;b> client ! &lt;b> client") == 2
+    assert [removal for removal in draft.removals if removal.kind == REPEAT] == []
+    assert [line for line in text.splitlines() if line and escape_line(line) not in body.splitlines()] == []
 
 
 def test_a_refrain_in_a_list_is_kept():

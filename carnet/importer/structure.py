@@ -322,7 +322,8 @@ class _Builder:
                 continue
             # Only plain prose: lines the author broke himself may be a refrain.
             single = block.kind == "paragraph" and len(block.parts) == 1
-            if not single or block.verse or len(key.split()) < MIN_REPEATED_WORDS:
+            whole = _whole_sentences(block, blocks[position - 1] if position else None)
+            if not single or block.verse or not whole or len(key.split()) < MIN_REPEATED_WORDS:
                 kept.append(block)
                 continue
             if key in seen:
@@ -337,6 +338,14 @@ class _Builder:
         by_number = {line.number: line for line in self.lines}
         for number in block.lines:
             self.drop(by_number[number], reason, kind)
+
+
+def _whole_sentences(block: Block, previous: Block | None) -> bool:
+    """Whether the block starts and ends as sentences do. A scrape repeats whole paragraphs;
+    a line of a hard-wrapped paragraph whose wrap went unseen is a block of its own, and the
+    same piece of a sentence found twice is not a copy: removing it would lose the author's words."""
+    starts = previous is None or previous.kind != "paragraph" or ends_sentence(previous.text)
+    return starts and ends_sentence(block.text)
 
 
 def _wrap_width(groups: list[list[Line]]) -> int | None:
