@@ -10,15 +10,10 @@ import stat
 from pathlib import Path
 
 
-def refused_entries(content: Path, root: Path) -> list[str]:
-    """One French line for each link under `content` that leads outside it (or nowhere, or
-    round in a loop), and for each entry that is neither a file nor a folder (a named pipe
-    would make the build wait forever). Paths are shown relative to `root`."""
-    return [f"{path} : {problem}" for path, problem in refused_places(content, root)]
-
-
 def refused_places(content: Path, root: Path) -> list[tuple[str, str]]:
-    """(path shown, why it is refused) for each entry `refused_entries` names."""
+    """(path shown, why in French) for each link under `content` that leads outside it (or
+    nowhere, or round in a loop), and for each entry that is neither a file nor a folder (a
+    named pipe would make the build wait forever). Paths are shown relative to `root`."""
     content = Path(content)
     inside = content.resolve()
     content_shown = _shown(content, root)
