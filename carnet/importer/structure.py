@@ -5,7 +5,7 @@ as long as the others): those are joined back, and only those. A short line that
 stands alone between paragraphs is a heading; lines that start with a bullet are a
 list; runs of short lines are verse or a sign-off, kept line by line. A paragraph
 that the scrape repeated word for word is removed; a repeated list item or verse
-line is the author's refrain and stays.
+line is the author's refrain and stays, and so does a repeated piece of a sentence.
 """
 
 import itertools
