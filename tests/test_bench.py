@@ -67,7 +67,8 @@ def test_invoke_bench_quick_writes_results(tmp_path, sizes):
         assert set(run_["query_ms"]) == {"p50", "p95", "p99", "first"}
         assert set(run_["http"]) >= {"rps", "p50_ms", "p95_ms", "p99_ms", "errors"}
         assert set(run_["rss_mb"]) == {"build", "service"}
-        assert run_["http"]["errors"] == 0
+        # A loaded machine may see the service's 503 « busy » answers; never any other error.
+        assert run_["http"]["errors"] == run_["http"]["busy"]
         assert run_["build"]["pelican_s"] > 0
         assert run_["index"]["bytes"] > 0
     svg = (project / "bench/results.svg").read_text("utf-8")

@@ -149,6 +149,9 @@ def http_measures(output: Path, index: Path, seconds: float, clients: int = 8) -
     latencies: list[float] = []
     search_count = [0]
     errors = [0]
+    # Of the errors, the service's own « busy » answers (503 with Retry-After): how many depends
+    # on the machine's load; any other error (a 500, a dropped connection) is a fault.
+    busy = [0]
     lock = threading.Lock()
     try:
         wait_until_up(port)
@@ -166,13 +169,16 @@ def http_measures(output: Path, index: Path, seconds: float, clients: int = 8) -
                     response = connection.getresponse()
                     response.read()
                     failed = response.status >= 400
+                    turned_away = response.status == 503
                 except (OSError, http.client.HTTPException):
                     failed = True
+                    turned_away = False
                     connection.close()
                     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 with lock:
                     latencies.append((time.perf_counter() - started) * 1000)
                     errors[0] += failed
+                    busy[0] += turned_away
                     search_count[0] += is_search
             connection.close()
 
@@ -194,6 +200,7 @@ def http_measures(output: Path, index: Path, seconds: float, clients: int = 8) -
         "p95_ms": round(percentile(latencies, 0.95), 2),
         "p99_ms": round(percentile(latencies, 0.99), 2),
         "errors": errors[0],
+        "busy": busy[0],
         "requests": len(latencies),
         "service_rss_mb": rss,
     }

@@ -84,7 +84,7 @@ def run_size(articles: int, repeats: int, http_seconds: float, progress, task, c
             "query_ms": queries,
             "http": {
                 key: http[key]
-                for key in ("rps", "search_rps", "p50_ms", "p95_ms", "p99_ms", "errors", "requests")
+                for key in ("rps", "search_rps", "p50_ms", "p95_ms", "p99_ms", "errors", "busy", "requests")
             },
             "rss_mb": {"build": round(max(rss for _, rss in project), 1), "service": http["service_rss_mb"]},
         }
@@ -169,6 +169,7 @@ ROWS = [
     ("HTTP recherches/s", "http", "search_rps", "{:.0f}"),
     ("HTTP p95 (ms)", "http", "p95_ms", "{:.1f}"),
     ("HTTP erreurs", "http", "errors", "{}"),
+    ("  dont « occupé » (503)", "http", "busy", "{}"),
     ("RSS construction (Mo)", "rss_mb", "build", "{:.0f}"),
     ("RSS service (Mo)", "rss_mb", "service", "{:.0f}"),
 ]
