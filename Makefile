@@ -40,7 +40,7 @@ $(VENV)/.site-installed: pyproject.toml constraints.txt | python $(BIN)/python
 	@touch $@
 
 $(VENV)/.test-installed: pyproject.toml constraints.txt $(VENV)/.site-installed
-	$(PIP) ".[test]"
+	$(PIP) -e ".[test,bench]"
 	@touch $@
 
 venv: $(VENV)/.site-installed

@@ -334,8 +334,14 @@ def check(c, json=False, strict=False, content=""):
 )
 def bench(c, articles="1000", quick=False, out="bench", corpus="french"):
     """Measure builds, rebuilds, index, queries and HTTP against plain Pelican on a synthetic archive."""
-    from carnet.bench.corpus import CORPORA
-    from carnet.bench.run import run_bench
+    try:
+        from carnet.bench.corpus import CORPORA
+        from carnet.bench.run import run_bench
+    except ImportError as missing:  # the bench's own dependencies (faker, wordfreq): not in `make build`
+        raise SystemExit(
+            f"invoke bench : il manque {missing.name} ; `make test` installe les dépendances du bench,"
+            " ou : .venv/bin/pip install -c constraints.txt -e '.[bench]'"
+        ) from None
 
     if corpus not in CORPORA:
         raise SystemExit(f"invoke bench : corpus inconnu « {corpus} » (au choix : {', '.join(CORPORA)})")
