@@ -1,8 +1,8 @@
 """The production configuration of deploy/: the nginx site and the systemd unit of the search
 service, rendered from their templates for one machine (`invoke deploy-config`).
 
-The security headers come from plugins/search/headers.py, the module the service uses, and the
-shape of fingerprinted theme files from plugins/theme_assets, so that nginx and the service send
+The security headers come from carnet/publishing/headers.py, the module the service uses, and the
+shape of fingerprinted theme files from carnet/publishing/fingerprint.py, so that nginx and the service send
 the same headers and keep the same files for a year."""
 
 import re
