@@ -457,7 +457,7 @@ def test_with_every_search_process_down_readers_get_a_french_503(deployed):
 
 
 def test_a_build_keeps_the_times_of_unchanged_files_only(tmp_path):
-    """builds/keep_times.py alone: what nginx's validators are made of, file by file."""
+    """carnet/builds/keep_times.py alone: what nginx's validators are made of, file by file."""
     live_build, new_build = tmp_path / "live", tmp_path / "new"
     for folder in (live_build, new_build):
         (folder / "page").mkdir(parents=True)

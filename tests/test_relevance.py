@@ -1,4 +1,4 @@
-"""Judged relevance (bench/relevance.py): 60 queries a reader would type, in French
+"""Judged relevance (carnet/bench/relevance.py): 60 queries a reader would type, in French
 and English, over the carnet's five articles and a generated archive with planted
 articles. Prints MRR and nDCG@5, and fails below the thresholds."""
 

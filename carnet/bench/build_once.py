@@ -1,8 +1,8 @@
 """One build in a fresh process, for `invoke bench`: prints its wall time in seconds.
 
-python -m bench.build_once CONTENT ROOT (project|vanilla)
+python -m carnet.bench.build_once CONTENT ROOT (project|vanilla)
 
-`project` builds as `invoke build` does, through builds/ (incremental when ROOT
+`project` builds as `invoke build` does, through carnet/builds/ (incremental when ROOT
 already holds a build); `vanilla` runs plain Pelican on the same settings, without
 the project's plugins and theme, into ROOT/output.
 """

@@ -1,4 +1,4 @@
-"""The check's report: the build's lines for people (builds/report.py), JSON for machines."""
+"""The check's report: the build's lines for people (carnet/builds/report.py), JSON for machines."""
 
 import json
 from collections import Counter

@@ -1,6 +1,6 @@
 """`invoke check`: the build's own run, into a scratch folder, and what it found.
 
-The findings are those of `invoke build` (builds/report.py collects them from the same
+The findings are those of `invoke build` (carnet/builds/report.py collects them from the same
 rules, plugins/article_review), so the two never disagree; the check adds only notes
 that do not concern the site's pages (tag map entries no article uses).
 """

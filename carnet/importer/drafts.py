@@ -80,7 +80,7 @@ def render_block(block: Block) -> str:
 
 def render_resume(points: list[ListItem]) -> str:
     lines = ["::: résumé"]
-    # The résumé reader nests a sub-point by two spaces (plugins/resume/parsing.py).
+    # The résumé reader nests a sub-point by two spaces (carnet/resume/parsing.py).
     lines.extend("  " * point.depth + f"- {escape_line(point.text)}" for point in points)
     lines.append(":::")
     return "\n".join(lines)

@@ -1,7 +1,7 @@
 """The lines a web page prints around an article: blog, forum and newsletter chrome.
 
 Written once for the two rooms that meet them: the importer removes such lines from what
-it imports (importer/chrome.py), the review flags one left in an article (review/sources.py).
+it imports (carnet/importer/chrome.py), the review flags one left in an article (carnet/review/sources.py).
 Every pattern matches a whole line, so that a sentence which merely contains « Lu »,
 « Photo » or « commentaire » is never taken for chrome.
 """

@@ -1,6 +1,6 @@
 """Pelican glue: a writer that reuses the pages of the previous build whose inputs did not change.
 
-Each build is written into a fresh folder (see builds/); the build runner names that
+Each build is written into a fresh folder (see carnet/builds/); the build runner names that
 folder and the live build in the settings. Without them, Pelican's own writer is used.
 """
 
@@ -38,7 +38,7 @@ def choose_writer(pelican):
     if not settings.get("INCREMENTAL_BUILD"):
         return None
     try:
-        # The build runner names the settings it sets for this build alone (builds/pipeline.py).
+        # The build runner names the settings it sets for this build alone (carnet/builds/pipeline.py).
         volatile = VOLATILE_SETTINGS | frozenset(settings.get("BUILD_VOLATILE_SETTINGS", ()))
         digest = site_digest(settings, volatile)
     except Unfingerprintable as reason:

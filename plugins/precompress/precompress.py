@@ -18,7 +18,7 @@ def compress_output(pelican) -> None:
     settings = pelican.settings
     if not settings.get("PRECOMPRESS"):
         return
-    previous = settings.get("INCREMENTAL_PREVIOUS_BUILD")  # set by the build runner (builds/)
+    previous = settings.get("INCREMENTAL_PREVIOUS_BUILD")  # set by carnet/builds/pipeline.py
     report = precompress(Path(settings["OUTPUT_PATH"]), Path(previous) / "output" if previous else None)
     logger.info(
         "precompress: %d of %d text files gzipped (%d reused), %d → %d bytes",

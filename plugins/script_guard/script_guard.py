@@ -1,8 +1,8 @@
 """Pelican glue: say at build time which article carries live script, file and line.
 
-The theme's Content-Security-Policy keeps it from running (plugins/search/meta_policy.py);
+The theme's Content-Security-Policy keeps it from running (carnet/publishing/meta_policy.py);
 this warning tells the author why it does nothing and where to remove it. `invoke check`
-reports the same warning (editorial_check), and `invoke build --strict` fails on it.
+reports the same warning, and `invoke build --strict` fails on it.
 """
 
 import logging

@@ -28,7 +28,8 @@ DEFAULTS = {
     # Pelican writes the pages (below, starting that process costs more than it saves).
     "SEARCH_BACKGROUND_FROM": 200,
     # The index of the live build: when set, it is copied and brought up to date
-    # (only changed articles re-indexed) instead of being rebuilt. Set by builds/.
+    # (only changed articles re-indexed) instead of being rebuilt. Set by the build runner
+    # (carnet/builds/pipeline.py).
     "SEARCH_PREVIOUS_INDEX_PATH": None,
 }
 
@@ -138,7 +139,7 @@ def register():
     signals.content_written.connect(make_results_page)
     # finalized: the whole site was written without error; the new index may go live.
     signals.finalized.connect(swap_index)
-    # A failed build: builds/runner.py says so before it throws the build folder away (a named
+    # A failed build: carnet/builds/runner.py says so before it throws the build folder away (a named
     # signal, so neither side imports the other); and at exit, for any other way out (once,
     # however many builds this process runs).
     blinker.signal("carnet.build_failed").connect(stop_unfinished)
