@@ -1,8 +1,7 @@
 """A problem the build or `invoke check` finds, and how serious it is.
 
-A tuple, not a dataclass: Pelican loads this plugin as `article_review` and
-`invoke check` imports it as `plugins.article_review`; two findings of the two
-module copies must still compare equal.
+A named tuple: it compares and hashes by its values, so the same problem logged twice is
+said once (carnet/builds/report.py), and it reads as JSON as it is (`as_json`).
 """
 
 from typing import NamedTuple
