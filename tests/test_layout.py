@@ -5,7 +5,8 @@ import ast
 import re
 from pathlib import Path
 
-from carnet.builds.page_code import page_code_files
+from carnet.builds.page_code import imported_top_levels, page_code_files
+from carnet.builds.sources import library_versions
 from tests.project import INVOKE, project_copy, run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -137,6 +138,11 @@ def test_the_build_inputs_are_the_plugins_and_what_they_reach():
     assert "search" in rooms
     assert "tagmap" in rooms
     assert not rooms & NOT_IN_BUILDS
+    # The libraries whose versions a build depends on: those this code imports, not the service's
+    # or the bench's.
+    libraries = set(library_versions({"pelican", *imported_top_levels(files)}))
+    assert {"pelican", "Markdown", "Jinja2", "babel", "beautifulsoup4", "python-slugify"} <= libraries
+    assert not libraries & {"waitress", "whitenoise", "faker", "wordfreq", "livereload", "rich"}
 
 
 def test_a_comment_in_the_service_importer_check_or_bench_rebuilds_nothing(tmp_path):

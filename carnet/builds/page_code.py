@@ -14,6 +14,8 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 # project is formatted by ruff, so an import sits on its own line (a parenthesised list aside).
 _FROM = re.compile(r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+\(?([^)#\n]*)", re.MULTILINE)
 _IMPORT = re.compile(r"^[ \t]*import[ \t]+(carnet(?:\.\w+)*)", re.MULTILINE)
+# The top-level name of every absolute import, for the libraries the code reaches.
+_TOP_LEVEL = re.compile(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
 
 
 def page_code_files(plugin_paths: Iterable[Path], package_dir: Path = PACKAGE_DIR) -> list[Path]:
@@ -78,3 +80,13 @@ def _module_files(module: str, package_dir: Path) -> list[Path]:
             if candidate.is_file():
                 found.append(candidate.resolve())
     return found
+
+
+def imported_top_levels(files: Iterable[Path]) -> set[str]:
+    """The top-level names these Python files import absolutely (carnet, the standard library
+    and the libraries alike: the caller keeps those that an installed distribution provides)."""
+    names = set()
+    for path in files:
+        if path.suffix == ".py":
+            names.update(_TOP_LEVEL.findall(path.read_text(encoding="utf-8")))
+    return names - {PACKAGE}

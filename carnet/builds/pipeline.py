@@ -74,9 +74,10 @@ def build_site(
             # What is online now, --full or not: a held-back article that was there is said to go.
             "REVIEW_LIVE_BUILD": str(area.live_build() or ""),
         }
-        # These name this build's folders and change every time; the pages do not depend on them.
-        incremental["BUILD_VOLATILE_SETTINGS"] = sorted(incremental)
-        incremental.update(content_cache(area.state / "cache", code, fresh=full))
+        cache = content_cache(area.state / "cache", code, fresh=full)
+        # These name this build's folders (and the runner adds its own): the pages do not depend on them.
+        incremental["BUILD_VOLATILE_SETTINGS"] = sorted([*incremental, "CACHE_PATH"])
+        incremental.update(cache)
         try:
             report = run_pelican(settings_file, folder, strict=strict, overrides={**overrides, **incremental})
             # Unchanged files keep their time: nginx's validators (mtime-size) survive the build.

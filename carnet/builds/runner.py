@@ -76,11 +76,10 @@ def run_pelican(
     # build, or `invoke check` then a build in one process, would lose it.
     LimitFilter._raised_messages.clear()
     LimitFilter._group_count.clear()
-    override = {
-        "OUTPUT_PATH": str(build / "output"),
-        "SEARCH_INDEX_PATH": str(build / "search-index"),
-        **(overrides or {}),
-    }
+    folders = {"OUTPUT_PATH": str(build / "output"), "SEARCH_INDEX_PATH": str(build / "search-index")}
+    override = {**folders, **(overrides or {})}
+    # The settings that name this build's folders, for the page keys to leave out (plugins/incremental).
+    override["BUILD_VOLATILE_SETTINGS"] = sorted({*override.get("BUILD_VOLATILE_SETTINGS", ()), *folders})
     settings = read_settings(str(settings_file), override=override)
     collector = Collector(Path(settings["PATH"]))
     try:

@@ -6,11 +6,12 @@ from importlib.metadata import packages_distributions, version
 from pathlib import Path
 
 from .fingerprint import Fingerprints
-from .page_code import PACKAGE_DIR, page_code_files
+from .page_code import PACKAGE_DIR, imported_top_levels, page_code_files
 
-# Import names, not distribution names: `whoosh` came from whoosh-reloaded and now comes
+# Pelican's own engine, whatever the plugins import; the other libraries are those the page
+# code imports (page_code.py), by import name: `whoosh` came from whoosh-reloaded and now comes
 # from whoosh3, and the digests follow whichever is installed.
-LIBRARIES = ("pelican", "markdown", "jinja2", "whoosh", "babel")
+ENGINE = "pelican"
 
 
 def site_digest(settings: dict, volatile: frozenset[str]) -> bytes:
@@ -26,22 +27,23 @@ def site_digest(settings: dict, volatile: frozenset[str]) -> bytes:
 
 def code_digest(settings: dict, hasher) -> None:
     """Feed `hasher` the library versions, the theme and the code that shapes the pages."""
-    for name, number in library_versions(LIBRARIES).items():
+    files = page_code_files(map(Path, settings.get("PLUGIN_PATHS", [])))
+    for name, number in library_versions({ENGINE, *imported_top_levels(files)}).items():
         hasher.update(f"{name}={number}\n".encode())
     tree_digest(Path(settings["THEME"]), hasher)
-    for path in page_code_files(map(Path, settings.get("PLUGIN_PATHS", []))):
+    for path in files:
         data = path.read_bytes()
         hasher.update(f"{_shown(path)}\0{len(data)}\0".encode())
         hasher.update(data)
 
 
 def library_versions(import_names) -> dict[str, str]:
-    """The version of each distribution that provides these imports, by distribution name."""
+    """The version of each installed distribution that provides these imports, by distribution
+    name, sorted (a name no distribution provides, as the standard library's, is left out)."""
     providers = packages_distributions()
     return {
         distribution: version(distribution)
-        for name in import_names
-        for distribution in sorted(set(providers.get(name, [name])))
+        for distribution in sorted({d for name in import_names for d in providers.get(name, [])})
     }
 
 

@@ -178,7 +178,7 @@ def links_to_held_back(articles, blocked: dict[str, list[str]], source_text: Cal
 
 
 def held_back(settings, listed, blocked: dict[str, list[str]]) -> list[HeldBack]:
-    previous = settings.get("REVIEW_LIVE_BUILD") or settings.get("INCREMENTAL_PREVIOUS_BUILD")
+    previous = settings.get("REVIEW_LIVE_BUILD")  # set by carnet/builds/pipeline.py
     kept_addresses = {a.save_as for a in listed if a.relative_source_path not in blocked}
     result = []
     for article in listed:

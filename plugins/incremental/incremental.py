@@ -20,10 +20,9 @@ DEFAULTS = {
     "INCREMENTAL_BUILD": None,  # the folder of this build (holds output/); None: no memo
     "INCREMENTAL_PREVIOUS_BUILD": None,  # the live build, whose pages may be reused
 }
-# Settings that name this build's folders: they change every time, the pages do not.
-VOLATILE_SETTINGS = frozenset(
-    {"OUTPUT_PATH", "CACHE_PATH", "SEARCH_INDEX_PATH", "BUILD_VOLATILE_SETTINGS", *DEFAULTS}
-)
+# The build runner names the settings that name this build's folders (BUILD_VOLATILE_SETTINGS,
+# carnet/builds/runner.py and pipeline.py): they change every time, the pages do not.
+VOLATILE_SETTINGS = frozenset({"BUILD_VOLATILE_SETTINGS", *DEFAULTS})
 
 
 class MemoWriter(Writer):
