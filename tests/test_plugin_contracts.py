@@ -24,7 +24,7 @@ from carnet.articles.attributes import (
     tag_key,
     tag_map_build,
 )
-from carnet.resume.parsing import MAX_POINTS
+from carnet.resume.parsing import MAX_POINTS, TOO_MANY
 from tests.project import ROOT
 from tests.sitebuild import article, build_test_site, tiny_content
 
@@ -159,7 +159,7 @@ def test_with_their_plugins_every_attribute_is_set(with_setters):
     assert summarised["description_text"] == "Un point"
     assert summarised["resume_origin"] == "Résumé de Camille"
     [problem] = articles["Trop long"]["resume_problems"]
-    assert f"has {MAX_POINTS + 1} points" in problem["message"]
+    assert (problem["kind"], problem["values"]) == (TOO_MANY, [MAX_POINTS + 1, MAX_POINTS])
     assert articles["Sans date"]["date_unknown"] is True
     assert summarised["date_unknown"] is False
     # Newest first, and « Sans date » sorts after the dated ones.

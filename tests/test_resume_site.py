@@ -123,10 +123,17 @@ def test_feed_summary_carries_the_resume(tiny):
     ("block", "message"),
     [
         ("::: résumé\n:::", "est vide"),
-        ("::: résumé\nUne phrase.\n:::", "n’est pas une liste"),
+        (
+            "::: résumé\nUne phrase.\n:::",
+            "n’est pas une liste : 'Une phrase.' ; écrivez chaque point « - … »",
+        ),
         ("::: résumé\n- a\n  - b\n    - c\n:::", "plus d’un niveau"),
         ("::: résumé\n" + "\n".join(f"- p{n}" for n in range(13)) + "\n:::", "gardez-en 12 au plus"),
-        ("::: résumé\n- [Là](#absente)\n:::", "#absente"),
+        (
+            "::: résumé\n- [Là](#absente)\n:::",
+            "#absente, section absente de l’article ; liez une de ses sections :"
+            " l’article n’a pas d’intertitre « ## … »",
+        ),
         ("::: résumé\n- a\n", "jamais fermé"),
     ],
 )

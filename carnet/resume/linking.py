@@ -4,7 +4,7 @@ import re
 
 from carnet.text.folding import fold_words
 
-from .parsing import Problem, ResumePoint
+from .parsing import MISSING_SECTION, Problem, ResumePoint
 
 
 def comparable(text: str) -> str:
@@ -28,12 +28,7 @@ def section_targets(
             if point.target in headings:
                 targets[point.line] = point.target
             else:
-                known = ", ".join(f"#{a}" for a in headings) or "none"
-                problems.append(
-                    Problem(
-                        point.line, f"point links to #{point.target}, a section this article lacks ({known})"
-                    )
-                )
+                problems.append(Problem(point.line, MISSING_SECTION, (point.target, tuple(headings))))
         elif comparable(point.text) in by_words:
             targets[point.line] = by_words[comparable(point.text)]
     return targets, problems

@@ -40,10 +40,38 @@ class ResumePoint:
         return match.group("anchor") if match else None
 
 
-@dataclass
+# What can be wrong with a résumé block: each kind with its values, said in English here (the
+# tests and the logs of a plain Pelican run) and in French by carnet/review/articles.py.
+SECOND_BLOCK = "second block"
+UNCLOSED = "unclosed"
+NOT_A_LIST = "not a list"  # values: the line as written
+TOO_DEEP = "too deep"
+EMPTY = "empty"
+TOO_MANY = "too many"  # values: the number of points, the most there may be
+MISSING_SECTION = "missing section"  # values: the anchor, the article's anchors (empty: it has none)
+MESSAGES = {
+    SECOND_BLOCK: "a second résumé block; an article has only one",
+    UNCLOSED: "résumé block is never closed; end it with a line ':::'",
+    NOT_A_LIST: "the résumé is not a bullet list: {0!r}; write each point as '- …'",
+    TOO_DEEP: "résumé lists nest one level at most (points and sub-points)",
+    EMPTY: "the résumé block has no points",
+    TOO_MANY: "the résumé has {0} points; keep it to {1} at most",
+    MISSING_SECTION: "point links to #{0}, a section this article lacks ({1})",
+}
+
+
+@dataclass(frozen=True)
 class Problem:
     line: int
-    message: str
+    kind: str
+    values: tuple = ()
+
+    @property
+    def message(self) -> str:
+        if self.kind == MISSING_SECTION:
+            anchor, known = self.values
+            return MESSAGES[self.kind].format(anchor, ", ".join(f"#{a}" for a in known) or "none")
+        return MESSAGES[self.kind].format(*self.values)
 
 
 @dataclass
@@ -84,11 +112,11 @@ def extract_resume(text: str) -> Extraction:
         elif start is not None and end is None and _CLOSER.match(line):
             end = index
         elif end is not None and _OPENER.match(line):
-            problems.append(Problem(index + 1, "a second résumé block; an article has only one"))
+            problems.append(Problem(index + 1, SECOND_BLOCK))
     if start is None:
         return Extraction(text, None, problems)
     if end is None:
-        problems.append(Problem(start + 1, "résumé block is never closed; end it with a line ':::'"))
+        problems.append(Problem(start + 1, UNCLOSED))
         return Extraction(text, None, problems)
     block = parse_points(lines[start + 1 : end], first_line=start + 2)
     block.line = start + 1
@@ -112,11 +140,7 @@ def parse_points(lines: list[str], first_line: int = 1) -> ResumeBlock:
                 last = points[-1].children[-1] if points[-1].children else points[-1]
                 last.text += " " + line.strip()  # a point wrapped over two lines
                 continue
-            problems.append(
-                Problem(
-                    number, f"the résumé is not a bullet list: {raw.strip()!r}; write each point as '- …'"
-                )
-            )
+            problems.append(Problem(number, NOT_A_LIST, (raw.strip(),)))
             continue
         indent = len(item.group("indent"))
         base_indent = indent if base_indent is None else base_indent
@@ -127,14 +151,9 @@ def parse_points(lines: list[str], first_line: int = 1) -> ResumeBlock:
         elif depth == 1 and points:
             points[-1].children.append(point)
         else:
-            problems.append(Problem(number, "résumé lists nest one level at most (points and sub-points)"))
+            problems.append(Problem(number, TOO_DEEP))
     if not points and not problems:
-        problems.append(Problem(first_line - 1, "the résumé block has no points"))
+        problems.append(Problem(first_line - 1, EMPTY))
     if len(points) > MAX_POINTS:
-        problems.append(
-            Problem(
-                points[MAX_POINTS].line,
-                f"the résumé has {len(points)} points; keep it to {MAX_POINTS} at most",
-            )
-        )
+        problems.append(Problem(points[MAX_POINTS].line, TOO_MANY, (len(points), MAX_POINTS)))
     return ResumeBlock(line=first_line - 1, points=points, problems=problems)

@@ -5,10 +5,11 @@ plugin found; an article with an « erreur » is held back from the build.
 """
 
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from carnet.resume import parsing as resume
 
 from .findings import ERROR, NOTE, WARNING, Finding
 from .header import header_findings
@@ -16,41 +17,29 @@ from .sources import file_links, image_findings, leftover_findings, line_contain
 
 DEFAULTS = {"REQUIRED_METADATA": ["title", "author", "category", "tags", "slug", "lang"]}
 
-# The résumé plugin's problems (carnet/resume/parsing.py, linking.py), in French.
-RESUME_PROBLEMS = [
-    (
-        re.compile(r"never closed"),
+# The résumé plugin's problems (carnet/resume/parsing.py, linking.py), in French, by kind: how
+# serious, what is wrong and the fix, with the problem's values.
+RESUME_PROBLEMS = {
+    resume.UNCLOSED: (
         ERROR,
         "le bloc « ::: résumé » n’est jamais fermé",
         "ajoutez une ligne « ::: » après le dernier point",
     ),
-    (re.compile(r"second résumé block"), WARNING, "un second bloc « ::: résumé »", "gardez-en un seul"),
-    (
-        re.compile(r"not a bullet list: (.*); write"),
-        WARNING,
-        "le résumé n’est pas une liste : {0}",
-        "écrivez chaque point « - … »",
-    ),
-    (
-        re.compile(r"nest one level"),
+    resume.SECOND_BLOCK: (WARNING, "un second bloc « ::: résumé »", "gardez-en un seul"),
+    resume.NOT_A_LIST: (WARNING, "le résumé n’est pas une liste : {0!r}", "écrivez chaque point « - … »"),
+    resume.TOO_DEEP: (
         WARNING,
         "le résumé a plus d’un niveau de sous-points",
         "gardez des points et des sous-points, pas plus",
     ),
-    (re.compile(r"has no points"), WARNING, "le bloc « ::: résumé » est vide", "écrivez ses points « - … »"),
-    (
-        re.compile(r"has (\d+) points; keep it to (\d+)"),
-        WARNING,
-        "le résumé a {0} points",
-        "gardez-en {1} au plus",
-    ),
-    (
-        re.compile(r"links to #(\S+), a section this article lacks \((.*)\)"),
+    resume.EMPTY: (WARNING, "le bloc « ::: résumé » est vide", "écrivez ses points « - … »"),
+    resume.TOO_MANY: (WARNING, "le résumé a {0} points", "gardez-en {1} au plus"),
+    resume.MISSING_SECTION: (
         WARNING,
         "un point mène à #{0}, section absente de l’article",
         "liez une de ses sections : {1}",
     ),
-]
+}
 
 
 @dataclass(frozen=True)
@@ -84,28 +73,21 @@ def read_source(path: str) -> str:
 def resume_findings(article) -> list[Finding]:
     found = []
     for problem in article.resume_problems:
-        for pattern, severity, message, fix in RESUME_PROBLEMS:
-            match = pattern.search(problem.message)
-            if match:
-                groups = [
-                    group if group != "none" else "l’article n’a pas d’intertitre « ## … »"
-                    for group in match.groups()
-                ]
-                found.append(
-                    Finding(
-                        severity,
-                        article.relative_source_path,
-                        problem.line,
-                        "résumé",
-                        message.format(*groups),
-                        fix.format(*groups),
-                    )
-                )
-                break
-        else:
-            found.append(
-                Finding(WARNING, article.relative_source_path, problem.line, "résumé", problem.message)
+        severity, message, fix = RESUME_PROBLEMS[problem.kind]
+        values = problem.values
+        if problem.kind == resume.MISSING_SECTION:
+            anchor, known = values
+            values = (anchor, ", ".join(f"#{a}" for a in known) or "l’article n’a pas d’intertitre « ## … »")
+        found.append(
+            Finding(
+                severity,
+                article.relative_source_path,
+                problem.line,
+                "résumé",
+                message.format(*values),
+                fix.format(*values),
             )
+        )
     return found
 
 
