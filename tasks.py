@@ -164,6 +164,13 @@ def serve(c, port=CONFIG["port"], host=CONFIG["host"], workers=0, threads=0):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     workers = int(workers) or os.cpu_count() or 1
     threads = int(threads) or DEFAULT_THREADS
+    if not (ROOT / CONFIG["deploy_path"]).exists():
+        # It starts all the same: the service follows the live build, and serves the site once built.
+        print(
+            f"invoke serve : le site n’est pas encore construit ({CONFIG['deploy_path']}/ manque) ;"
+            " lancez « invoke build » : le service le servira dès qu’il existera.",
+            file=sys.stderr,
+        )
     serve_site(CONFIG["deploy_path"], CONFIG["index_path"], host, int(port), workers, threads)
 
 

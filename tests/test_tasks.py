@@ -64,6 +64,27 @@ def test_serve_answers_on_the_chosen_port(tmp_path):
         server.wait(timeout=10)
 
 
+def test_serve_before_any_build_says_so_then_serves_the_first_build(tmp_path):
+    project = project_copy(tmp_path)
+    port = free_port()
+    server = subprocess.Popen(
+        [*INVOKE, "serve", "--port", str(port), "--workers", "1"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_until(answering(port), process=server)
+        assert invoke(project, "build").returncode == 0
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/perdre-des-clients/") as response:
+            assert "Perdre des clients" in response.read().decode("utf-8")
+    finally:
+        server.terminate()
+        _, errors = server.communicate(timeout=10)
+    assert "le site n’est pas encore construit (output/ manque)" in errors
+
+
 def test_new_article_has_its_metadata_header(tmp_path):
     now = datetime.datetime(2026, 11, 22, 9, 5)
     path = tasks.new_article(
