@@ -32,6 +32,7 @@ from .limits import (
     time_budget_notice,
     too_few_letters_notice,
 )
+from .postings_cache import MAX_KEPT_POSTINGS, KeptPostings, KeptPostingsSearcher
 from .schema import SEARCHED_FIELDS
 from .snippets import SNIPPET_CHARS, SNIPPET_FIELDS, best_fragments, matched_words, snippet_formatter
 
@@ -219,8 +220,9 @@ class ArchiveSearch:
     """Searches one opened index. It keeps only what it derives from the index.
 
     Each thread keeps its own Whoosh searcher for the life of the index: opening one
-    reads every segment's term dictionary. The facet tables and the field lengths that
-    scoring reads are kept once for all threads. The searchers are closed with the last
+    reads every segment's term dictionary. The facet tables, the field lengths that
+    scoring reads and the postings of the words searched, scored (postings_cache.py),
+    are kept once for all threads. The searchers are closed with the last
     reference to this object (an index replaced by a build stays open until the
     searches running on it are over)."""
 
@@ -235,6 +237,7 @@ class ArchiveSearch:
         time_budget_s: float = TIME_BUDGET_S,
         max_expansion: int = MAX_EXPANSION,
         min_pattern_letters: int = MIN_PATTERN_LETTERS,
+        max_kept_postings: int | None = MAX_KEPT_POSTINGS,
     ):
         self.index = index
         self.time_budget_s = time_budget_s
@@ -247,6 +250,8 @@ class ArchiveSearch:
         weakref.finalize(self, _close_all, self._searchers)
         self._facet_tables = KeptFacetTables()
         self._weighting = KeptLengthsBM25F()
+        # None: every search reads its words' postings from the index (as Whoosh does).
+        self._postings = KeptPostings(max_kept_postings) if max_kept_postings is not None else None
         self.tag_labels = tag_labels if tag_labels is not None else self._tag_labels()
         self.expander = Expander(tag_forms)
         # The tags' labels and aliases, in both languages, are words a reader may misspell.
@@ -256,7 +261,13 @@ class ArchiveSearch:
     def searcher(self):
         searcher = getattr(self._threads, "searcher", None)
         if searcher is None:
-            searcher = self._threads.searcher = self.index.searcher(weighting=self._weighting)
+            if self._postings is None:
+                searcher = self.index.searcher(weighting=self._weighting)
+            else:
+                searcher = KeptPostingsSearcher(
+                    self.index.reader(), self._postings, fromindex=self.index, weighting=self._weighting
+                )
+            self._threads.searcher = searcher
             with self._searchers_lock:
                 self._searchers.append(searcher)
         return searcher
@@ -264,7 +275,7 @@ class ArchiveSearch:
     @classmethod
     def open(cls, folder, **limits) -> "ArchiveSearch":
         """The search over the index in `folder`, with its tag names and vocabulary
-        (`limits`: time_budget_s, max_expansion, min_pattern_letters)."""
+        (`limits`: time_budget_s, max_expansion, min_pattern_letters, max_kept_postings)."""
         from .indexing import load_tag_forms, load_tag_labels, load_tag_names, load_vocabulary, open_index
 
         names = load_tag_names(folder)

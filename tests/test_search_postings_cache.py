@@ -1,0 +1,104 @@
+"""The postings kept per opened index (carnet/search/postings_cache.py) change nothing
+a reader sees: the same hits, scores, totals, facets, snippets and notices as a search
+that reads every word from the index, on an index of several segments with deletions,
+the first time a word is searched and the next, with room for every word or for few."""
+
+from datetime import datetime
+
+import pytest
+
+from carnet.search.documents import SearchDocument
+from carnet.search.indexing import build_index, update_index
+from carnet.search.querying import ArchiveSearch
+
+WORDS = [
+    "formation",
+    "formations",
+    "former",
+    "confiance",
+    "partenaire",
+    "partenariat",
+    "acheteur",
+    "achats",
+    "client",
+    "clients",
+    "savoir-être",
+    "rencontre",
+    "hasard",
+    "cœur",
+    "œuvre",
+    "de",
+    "la",
+    "pour",
+]
+
+QUERIES = [
+    "formation",
+    "confiance partenaire",
+    "form*",
+    '"savoir être"',
+    "client -acheteur",
+    "confiance OR hasard",
+    "formation tag:partenariat",
+    "date:2007..2009 achats",
+    "partenaire zzqxw",  # no article has both: the fallback to any word
+    "confiansse",  # a did-you-mean suggestion
+    "tag:achats",
+]
+
+
+def documents(size: int) -> list[SearchDocument]:
+    made = []
+    for number in range(size):
+        words = [WORDS[(number * 5 + k * k) % len(WORDS)] for k in range(10 + number % 11)]
+        tags = [["partenariat"], ["achats"], []][number % 3]
+        made.append(
+            SearchDocument(
+                url=f"article-{number}/",
+                title=" ".join(words[:3]),
+                body=" ".join(words),
+                resume=" ".join(words[-4:]) if number % 2 else "",
+                tags=[tag.title() for tag in tags],
+                tag_keys=tags,
+                date=datetime(2006 + number % 5, 1, 1) if number % 4 else None,
+            )
+        )
+    return made
+
+
+@pytest.fixture(scope="module")
+def index_folder(tmp_path_factory):
+    kept = documents(80)
+    folder = build_index(kept, tmp_path_factory.mktemp("kept") / "index", {})
+    for round_ in range(2):  # two more segments, and deleted articles
+        for document in kept[round_ * 11 : round_ * 11 + 7]:
+            document.body += " confiance partenaire formation"
+        kept = [d for d in kept if d.url != f"article-{60 + round_}/"]
+        update_index(folder, kept, {})
+    return folder
+
+
+def answers(archive: ArchiveSearch) -> list:
+    shown = []
+    for query in QUERIES:
+        for sort in ("pertinence", "date"):
+            for page in (1, 2):
+                response = archive.search(query, page=page, page_size=7, sort=sort, explain=True)
+                shown.append((query, sort, page, response.page, response.any_word, response.as_json()))
+                shown[-1][-1]["results"] = [hit.as_json() for hit in response.results]  # explain too
+    return shown
+
+
+@pytest.mark.parametrize("max_kept_postings", [500_000, 25])
+def test_kept_postings_answer_as_the_index_does(index_folder, max_kept_postings):
+    reference = ArchiveSearch.open(index_folder, time_budget_s=60, max_kept_postings=None)
+    kept = ArchiveSearch.open(index_folder, time_budget_s=60, max_kept_postings=max_kept_postings)
+    assert len(kept.searcher().subsearchers) > 1
+    expected = answers(reference)
+    assert any(answer[-1]["total"] > 7 for answer in expected)  # some second pages are full ones
+    assert answers(kept) == expected  # the words read from the index, then kept
+    assert answers(kept) == expected  # the words served again
+    assert kept._postings.postings > 0
+    if max_kept_postings == 25:
+        # The budget holds: the words kept fit in it, or only the last one read stays.
+        assert kept._postings.postings <= 25 or len(kept._postings._kept) == 1
