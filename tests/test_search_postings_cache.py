@@ -1,7 +1,8 @@
 """The postings kept per opened index (carnet/search/postings_cache.py) change nothing
 a reader sees: the same hits, scores, totals, facets, snippets and notices as a search
-that reads every word from the index, on an index of several segments with deletions,
-the first time a word is searched and the next, with room for every word or for few."""
+that reads every word from the index (and Whoosh's own unions of them), on an index
+of several segments with deletions, the first time a word is searched and the next,
+with room for every word or for few."""
 
 from datetime import datetime
 

@@ -6,7 +6,8 @@ a word's score in an article depends on the word, the article and the index only
 Here each word's matches, weights, encoded values and scores are kept for the life
 of the opened index (for the words a scoring matcher asks for), and served again
 as a list the matchers step through. The scores are those Whoosh computed the first
-time, so results stay the same to the last bit.
+time, so results stay the same to the last bit. Whoosh's array union of a word's
+fields (an Or) then reads these lists by slices (KeptOr, kept_unions).
 """
 
 import threading
@@ -14,8 +15,11 @@ from array import array
 from bisect import bisect_left
 from collections import OrderedDict
 
-from whoosh.matching import ListMatcher, ReadTooFar
+from whoosh.matching import ArrayUnionMatcher, ListMatcher, ReadTooFar
+from whoosh.query import And, Or
 from whoosh.searching import Searcher
+
+from .limits import DeadlineQuery
 
 # Postings kept per opened index (about 100 bytes each: 50 MB at most); the words
 # least recently searched go first. The bench's 40 queries on 5 000 articles keep 36 000.
@@ -106,3 +110,66 @@ class KeptPostingsSearcher(Searcher):
         if weighting is None or not self.is_atomic() or self.reader().segment() is None:
             return super().postings(fieldname, text, weighting, qf)
         return self.kept.matcher(self, fieldname, text, weighting, qf)
+
+
+class KeptArrayUnionMatcher(ArrayUnionMatcher):
+    """Whoosh's array union, reading the kept words' lists by slices: four calls per
+    match become one step of a loop. The scores are added in the same order, the
+    same products, so every sum is the same float."""
+
+    def _read_part(self):
+        # Words absent from a field come as inactive matchers, which add nothing.
+        active = [m for m in self._submatchers if m.is_active()]
+        if not all(type(m) is ScoredListMatcher for m in active):
+            return super()._read_part()
+        boost = self._boost
+        limit = min(self._docnum + self._partsize, self._doccount)
+        offset = self._docnum
+        a = self._a
+        a[:] = array("d", bytes(8 * self._partsize))
+        for m in active:
+            start = m._i
+            end = bisect_left(m._ids, limit, start)
+            if self._scored:
+                for docnum, score in zip(m._ids[start:end], m._scores[start:end], strict=True):
+                    a[docnum - offset] += score * boost
+            else:
+                for docnum in m._ids[start:end]:
+                    a[docnum - offset] = 1
+            m._i = end
+        self._offset = offset
+        self._limit = limit
+        return None
+
+
+class KeptOr(Or):
+    """Whoosh's Or, whose array union (chosen as Whoosh chooses it) is the kept one."""
+
+    def _matcher(self, subs, searcher, context):
+        # Whoosh's own choice (Or._matcher of the pinned version), so that the same
+        # unions add the same scores in the same order.
+        needs_current = context.needs_current if context else True
+        if self.matcher_type != self.AUTO_MATCHER or (
+            len(subs) < self.TOO_MANY_CLAUSES
+            and (needs_current or self.scale or len(subs) == 2 or searcher.doc_count_all() > 5000)
+        ):
+            return super()._matcher(subs, searcher, context)
+        scored = context.weighting is not None if context else True
+        matchers = [sub.matcher(searcher, context) for sub in subs]
+        return KeptArrayUnionMatcher(matchers, searcher.doc_count_all(), boost=self.boost, scored=scored)
+
+
+def kept_unions(query):
+    """`query` with its Ors (under Ands and deadlines) as KeptOrs; the rest as it was."""
+    if type(query) is Or:
+        return KeptOr(
+            [kept_unions(sub) for sub in query.subqueries],
+            boost=query.boost,
+            minmatch=query.minmatch,
+            scale=query.scale,
+        )
+    if type(query) is And:
+        return And([kept_unions(sub) for sub in query.subqueries], boost=query.boost)
+    if type(query) is DeadlineQuery:
+        return query._rewrap(kept_unions(query.child))
+    return query

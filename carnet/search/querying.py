@@ -32,7 +32,7 @@ from .limits import (
     time_budget_notice,
     too_few_letters_notice,
 )
-from .postings_cache import MAX_KEPT_POSTINGS, KeptPostings, KeptPostingsSearcher
+from .postings_cache import MAX_KEPT_POSTINGS, KeptPostings, KeptPostingsSearcher, kept_unions
 from .schema import SEARCHED_FIELDS
 from .snippets import SNIPPET_CHARS, SNIPPET_FIELDS, best_fragments, matched_words, snippet_formatter
 
@@ -422,7 +422,7 @@ class ArchiveSearch:
             sortedby = [sorting.FieldFacet("year", reverse=True), sorting.FieldFacet("date", reverse=True)]
         results, docnums = search_recording(
             searcher,
-            query,
+            kept_unions(query) if self._postings is not None else query,
             page * page_size,
             sortedby,
             Or(excluded) if excluded else None,
