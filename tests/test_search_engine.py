@@ -217,3 +217,20 @@ def test_an_empty_archive_answers_without_suggestion(tmp_path):
         "facets": {"tags": [], "years": []},
         "notices": [],
     }
+
+
+def test_reading_a_hit_needs_no_pelican(tmp_path):
+    """Articles carry Pelican's SafeDatetime; the index stores a plain datetime, so that the
+    service's first search does not import Pelican (a quarter of a second) to read a date."""
+    from pelican.utils import SafeDatetime
+
+    written = SafeDatetime(2012, 3, 4, 5, 6, 7)
+    document = SearchDocument(url="a/", title="Tarte au riz", body="La tarte au riz.", date=written)
+    folder = build_index([document], tmp_path / "index", {})
+    code = (
+        "import sys; from carnet.search.querying import ArchiveSearch;"
+        f"[hit] = ArchiveSearch.open({str(folder)!r}).search('tarte').results;"
+        "print(repr(hit.date), 'pelican' in sys.modules)"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert shown.stdout.split() == ["'2012-03-04'", "False"]
