@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 
 import tasks
-from tests.project import INVOKE, ROOT, answering, free_port, invoke, project_copy, wait_until
+from tests.project import INVOKE, ROOT, answering, environment, free_port, invoke, project_copy, wait_until
 
 
 def test_invoke_list_explains_every_task():
@@ -70,9 +70,10 @@ def test_serve_before_any_build_says_so_then_serves_the_first_build(tmp_path):
     server = subprocess.Popen(
         [*INVOKE, "serve", "--port", str(port), "--workers", "1"],
         cwd=project,
+        env=environment(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        text=True,
+        encoding="utf-8",
     )
     try:
         wait_until(answering(port), process=server)
