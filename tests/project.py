@@ -71,6 +71,18 @@ def invoke_ok(project: Path, *args: str, **kwargs) -> subprocess.CompletedProces
     return result
 
 
+def serving(project: Path, *options: str, stderr=subprocess.DEVNULL) -> subprocess.Popen:
+    """`invoke serve` with `options` in `project`, in the author's environment (the caller stops it)."""
+    return subprocess.Popen(
+        [*INVOKE, "serve", *options],
+        cwd=project,
+        env=environment(),
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        encoding="utf-8",
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -5,13 +5,12 @@ then be turned away with 503 and Retry-After (its lane is full), but a page neve
 
 import http.client
 import json
-import subprocess
 import threading
 import time
 from collections import Counter
 from urllib.parse import quote
 
-from tests.project import INVOKE, answering, environment, free_port, invoke, project_copy, wait_until
+from tests.project import answering, free_port, invoke, project_copy, serving, wait_until
 
 CLIENTS = 16
 DURATION_S = 22
@@ -47,13 +46,7 @@ def test_no_failure_and_no_mix_while_rebuilding(tmp_path):
     assert invoke(project, "build").returncode == 0
     versions = [snapshot(project)]
     port = free_port()
-    server = subprocess.Popen(
-        [*INVOKE, "serve", "--port", str(port), "--threads", "8"],
-        cwd=project,
-        env=environment(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = serving(project, "--port", str(port), "--threads", "8")
     statuses: Counter = Counter()
     busy: Counter = Counter()
     failures: list[str] = []

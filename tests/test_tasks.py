@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 
 import tasks
-from tests.project import INVOKE, ROOT, answering, environment, free_port, invoke, project_copy, wait_until
+from tests.project import ROOT, answering, free_port, invoke, project_copy, serving, wait_until
 
 
 def test_invoke_list_explains_every_task():
@@ -48,12 +48,7 @@ def test_serve_answers_on_the_chosen_port(tmp_path):
     project = project_copy(tmp_path)
     assert invoke(project, "build").returncode == 0
     port = free_port()
-    server = subprocess.Popen(
-        [*INVOKE, "serve", "--port", str(port)],
-        cwd=project,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = serving(project, "--port", str(port))
     try:
         wait_until(answering(port), process=server)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/perdre-des-clients/") as response:
@@ -67,14 +62,7 @@ def test_serve_answers_on_the_chosen_port(tmp_path):
 def test_serve_before_any_build_says_so_then_serves_the_first_build(tmp_path):
     project = project_copy(tmp_path)
     port = free_port()
-    server = subprocess.Popen(
-        [*INVOKE, "serve", "--port", str(port), "--workers", "1"],
-        cwd=project,
-        env=environment(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        encoding="utf-8",
-    )
+    server = serving(project, "--port", str(port), "--workers", "1", stderr=subprocess.PIPE)
     try:
         wait_until(answering(port), process=server)
         assert invoke(project, "build").returncode == 0
