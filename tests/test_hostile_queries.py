@@ -241,12 +241,14 @@ def test_a_tiny_budget_gives_partial_results_and_says_so(archive_files, field_te
 
 def test_the_fallback_to_any_word_shares_the_budget(archive_files, field_terms):
     _, folder = archive_files
-    budget = 0.4
-    limited = ArchiveSearch.open(folder, time_budget_s=budget)
-    response, seconds = timed(limited, "zzqxwyk " + prefix_flood(field_terms))
+    query = "zzqxwyk " + prefix_flood(field_terms)
+    unbounded, whole = timed(ArchiveSearch.open(folder, time_budget_s=60), query)
+    assert unbounded.any_word  # without a budget, the second pass runs
+    response, seconds = timed(ArchiveSearch.open(folder, time_budget_s=whole / 8), query)
     assert any(TOO_LONG in notice for notice in response.notices)
     assert not response.any_word  # no time was left for a second pass
-    assert seconds < 2 * budget, seconds
+    # A ratio measured in the same run, not a wall-clock bound: the machine is shared.
+    assert seconds < whole / 3, (seconds, whole)
 
 
 def test_a_zero_budget_answers_at_once(archive_files):
