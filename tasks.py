@@ -35,7 +35,11 @@ CONFIG = {
 
 
 def atomic_build(
-    settings_file: str, strict: bool = False, full: bool = False, overrides: dict | None = None
+    settings_file: str,
+    strict: bool = False,
+    full: bool = False,
+    overrides: dict | None = None,
+    builder=None,
 ) -> Path:
     """Build into a fresh folder, reusing what did not change; make it live only if everything succeeded."""
 
@@ -43,9 +47,12 @@ def atomic_build(
         print("Une autre construction est en cours : j’attends qu’elle se termine…", file=sys.stderr)
 
     try:
-        result = build_site(
-            ROOT, ROOT / settings_file, strict=strict, full=full, overrides=overrides, on_wait=say_waiting
-        )
+        if builder is not None:  # livereload's session (carnet/preview/live.py)
+            result = builder(on_wait=say_waiting)
+        else:
+            result = build_site(
+                ROOT, ROOT / settings_file, strict=strict, full=full, overrides=overrides, on_wait=say_waiting
+            )
     except BaseException as error:
         report = getattr(error, "report", None)
         if report and report_lines(report):
@@ -208,12 +215,14 @@ def search(c, query, json=False, page=1, page_size=10, sort="pertinence", explai
 @task(help={"port": "Port to listen on (default 8000; 0 for any free port)."})
 def livereload(c, port=CONFIG["port"]):
     """Rebuild when content/, theme/, plugins/ or carnet/ change, and reload the browser."""
+    from carnet.preview.live import LiveSite
     from carnet.preview.server import serve
 
-    def rebuild():
+    site = LiveSite(ROOT, ROOT / CONFIG["settings_base"])
+
+    def rebuild(changed):
         try:
-            # The pages' Content-Security-Policy lets through livereload's injected script.
-            atomic_build(CONFIG["settings_base"], overrides={"CONTENT_SECURITY_POLICY_LIVERELOAD": True})
+            atomic_build(CONFIG["settings_base"], builder=lambda on_wait: site.build(changed, on_wait))
         except SystemExit as stop:
             if stop.code == 130:  # Ctrl-C during a build stops the preview
                 raise KeyboardInterrupt from None

@@ -62,7 +62,9 @@ def test_invoke_bench_quick_writes_results(tmp_path, sizes):
     assert [r["articles"] for r in data["runs"]] == [20, 40]
     for run_ in data["runs"]:
         assert set(run_["build"]) == {"pelican_s", "project_s", "ratio"}
-        assert set(run_["rebuild"]) == {"edit_s", "add_s", "noop_s"}
+        assert set(run_["rebuild"]) == {"edit_s", "add_s", "noop_s", "live_edit_s"}
+        # Measured through the real livereload loop: a save, then the reload on its websocket.
+        assert run_["rebuild"]["live_edit_s"] > 0
         assert set(run_["index"]) == {"full_s", "update_s", "bytes"}
         assert set(run_["query_ms"]) == {"p50", "p95", "p99", "first"}
         assert set(run_["http"]) >= {"rps", "p50_ms", "p95_ms", "p99_ms", "errors"}
@@ -75,6 +77,7 @@ def test_invoke_bench_quick_writes_results(tmp_path, sizes):
     assert svg.startswith("<svg")
     assert "<polyline" in svg
     assert "Banc d’essai" in result.stdout + result.stderr
+    assert "livereload : une retouche (s)" in result.stdout + result.stderr
     # The judged set's figures, as tests/test_relevance.py computes them.
     relevance = data["relevance"]
     assert relevance["queries"] >= 40

@@ -43,6 +43,7 @@ def write_chart(runs: list[dict], path: Path) -> None:
     build = {
         "Pelican seul": [(r["articles"], r["build"]["pelican_s"]) for r in runs],
         "projet": [(r["articles"], r["build"]["project_s"]) for r in runs],
+        "livereload, une retouche": [(r["articles"], r["rebuild"]["live_edit_s"]) for r in runs],
     }
     query = {
         "p95": [(r["articles"], r["query_ms"]["p95"]) for r in runs],

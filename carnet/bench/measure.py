@@ -1,13 +1,18 @@
 """The measurements of `invoke bench`, each on the same synthetic corpus."""
 
+import asyncio
 import http.client
+import json
 import os
 import random
+import re
+import signal
 import statistics
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -45,6 +50,10 @@ QUERIES = [
     "protég*",
     "form* -installation",
 ]
+
+
+# What livereload.js says it speaks in its hello (livereload's handlers answer the same).
+LIVERELOAD_PROTOCOL = "http://livereload.com/protocols/official-7"
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -88,6 +97,74 @@ def add_one(content: Path, number: int) -> None:
         "Title: ", f"Title: Ajout {number} ", 1
     )
     (content / "articles" / f"ajout-{number}.md").write_text(text, encoding="utf-8")
+
+
+def live_edit_measure(content: Path, root: Path, edits: int) -> float:
+    """Median seconds from saving an edited article to its page rewritten and the reload sent,
+    under the livereload loop (carnet/preview/live.py) started on `root`'s built site."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "carnet.preview.live", str(content), str(root)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        encoding="utf-8",
+    )
+    try:
+        address = None
+        for line in process.stdout:  # the session's first build comes before the address
+            if line.startswith("Aperçu en direct : "):
+                address = line.split(" : ", 1)[1].strip()
+                break
+        if address is None:
+            raise RuntimeError(f"livereload stopped before serving (exit {process.wait()})")
+        # What it says next is read, so that a full pipe never holds up its builds.
+        threading.Thread(target=process.stdout.read, daemon=True).start()
+        articles = sorted((content / "articles").glob("*.md"))
+        chosen = [articles[(number * 2 + 1) * len(articles) // (edits * 2)] for number in range(edits)]
+        return median(asyncio.run(_timed_edits(address, chosen)))
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+async def _timed_edits(address: str, articles: list[Path], timeout_s: float = 600) -> list[float]:
+    """Save each article with a new sentence, and time until the reload reaches a page, as
+    livereload.js hears it (the websocket's hello, then info), then check the page shows it."""
+    from tornado.websocket import websocket_connect
+
+    browser = await websocket_connect(address.replace("http://", "ws://", 1) + "livereload")
+    await browser.write_message(json.dumps({"command": "hello", "protocols": [LIVERELOAD_PROTOCOL]}))
+    await browser.read_message()
+    await browser.write_message(json.dumps({"command": "info", "url": address, "plugins": {}}))
+    await asyncio.sleep(0.5)  # the server counts the page among those to reload
+    seconds = []
+    for number, article in enumerate(articles):
+        text = article.read_text(encoding="utf-8")
+        sentence = f"Retouche en direct numéro {'abcdefghij'[number % 10]} pour le banc d’essai."
+        started = time.perf_counter()
+        article.write_text(text.replace("\n\n", f"\n\n{sentence}\n\n", 1), "utf-8")
+        while True:
+            message = await asyncio.wait_for(browser.read_message(), timeout_s)
+            if message is None:
+                raise RuntimeError("livereload closed the page's websocket")
+            if json.loads(message).get("command") == "reload":
+                break
+        seconds.append(time.perf_counter() - started)
+        slug = re.search(r"^Slug: (.*)$", text, re.MULTILINE).group(1).strip()
+        if sentence not in _page(address + slug + "/"):
+            raise RuntimeError(f"reloaded, but {slug}/ does not show the edit")
+    browser.close()
+    return seconds
+
+
+def _page(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.read().decode("utf-8")
 
 
 def index_measures(documents, folder: Path) -> dict:

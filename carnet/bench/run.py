@@ -66,6 +66,8 @@ def run_size(articles: int, repeats: int, http_seconds: float, progress, task, c
             additions.append(measure.timed_build(content, site, "project")[0])
             noops.append(measure.timed_build(content, site, "project")[0])
         edit_s, add_s, noop_s = (measure.median(times) for times in (edits, additions, noops))
+        progress.update(task, description=f"{articles} articles : livereload")
+        live_edit_s = measure.live_edit_measure(content, site, edits=3 if repeats == 1 else 5)
         progress.update(task, description=f"{articles} articles : index")
         index = measure.index_measures(corpus_documents(content), scratch / "index-bench")
         progress.update(task, description=f"{articles} articles : requêtes")
@@ -79,7 +81,7 @@ def run_size(articles: int, repeats: int, http_seconds: float, progress, task, c
                 "project_s": project_s,
                 "ratio": round(project_s / pelican_s, 2),
             },
-            "rebuild": {"edit_s": edit_s, "add_s": add_s, "noop_s": noop_s},
+            "rebuild": {"edit_s": edit_s, "add_s": add_s, "noop_s": noop_s, "live_edit_s": live_edit_s},
             "index": index,
             "query_ms": queries,
             "http": {
@@ -158,6 +160,7 @@ ROWS = [
     ("reconstruction après une édition (s)", "rebuild", "edit_s", "{:.2f}"),
     ("reconstruction après un ajout (s)", "rebuild", "add_s", "{:.2f}"),
     ("reconstruction sans changement (s)", "rebuild", "noop_s", "{:.2f}"),
+    ("livereload : une retouche (s)", "rebuild", "live_edit_s", "{:.2f}"),
     ("index complet (s)", "index", "full_s", "{:.2f}"),
     ("mise à jour de l’index (s)", "index", "update_s", "{:.3f}"),
     ("taille de l’index (Mo)", "index", "bytes", "{:.1f}"),

@@ -154,13 +154,14 @@ def address(sockets: list[socket.socket]) -> str:
 def watch(
     root: Path,
     patterns: list[str],
-    build: Callable[[], None],
+    build: Callable[[list[str] | None], None],
     reload: Callable[[], int],
     poll_s: float = 0.25,
     debouncer: Debouncer | None = None,
 ) -> None:
     """Forever: look at the files, build once per burst of saves, then reload.
 
+    `build` is given the files that changed since the last build (relative to `root`).
     A save during a build is seen at the next look (the look before the build is the
     reference), so it gets a build of its own; the browsers are reloaded only when the
     build has caught up with the files, so they end on the last save."""
@@ -179,8 +180,8 @@ def watch(
         debouncer.take()
         more = f" (et {len(saved) - 1} autre(s))" if len(saved) > 1 else ""
         print(f"Modifié : {saved[0]}{more} — reconstruction…", flush=True)
+        build(saved)
         saved = []
-        build()
         after = snapshot(root, patterns)
         if after != seen:  # saved again during the build: build again before reloading
             saved += changed_files(seen, after)
@@ -197,7 +198,7 @@ def serve(
     root: Path,
     site: Path,
     patterns: list[str],
-    build: Callable[[], None],
+    build: Callable[[list[str] | None], None],
     host: str,
     port: int,
 ) -> None:
@@ -208,7 +209,7 @@ def serve(
         raise SystemExit(f"invoke livereload : {error}") from None
     server = BrowserServer(sockets, site)
     try:
-        build()
+        build(None)  # the session's first build: everything may have changed
         server.start()
         watched = ", ".join(pattern.split("/")[0] + ("/" if "/" in pattern else "") for pattern in patterns)
         print(f"Aperçu en direct : {address(sockets)}", flush=True)
