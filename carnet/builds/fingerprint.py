@@ -20,8 +20,10 @@ from pelican.contents import Content
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 
+from .urls import FROZEN_ATTRIBUTE
+
 # Attributes that are build plumbing, not what a page shows.
-IGNORED_ATTRIBUTES = frozenset({"settings", "_context", "_content"})
+IGNORED_ATTRIBUTES = frozenset({"settings", "_context", "_content", FROZEN_ATTRIBUTE})
 MAX_DEPTH = 12
 # Marks, among the objects being followed, that we are inside a tag, category or author.
 _IN_TAXONOMY = -1

@@ -13,6 +13,7 @@ from pelican.writers import Writer
 from carnet.builds.fingerprint import Unfingerprintable
 from carnet.builds.memo import MemoTemplate, RenderMemo
 from carnet.builds.sources import site_digest
+from carnet.builds.urls import FrozenUrls, install, settled_contents
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,8 @@ DEFAULTS = {
 # The build runner names the settings that name this build's folders (BUILD_VOLATILE_SETTINGS,
 # carnet/builds/runner.py and pipeline.py): they change every time, the pages do not.
 VOLATILE_SETTINGS = frozenset({"BUILD_VOLATILE_SETTINGS", *DEFAULTS})
+# The contents whose addresses this process keeps during the current build (carnet/builds/urls.py).
+FROZEN = FrozenUrls()
 
 
 class MemoWriter(Writer):
@@ -59,7 +62,20 @@ def save_memo(pelican) -> None:
     logger.info("incremental: %d pages rendered, %d reused", len(memo.rendered), memo.reused)
 
 
+def freeze_urls(generators) -> None:
+    FROZEN.freeze(settled_contents(generators))
+
+
+def thaw_urls(pelican) -> None:
+    FROZEN.thaw()
+
+
 def register():
+    install()
+    # all_generators_finalized: every content is read and settled; its addresses cannot change now.
+    signals.all_generators_finalized.connect(freeze_urls)
+    # finalized: the next build reads its contents again.
+    signals.finalized.connect(thaw_urls)
     # get_writer: every page goes through the writer, which can reuse it or render it.
     signals.get_writer.connect(choose_writer)
     # finalized: the whole site was written; its keys become the next build's reference.
