@@ -42,12 +42,15 @@ def build_site(
     full: bool = False,
     overrides: dict | None = None,
     on_wait=None,
+    code_digest=build_digest,
+    content_digest=inputs_digest,
 ) -> BuildResult:
     """Build the site under `root` (output/, search-index/, .site/) atomically.
 
     `full` ignores the live build and the content cache: every page is read and rendered.
     Raises BuildFailed (a link out of content/, or what Pelican reported) or
-    KeyboardInterrupt, leaving the live build as it was."""
+    KeyboardInterrupt, leaving the live build as it was. `code_digest` and `content_digest`
+    give build_digest's and inputs_digest's values (livereload keeps what they read in memory)."""
     root, settings_file = Path(root), Path(settings_file)
     overrides = dict(overrides or {})
     show_messages()
@@ -56,12 +59,12 @@ def build_site(
         settings = read_settings(str(settings_file), override=overrides)
         refuse_links_out(Path(settings["PATH"]), root)
         settings_files = sorted({settings_file, settings_file.with_name("pelicanconf.py")})
-        code = build_digest(
+        code = code_digest(
             [p for p in settings_files if p.exists()],
             settings,
             {"settings": settings_file.name, "strict": strict, **overrides},
         )
-        inputs = inputs_digest(code, Path(settings["PATH"]))
+        inputs = content_digest(code, Path(settings["PATH"]))
         live = None if full else area.live_build()
         if live is not None and read_inputs(live) == inputs and (live / "output").is_dir():
             area.link_published_names()  # a build killed while it switched may have left them out
