@@ -101,8 +101,17 @@ def test_edited_article_only_its_pages_are_rendered(workspace):
     path = workspace.article("perdre-des-clients.md")
     text = path.read_text("utf-8")
     path.write_text(text.replace("\n\n", "\n\nUne phrase ajoutée par le test.\n\n", 1), "utf-8")
+    previous = (workspace.incremental / ".site/current").resolve()
     pages = workspace.rebuild_and_compare()
     assert "perdre-des-clients/index.html" in pages["rendered"]
+    # A reused page is the previous build's file, linked, not read and written again.
+    reused = sorted(set(pages["pages"]) - set(pages["rendered"]))
+    assert reused
+    for name in reused:
+        now, before = (workspace.incremental / "output" / name).stat(), (previous / "output" / name).stat()
+        assert (now.st_dev, now.st_ino) == (before.st_dev, before.st_ino), name
+    edited = (workspace.incremental / "output/perdre-des-clients/index.html").stat()
+    assert edited.st_ino != (previous / "output/perdre-des-clients/index.html").stat().st_ino
     # Besides the article: its neighbours and the articles that list it as related.
     generated = [name for name in pages["rendered"] if name.startswith("article-0")]
     assert len(generated) <= 6

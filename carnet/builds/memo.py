@@ -8,6 +8,8 @@ build wrote the same path with the same key, its bytes are reused instead of ren
 import hashlib
 import json
 import logging
+import os
+import shutil
 from pathlib import Path
 
 from .fingerprint import Fingerprints, Unfingerprintable
@@ -29,6 +31,7 @@ class RenderMemo:
         self.keys: dict[str, str] = {}
         self.rendered: list[str] = []
         self.reused = 0
+        self._reused_page: tuple[str, Path] | None = None
         self._variables: dict[str, frozenset[str] | None] = {}
 
     def key_for(self, template, context: dict) -> str | None:
@@ -50,27 +53,39 @@ class RenderMemo:
             return None
         return hasher.hexdigest()
 
-    def previous_page(self, name: str, key: str | None) -> str | None:
-        """The text the previous build wrote at `name`, if it was rendered from the same inputs."""
+    def previous_page(self, name: str, key: str | None) -> Path | None:
+        """The file the previous build wrote at `name`, if it was rendered from the same inputs."""
         if key is None or self.previous_output is None or self.previous_keys.get(name) != key:
             return None
-        try:
-            return (self.previous_output / name).read_text(encoding="utf-8")
-        except OSError:
-            return None
+        path = self.previous_output / name
+        return path if path.is_file() else None
 
     def render(self, template, context: dict) -> str:
+        """The page's text; or, when the previous build's page can be reused, nothing, and the
+        writer links that page in place (`take_reused`) instead of reading and writing it again."""
         name = context["output_file"]
         key = self.key_for(template, context)
-        text = self.previous_page(name, key)
-        if text is None:
+        previous = self.previous_page(name, key)
+        if previous is None:
             text = template.render(context)
             self.rendered.append(name)
         else:
+            text = ""
+            self._reused_page = (name, previous)
             self.reused += 1
         if key is not None:
             self.keys[name] = key
         return text
+
+    def take_reused(self, name: str) -> Path | None:
+        """The previous build's file to link at `name`, when the page just rendered was reused."""
+        pending, self._reused_page = self._reused_page, None
+        if pending is None:
+            return None
+        if os.path.normpath(pending[0]) != os.path.normpath(name):
+            # The writer opens each page right after rendering it; anything else would write "".
+            raise RuntimeError(f"incremental: {pending[0]} reused but {name} written")
+        return pending[1]
 
     def save(self, build: Path) -> None:
         manifest = {"pages": self.keys, "rendered": sorted(self.rendered)}
@@ -106,3 +121,14 @@ class MemoTemplate:
 
     def __getattr__(self, name):
         return getattr(self._template, name)
+
+
+def link_in_place(source: Path, target: str) -> None:
+    """Put the previous build's file at `target` without reading it: a hard link (builds are
+    never written once live), a copy on another file system."""
+    if os.path.lexists(target):
+        os.unlink(target)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)

@@ -5,13 +5,14 @@ folder and the live build in the settings. Without them, Pelican's own writer is
 """
 
 import logging
+import os
 from pathlib import Path
 
 from pelican import signals
 from pelican.writers import Writer
 
 from carnet.builds.fingerprint import Unfingerprintable
-from carnet.builds.memo import MemoTemplate, RenderMemo
+from carnet.builds.memo import MemoTemplate, RenderMemo, link_in_place
 from carnet.builds.sources import site_digest
 from carnet.builds.urls import FrozenUrls, install, settled_contents
 
@@ -33,6 +34,19 @@ class MemoWriter(Writer):
 
     def write_file(self, name, template, context, *args, **kwargs):
         return super().write_file(name, MemoTemplate(template, self.memo), context, *args, **kwargs)
+
+    def _open_w(self, filename, encoding, override=False):
+        # Pelican opens the page it has just rendered: a reused page is linked instead.
+        reused = self.memo.take_reused(os.path.relpath(filename, os.path.abspath(self.output_path)))
+        if filename not in self._overridden_files and os.path.lexists(filename):
+            # Written twice in this build (override): the first may be a link into the live build.
+            os.unlink(filename)
+        handle = super()._open_w(filename, encoding, override)
+        if reused is None or handle.name == os.devnull:
+            return handle
+        handle.close()
+        link_in_place(reused, filename)
+        return open(os.devnull, "w", encoding=encoding)  # takes the empty text Pelican writes
 
 
 def choose_writer(pelican):
