@@ -222,7 +222,8 @@ def livereload(c, port=CONFIG["port"]):
 
     def rebuild(changed):
         try:
-            atomic_build(CONFIG["settings_base"], builder=lambda on_wait: site.build(changed, on_wait))
+            paths = None if changed is None else [ROOT / name for name in changed]
+            atomic_build(CONFIG["settings_base"], builder=lambda on_wait: site.build(paths, on_wait))
         except SystemExit as stop:
             if stop.code == 130:  # Ctrl-C during a build stops the preview
                 raise KeyboardInterrupt from None

@@ -1,5 +1,6 @@
 """`invoke livereload` keeps one session for all the saves: whatever the saves, the site it
-ends on is the site a clean full build makes of the same files, byte for byte."""
+ends on is the site a clean full build makes of the same files, byte for byte; what it keeps
+in memory between builds gives the digests `invoke build` computes."""
 
 import asyncio
 import json
@@ -8,8 +9,9 @@ import signal
 import threading
 from pathlib import Path
 
+from carnet.builds.inputs import inputs_digest
 from carnet.builds.pipeline import build_site
-from carnet.preview.live import LIVE_OVERRIDES
+from carnet.preview.live import LIVE_OVERRIDES, KeptDigests
 from tests.project import project_copy
 from tests.test_livereload import Preview
 
@@ -53,7 +55,7 @@ def files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_after_edits_additions_removals_renames_and_a_broken_resume_the_site_is_a_clean_builds(tmp_path):
+def test_whatever_the_saves_the_session_ends_on_the_site_of_a_clean_full_build(tmp_path):
     project = project_copy(tmp_path)
     articles = project / "content/articles"
     edited = articles / "perdre-des-clients.md"
@@ -80,6 +82,9 @@ def test_after_edits_additions_removals_renames_and_a_broken_resume_the_site_is_
         save(lambda: edited.write_text(broken, encoding="utf-8"))
         assert not (project / "output/perdre-des-clients/index.html").exists()
         save(lambda: edited.write_text(original + "\nRéparé.\n", encoding="utf-8"))
+        # The theme: not content, so the code digest the session keeps is computed again.
+        style = project / "theme/static/css/site.css"
+        save(lambda: style.write_text(style.read_text("utf-8") + "\n/* retouche */\n", "utf-8"))
         live = files(project / "output")
     finally:
         preview.process.send_signal(signal.SIGINT)
@@ -95,3 +100,26 @@ def test_after_edits_additions_removals_renames_and_a_broken_resume_the_site_is_
     expected = files(clean / "output")
     assert sorted(live) == sorted(expected)
     assert [name for name in expected if live[name] != expected[name]] == []
+
+
+def test_the_kept_content_digest_is_the_build_digest_after_every_kind_of_save(tmp_path):
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    for name in "abc":
+        (content / "articles" / f"{name}.md").write_text(f"Title: {name}\n\nTexte {name}.\n", "utf-8")
+    kept = KeptDigests()
+    saves = [
+        lambda: None,
+        lambda: (content / "articles/a.md").write_text("Title: a\n\nTexte A.\n", "utf-8"),  # same size
+        lambda: (content / "articles/d.md").write_text("Title: d\n\nNouveau.\n", "utf-8"),
+        lambda: (content / "articles/b.md").unlink(),
+        lambda: (content / "articles/c.md").rename(content / "articles/e.md"),
+        lambda: (content / "images").mkdir(),
+        lambda: (content / "images/photo.png").write_bytes(b"\x89PNG"),
+    ]
+    digests = []
+    for save in saves:
+        save()
+        digests.append(kept.content_digest("code", content))
+        assert digests[-1] == inputs_digest("code", content)
+    assert len(set(digests)) == len(saves) - 1  # an empty folder is no file: the same digest

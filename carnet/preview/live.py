@@ -4,9 +4,13 @@
 (the bench times it on its archives): ROOT/output served on a free port of 127.0.0.1.
 """
 
+import hashlib
+import os
 import sys
 from pathlib import Path
 
+from carnet.builds.inputs import build_digest
+from carnet.builds.inputs import inputs_digest as _inputs_digest
 from carnet.builds.pipeline import BuildResult, build_site
 from carnet.builds.runner import BuildFailed
 
@@ -17,18 +21,67 @@ SETTINGS = Path(__file__).resolve().parents[2] / "pelicanconf.py"
 LIVE_OVERRIDES = {"CONTENT_SECURITY_POLICY_LIVERELOAD": True}
 
 
+class KeptDigests:
+    """builds/inputs.py's two digests, with what they read kept between the session's builds.
+
+    The content digest is inputs_digest's, byte for byte (the next `invoke build` reads it),
+    over the same files, but a file whose size, time and inode have not changed is not read
+    again. The code digest (settings, theme, plugins, carnet/) is kept while the saves are
+    all in the content folder."""
+
+    def __init__(self):
+        self.changed: list[Path] | None = None
+        self._code: tuple[tuple, str] | None = None
+        self._files: dict[Path, tuple[tuple[int, int, int], bytes]] = {}
+
+    def code_digest(self, settings_files: list[Path], settings: dict, options: dict) -> str:
+        key = (tuple(settings_files), repr(sorted(options.items())), settings["PATH"])
+        content = Path(settings["PATH"]).resolve()
+        kept = self._code is not None and self._code[0] == key and self.changed is not None
+        if not (kept and all(path.resolve().is_relative_to(content) for path in self.changed)):
+            self._code = (key, build_digest(settings_files, settings, options))
+        return self._code[1]
+
+    def content_digest(self, code: str, content: Path) -> str:
+        hasher = hashlib.blake2b(code.encode(), digest_size=16)
+        content = Path(content)
+        if not content.is_dir():  # inputs_digest's other cases, as they are
+            return _inputs_digest(code, content)
+        files = {}
+        for path in sorted(p for p in content.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            status = os.stat(path)
+            stamp = (status.st_mtime_ns, status.st_size, status.st_ino)
+            kept = self._files.get(path)
+            data = kept[1] if kept is not None and kept[0] == stamp else path.read_bytes()
+            files[path] = (stamp, data)
+            hasher.update(f"{path.relative_to(content)}\0{len(data)}\0".encode())
+            hasher.update(data)
+        self._files = files
+        return hasher.hexdigest()
+
+
 class LiveSite:
-    """The site under `root`, built again after each burst of saves."""
+    """The site under `root`, built again after each burst of saves, by one process that
+    keeps between builds what they read (KeptDigests)."""
 
     def __init__(self, root: Path, settings_file: Path, overrides: dict | None = None):
         self.root = Path(root)
         self.settings_file = Path(settings_file)
         self.overrides = {**(overrides or {}), **LIVE_OVERRIDES}
+        self.digests = KeptDigests()
 
-    def build(self, changed: list[str] | None = None, on_wait=None) -> BuildResult:
+    def build(self, changed: list[Path] | None = None, on_wait=None) -> BuildResult:
         """The same atomic, incremental build as `invoke build`. `changed`: the files the
-        watcher saw change (None: the session's first build)."""
-        return build_site(self.root, self.settings_file, overrides=self.overrides, on_wait=on_wait)
+        watcher saw change (None: the session's first build, or not known)."""
+        self.digests.changed = changed
+        return build_site(
+            self.root,
+            self.settings_file,
+            overrides=self.overrides,
+            on_wait=on_wait,
+            code_digest=self.digests.code_digest,
+            content_digest=self.digests.content_digest,
+        )
 
 
 def main() -> None:
@@ -37,7 +90,7 @@ def main() -> None:
 
     def build(changed: list[str] | None = None) -> None:
         try:
-            site.build(changed)
+            site.build(None if changed is None else [content.parent / name for name in changed])
         except BuildFailed as error:  # the last good site stays online, as in `invoke livereload`
             print(f"Construction refusée : {error}", file=sys.stderr, flush=True)
 
