@@ -63,3 +63,10 @@ def _save_cache(self) -> None:
 
 def _gzip(raw, gzipped: bool, mode: str = "rb"):
     return gzip.GzipFile(fileobj=raw, mode=mode) if gzipped else nullcontext(raw)
+
+
+def keep_read(readers, path: str, read: tuple) -> None:
+    """Keep what was read of `path` (content, metadata) in the Readers' cache, where
+    Readers.read_file looks before reading, as it keeps what it reads itself: in memory even
+    when no cache is saved (`invoke check`), and saved with the cache when one is."""
+    readers._cache[path] = (readers._get_file_stamp(path), read)

@@ -17,6 +17,7 @@ from carnet.review.findings import ERROR, Finding
 from .content_links import refused_places
 from .messages import exception_finding
 from .pelican_cache import make_cache_crash_safe
+from .read_ahead import ReadAhead
 from .report import BuildReport, Collector, in_order
 
 # Sent with the build folder when a build fails; plugins may listen (carnet.build_failed).
@@ -83,7 +84,8 @@ def run_pelican(
     settings = read_settings(str(settings_file), override=override)
     collector = Collector(Path(settings["PATH"]))
     try:
-        with collector, without_pelican_summary(), listening(listener):
+        # ReadAhead: the articles are read on every core before Pelican reads them (READ_WORKERS).
+        with collector, without_pelican_summary(), listening(listener), ReadAhead():
             Pelican(settings).run()
         report = collector.report
         if report.failed(strict):
