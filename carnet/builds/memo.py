@@ -11,14 +11,25 @@ import logging
 import os
 import shutil
 from pathlib import Path
+from typing import NamedTuple
 
 from .fingerprint import Fingerprints, Unfingerprintable
 from .kept import atomic_file, notice_unreadable
+from .parallel import Share
 from .templates import variables_read
 
 logger = logging.getLogger(__name__)
 
 MANIFEST_NAME = "render-manifest.json"
+
+
+class Pending(NamedTuple):
+    """A page rendered as nothing: link `source` at `name`, or (None) another process writes it."""
+
+    name: str
+    source: Path | None
+
+
 _MISSING = object()
 
 
@@ -31,7 +42,11 @@ class RenderMemo:
         self.keys: dict[str, str] = {}
         self.rendered: list[str] = []
         self.reused = 0
-        self._reused_page: tuple[str, Path] | None = None
+        self._pending: Pending | None = None
+        # Set when pages are shared between processes (plugins/incremental): this process's
+        # share, and whether the generator now writing has its pages shared.
+        self.share: Share | None = None
+        self.sharing = False
         self._variables: dict[str, frozenset[str] | None] = {}
 
     def key_for(self, template, context: dict) -> str | None:
@@ -61,9 +76,13 @@ class RenderMemo:
         return path if path.is_file() else None
 
     def render(self, template, context: dict) -> str:
-        """The page's text; or, when the previous build's page can be reused, nothing, and the
-        writer links that page in place (`take_reused`) instead of reading and writing it again."""
+        """The page's text; or nothing, when the writer is to link the previous build's page in
+        place (`take_pending`) instead of reading and writing it again, or when another render
+        process writes this page (carnet/builds/parallel.py)."""
         name = context["output_file"]
+        if self.sharing and self.share is not None and not self.share.owns(name):
+            self._pending = Pending(name, None)
+            return ""
         key = self.key_for(template, context)
         previous = self.previous_page(name, key)
         if previous is None:
@@ -71,21 +90,30 @@ class RenderMemo:
             self.rendered.append(name)
         else:
             text = ""
-            self._reused_page = (name, previous)
+            self._pending = Pending(name, previous)
             self.reused += 1
         if key is not None:
             self.keys[name] = key
         return text
 
-    def take_reused(self, name: str) -> Path | None:
-        """The previous build's file to link at `name`, when the page just rendered was reused."""
-        pending, self._reused_page = self._reused_page, None
+    def take_pending(self, name: str) -> "Pending | None":
+        """What to do instead of writing the text just rendered for `name`, if anything."""
+        pending, self._pending = self._pending, None
         if pending is None:
             return None
-        if os.path.normpath(pending[0]) != os.path.normpath(name):
+        if os.path.normpath(pending.name) != os.path.normpath(name):
             # The writer opens each page right after rendering it; anything else would write "".
-            raise RuntimeError(f"incremental: {pending[0]} reused but {name} written")
-        return pending[1]
+            raise RuntimeError(f"incremental: {pending.name} rendered but {name} written")
+        return pending
+
+    def merge(self, keys: dict[str, str], rendered: list[str], reused: int) -> None:
+        """Add what a render process did with its share of the pages."""
+        self.keys.update(keys)
+        self.rendered.extend(rendered)
+        self.reused += reused
+
+    def outcome(self) -> tuple[dict[str, str], list[str], int]:
+        return self.keys, self.rendered, self.reused
 
     def save(self, build: Path) -> None:
         manifest = {"pages": self.keys, "rendered": sorted(self.rendered)}

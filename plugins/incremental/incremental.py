@@ -1,4 +1,5 @@
-"""Pelican glue: a writer that reuses the pages of the previous build whose inputs did not change.
+"""Pelican glue: a writer that reuses the pages of the previous build whose inputs did not change,
+and shares the rendering of the others between processes on a large site.
 
 Each build is written into a fresh folder (see carnet/builds/); the build runner names that
 folder and the live build in the settings. Without them, Pelican's own writer is used.
@@ -8,11 +9,14 @@ import logging
 import os
 from pathlib import Path
 
+import blinker
 from pelican import signals
-from pelican.writers import Writer
+from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.writers import FileOverwriteFailedError, Writer
 
 from carnet.builds.fingerprint import Unfingerprintable
 from carnet.builds.memo import MemoTemplate, RenderMemo, link_in_place
+from carnet.builds.parallel import Share, Worker, fork_workers, join, stop
 from carnet.builds.sources import site_digest
 from carnet.builds.urls import FrozenUrls, install, settled_contents
 
@@ -21,12 +25,35 @@ logger = logging.getLogger(__name__)
 DEFAULTS = {
     "INCREMENTAL_BUILD": None,  # the folder of this build (holds output/); None: no memo
     "INCREMENTAL_PREVIOUS_BUILD": None,  # the live build, whose pages may be reused
+    "RENDER_PROCESSES": None,  # processes that render pages; None: one per core this build may use
+    "RENDER_PARALLEL_FROM": 1000,  # from this many articles and pages on; below, forking costs more
 }
+# Generators whose every output goes through the writer (pages, feeds): a render process runs
+# them too, for its share. The others (static files, the tag map's files) run only here.
+SHARED_GENERATORS = (ArticlesGenerator, PagesGenerator)
 # The build runner names the settings that name this build's folders (BUILD_VOLATILE_SETTINGS,
 # carnet/builds/runner.py and pipeline.py): they change every time, the pages do not.
 VOLATILE_SETTINGS = frozenset({"BUILD_VOLATILE_SETTINGS", *DEFAULTS})
-# The contents whose addresses this process keeps during the current build (carnet/builds/urls.py).
-FROZEN = FrozenUrls()
+
+
+class OutputPhase:
+    """What one build's output phase holds in this process, from all_generators_finalized to
+    finalized: Pelican gives the generators to the first signal, and the Pelican object only
+    to get_writer and finalized."""
+
+    def __init__(self):
+        self.generators: list = []
+        self.urls = FrozenUrls()  # the contents whose addresses are kept (carnet/builds/urls.py)
+        self.workers: list[Worker] = []
+
+    def end(self) -> None:
+        stop(self.workers)  # none left unless the build failed
+        self.workers = []
+        self.urls.thaw()
+        self.generators = []
+
+
+PHASE = OutputPhase()
 
 
 class MemoWriter(Writer):
@@ -35,18 +62,53 @@ class MemoWriter(Writer):
     def write_file(self, name, template, context, *args, **kwargs):
         return super().write_file(name, MemoTemplate(template, self.memo), context, *args, **kwargs)
 
+    def write_feed(self, *args, **kwargs):
+        if self.memo.share is not None and self.memo.share.index != 0:
+            return None  # feeds are written by the build's own process
+        return super().write_feed(*args, **kwargs)
+
     def _open_w(self, filename, encoding, override=False):
-        # Pelican opens the page it has just rendered: a reused page is linked instead.
-        reused = self.memo.take_reused(os.path.relpath(filename, os.path.abspath(self.output_path)))
+        # Pelican opens the page it has just rendered: a reused page is linked instead, and a
+        # page of another process's share is only counted, as Pelican counts what it writes.
+        pending = self.memo.take_pending(os.path.relpath(filename, os.path.abspath(self.output_path)))
+        if pending is not None and pending.source is None:
+            self._count_written(filename, override)
+            return open(os.devnull, "w", encoding=encoding)
         if filename not in self._overridden_files and os.path.lexists(filename):
             # Written twice in this build (override): the first may be a link into the live build.
             os.unlink(filename)
         handle = super()._open_w(filename, encoding, override)
-        if reused is None or handle.name == os.devnull:
+        if pending is None or handle.name == os.devnull:
             return handle
         handle.close()
-        link_in_place(reused, filename)
+        link_in_place(pending.source, filename)
         return open(os.devnull, "w", encoding=encoding)  # takes the empty text Pelican writes
+
+    def _count_written(self, filename, override) -> None:
+        """Pelican's Writer._open_w without the open: the same refusals of a file written twice."""
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(f'Failed to overwrite "{filename}" a second time')
+            return
+        if filename in self._written_files and not override:
+            raise FileOverwriteFailedError(f'Failed to overwrite "{filename}": already written')
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+
+
+def keep_generators(generators) -> None:
+    PHASE.generators = generators
+
+
+def start_output(pelican):
+    """The context is final (intersite links refreshed too): keep the addresses, choose the
+    writer, and start the render processes."""
+    PHASE.urls.freeze(settled_contents(PHASE.generators))
+    writer = choose_writer(pelican)
+    if writer is not None:
+        share_pages(pelican, writer)
+    return writer
 
 
 def choose_writer(pelican):
@@ -68,6 +130,61 @@ def choose_writer(pelican):
     return type(MemoWriter.__name__, (MemoWriter,), {"memo": memo})
 
 
+def render_processes(settings, generators) -> int:
+    wanted = settings.get("RENDER_PROCESSES") or len(os.sched_getaffinity(0))
+    context = generators[0].context if generators else {}
+    size = len(context.get("articles", ())) + len(context.get("pages", ()))
+    return max(1, int(wanted)) if size >= settings.get("RENDER_PARALLEL_FROM", 1000) else 1
+
+
+def share_pages(pelican, writer_class) -> None:
+    """Fork the render processes; each runs the shared generators with its own writer."""
+    count = render_processes(pelican.settings, PHASE.generators)
+    shared = [g for g in PHASE.generators if type(g) in SHARED_GENERATORS]
+    if count < 2 or not shared:
+        return
+    memo = writer_class.memo
+
+    def work(index: int):
+        memo.share, memo.sharing = Share(index, count), True
+        mine = writer_class(pelican.output_path, settings=pelican.settings)
+        for generator in shared:
+            generator.generate_output(mine)
+        return memo.keys, memo.rendered, memo.reused
+
+    PHASE.workers = fork_workers(count, work)
+    logger.info("incremental: pages rendered by %d processes", count)
+    memo.share = Share(0, count)
+    for generator in shared:
+        generator.generate_output = _sharing(generator.generate_output, memo)
+    # Pelican calls the generators' generate_output in the order of this list, then finalized:
+    # the last one waits for the render processes, so that finalized sees the whole site.
+    PHASE.generators.append(JoinRenderers(memo))
+
+
+def _sharing(generate_output, memo: RenderMemo):
+    def generate_shared_output(writer):
+        memo.sharing = True
+        try:
+            generate_output(writer)
+        finally:
+            memo.sharing = False
+
+    return generate_shared_output
+
+
+class JoinRenderers:
+    """Last among Pelican's generators: takes in what the render processes did."""
+
+    def __init__(self, memo: RenderMemo):
+        self.memo = memo
+
+    def generate_output(self, writer) -> None:
+        workers, PHASE.workers = PHASE.workers, []
+        for outcome in join(workers):
+            self.memo.merge(*outcome.value)
+
+
 def save_memo(pelican) -> None:
     memo = vars(pelican).pop("render_memo", None)
     if memo is None:
@@ -76,21 +193,20 @@ def save_memo(pelican) -> None:
     logger.info("incremental: %d pages rendered, %d reused", len(memo.rendered), memo.reused)
 
 
-def freeze_urls(generators) -> None:
-    FROZEN.freeze(settled_contents(generators))
-
-
-def thaw_urls(pelican) -> None:
-    FROZEN.thaw()
+def end_output(sender=None, **data) -> None:
+    PHASE.end()
 
 
 def register():
     install()
-    # all_generators_finalized: every content is read and settled; its addresses cannot change now.
-    signals.all_generators_finalized.connect(freeze_urls)
-    # finalized: the next build reads its contents again.
-    signals.finalized.connect(thaw_urls)
-    # get_writer: every page goes through the writer, which can reuse it or render it.
-    signals.get_writer.connect(choose_writer)
+    # all_generators_finalized: the generators, which get_writer does not receive.
+    signals.all_generators_finalized.connect(keep_generators)
+    # get_writer: every page goes through the writer, which can reuse it or render it, in one
+    # or several processes.
+    signals.get_writer.connect(start_output)
     # finalized: the whole site was written; its keys become the next build's reference.
     signals.finalized.connect(save_memo)
+    # finalized, or a failed build: the next build reads its contents again; render processes
+    # of a failed build are stopped, and write nothing more.
+    signals.finalized.connect(end_output)
+    blinker.signal("carnet.build_failed").connect(end_output)

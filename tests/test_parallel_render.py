@@ -1,0 +1,149 @@
+"""Pages rendered by two processes: the same site, byte for byte, as one process writes.
+
+The threshold is lowered so that a tiny site is shared between processes; the serial build
+of the same sources is the oracle (trees, page keys, pages rendered, report). A worker that
+fails makes the build fail as the serial build does, with nothing published or left running.
+"""
+
+import logging
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from carnet.builds.parallel import WorkerFailed, fork_workers, join, share_of
+from carnet.builds.runner import BuildFailed
+from tests.test_incremental import Workspace, manifest, tree
+
+PARALLEL = {"RENDER_PARALLEL_FROM": 1, "RENDER_PROCESSES": 2}
+SERIAL = {"RENDER_PROCESSES": 1}
+
+
+def build(space: Workspace, root: Path, settings: dict, full: bool = False):
+    space.overrides = {**space.overrides, **settings}
+    try:
+        return space.build(root, full=full)
+    finally:
+        for name in settings:
+            space.overrides.pop(name)
+
+
+def assert_same_build(one: Path, other: Path) -> None:
+    mine, reference = tree(one / "output"), tree(other / "output")
+    assert sorted(mine) == sorted(reference), "files missing or left over"
+    assert [name for name in reference if mine[name] != reference[name]] == []
+    assert manifest(one) == manifest(other)  # the same keys, the same pages rendered
+    reports = [(root / ".site/current/report.json").read_bytes() for root in (one, other)]
+    assert reports[0] == reports[1]
+
+
+def children() -> list[int]:
+    """The processes this test process started that are still there (zombies included)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid():
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.fixture(scope="module")
+def space(tmp_path_factory):
+    return Workspace(tmp_path_factory.mktemp("parallel"))
+
+
+def test_two_processes_write_what_one_writes(space, caplog):
+    with caplog.at_level(logging.INFO):
+        build(space, space.base / "parallel", PARALLEL)
+    assert "incremental: pages rendered by 2 processes" in caplog.messages
+    build(space, space.base / "serial", SERIAL)
+    assert_same_build(space.base / "parallel", space.base / "serial")
+    assert len(manifest(space.base / "parallel")["rendered"]) > 60
+    assert children() == []
+
+
+def test_incremental_after_parallel(space):
+    path = space.article("perdre-des-clients.md")
+    path.write_text(path.read_text("utf-8").replace("\n\n", "\n\nUne phrase en plus.\n\n", 1), "utf-8")
+    root = space.base / "parallel"
+    previous = (root / ".site/current").resolve()
+    build(space, root, PARALLEL)
+    build(space, space.base / "serial-clean", SERIAL, full=True)
+    mine, reference = tree(root / "output"), tree(space.base / "serial-clean/output")
+    assert sorted(mine) == sorted(reference)
+    assert [name for name in reference if mine[name] != reference[name]] == []
+    pages = manifest(root)
+    assert "perdre-des-clients/index.html" in pages["rendered"]
+    assert len(pages["rendered"]) < len(pages["pages"]) / 2
+    # Reused pages of either share are the live build's files, linked.
+    for name in sorted(set(pages["pages"]) - set(pages["rendered"])):
+        assert (root / "output" / name).stat().st_ino == (previous / "output" / name).stat().st_ino
+
+
+def test_a_failing_worker_fails_the_build(space):
+    # An article page that only the second process renders breaks its template.
+    slug = next(
+        name for name in (f"article-{n:05d}" for n in range(1, 27)) if share_of(f"{name}/index.html", 2) == 1
+    )
+    template = space.theme / "templates/article.html"
+    original = template.read_text("utf-8")
+    broken = f'{{% if article.slug == "{slug}" %}}{{{{ article.no_such_method() }}}}{{% endif %}}\n'
+    template.write_text(broken + original, "utf-8")
+    try:
+        root = space.base / "parallel"
+        live = (root / ".site/current").resolve()
+        with pytest.raises(BuildFailed) as parallel:
+            build(space, root, PARALLEL, full=True)
+        assert (root / ".site/current").resolve() == live  # nothing published
+        assert children() == []
+        with pytest.raises(BuildFailed) as serial:
+            build(space, space.base / "serial-broken", SERIAL, full=True)
+        assert str(parallel.value) == str(serial.value)
+        assert "no_such_method" in str(parallel.value)
+    finally:
+        template.write_text(original, "utf-8")
+
+
+# The processes themselves, without a site.
+
+
+def test_workers_send_back_their_results_and_warnings(caplog):
+    def work(index):
+        logging.getLogger("carnet.test").warning("avertissement du processus %d", index)
+        return index * 10
+
+    with caplog.at_level(logging.WARNING):
+        outcomes = join(fork_workers(3, work))
+    assert [outcome.value for outcome in outcomes] == [10, 20]
+    assert caplog.messages == ["avertissement du processus 1", "avertissement du processus 2"]
+    assert children() == []
+
+
+def test_a_worker_error_is_raised_here():
+    def work(index):
+        raise ValueError(f"échec {index}")
+
+    with pytest.raises(ValueError, match="échec 1"):
+        join(fork_workers(2, work))
+    assert children() == []
+
+
+def test_a_killed_worker_is_a_failure():
+    def work(index):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    with pytest.raises(WorkerFailed, match="signal 9"):
+        join(fork_workers(2, work))
+    assert children() == []
+
+
+def test_shares_are_stable_and_spread():
+    names = [f"article-{n:05d}/index.html" for n in range(1000)]
+    shares = [share_of(name, 2) for name in names]
+    assert shares == [share_of(name, 2) for name in names]
+    assert 400 < shares.count(1) < 600
+    assert share_of("a/./b.html", 2) == share_of("a/b.html", 2)
