@@ -116,10 +116,13 @@ def test_the_kept_content_digest_is_the_build_digest_after_every_kind_of_save(tm
         lambda: (content / "articles/c.md").rename(content / "articles/e.md"),
         lambda: (content / "images").mkdir(),
         lambda: (content / "images/photo.png").write_bytes(b"\x89PNG"),
+        lambda: (content / "images/copie.png").symlink_to(content / "images/photo.png"),
+        lambda: (content / "images/copie.png").unlink(),
     ]
     digests = []
     for save in saves:
         save()
         digests.append(kept.content_digest("code", content))
         assert digests[-1] == inputs_digest("code", content)
-    assert len(set(digests)) == len(saves) - 1  # an empty folder is no file: the same digest
+    # An empty folder is no file, and a link removed gives back the digest before it.
+    assert len(set(digests)) == len(saves) - 2

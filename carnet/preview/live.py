@@ -32,7 +32,7 @@ class KeptDigests:
     def __init__(self):
         self.changed: list[Path] | None = None
         self._code: tuple[tuple, str] | None = None
-        self._files: dict[Path, tuple[tuple[int, int, int], bytes]] = {}
+        self._files: dict[str, tuple[tuple[int, int, int], bytes]] = {}
 
     def code_digest(self, settings_files: list[Path], settings: dict, options: dict) -> str:
         key = (tuple(settings_files), repr(sorted(options.items())), settings["PATH"])
@@ -43,21 +43,54 @@ class KeptDigests:
         return self._code[1]
 
     def content_digest(self, code: str, content: Path) -> str:
-        hasher = hashlib.blake2b(code.encode(), digest_size=16)
         content = Path(content)
-        if not content.is_dir():  # inputs_digest's other cases, as they are
+        listed = _files_under(content) if content.is_dir() else None
+        if listed is None:  # a file, nothing, or a link inside: inputs_digest as it is
+            self._files = {}
             return _inputs_digest(code, content)
+        hasher = hashlib.blake2b(code.encode(), digest_size=16)
         files = {}
-        for path in sorted(p for p in content.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            status = os.stat(path)
-            stamp = (status.st_mtime_ns, status.st_size, status.st_ino)
+        for relative, path, stamp in listed:
             kept = self._files.get(path)
-            data = kept[1] if kept is not None and kept[0] == stamp else path.read_bytes()
+            if kept is not None and kept[0] == stamp:
+                data = kept[1]
+            else:
+                with open(path, "rb") as handle:
+                    data = handle.read()
             files[path] = (stamp, data)
-            hasher.update(f"{path.relative_to(content)}\0{len(data)}\0".encode())
+            hasher.update(f"{relative}\0{len(data)}\0".encode())
             hasher.update(data)
         self._files = files
         return hasher.hexdigest()
+
+
+def _files_under(folder: Path) -> list[tuple[str, str, tuple[int, int, int]]] | None:
+    """The files tree_digest reads, in its order (sorted paths, compiled caches aside), with
+    their stamps: (relative name, path, (time, size, inode)). One scandir walk, where rglob
+    and sorting Paths took 0.6 s for 5 000 articles; None when a link is met (rglob's own
+    way of following links is then the one used)."""
+    found = []
+
+    def walk(directory: str, parts: tuple[str, ...]) -> bool:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    return False
+                if entry.name == "__pycache__":
+                    continue
+                if entry.is_dir():
+                    if not walk(entry.path, (*parts, entry.name)):
+                        return False
+                elif entry.is_file():
+                    status = entry.stat()
+                    stamp = (status.st_mtime_ns, status.st_size, status.st_ino)
+                    found.append(((*parts, entry.name), entry.path, stamp))
+        return True
+
+    if not walk(str(folder), ()):
+        return None
+    found.sort(key=lambda file: file[0])  # as Paths sort: part by part
+    return [("/".join(parts), path, stamp) for parts, path, stamp in found]
 
 
 class LiveSite:
