@@ -8,8 +8,8 @@ per build for both (carnet/search/site_documents.py).
 from pelican import signals
 
 from carnet.articles import attributes
-from carnet.builds.related_terms import RememberedTerms
-from carnet.search.related import related_urls
+from carnet.builds.related_terms import KeptRelatedness
+from carnet.search.related import update
 from carnet.search.site_documents import build_documents
 
 DEFAULTS = {
@@ -21,11 +21,12 @@ def add_related(generator) -> None:
     settings = generator.settings
     articles = generator.articles
     documents = build_documents(generator.context, articles)
-    # Saved at once: keyed by the texts themselves, the terms stay true even if the build fails.
-    terms = RememberedTerms(settings, documents)
+    kept = KeptRelatedness(settings)
     count = settings.get("SEARCH_RELATED_COUNT", DEFAULTS["SEARCH_RELATED_COUNT"])
-    related = related_urls(documents, count, terms)
-    terms.save()
+    relatedness = update(kept.previous, documents, count, kept.store)
+    # Saved at once: it says what it was made of, so it stays true even if the build fails.
+    kept.save(relatedness)
+    related = relatedness.by_url()
     by_url = {article.url: article for article in articles}
     for article in articles:
         article.related_articles = [by_url[url] for url in related.get(article.url, []) if url in by_url]
