@@ -24,6 +24,7 @@ KEPT = {
     "content cache": ".site/cache/*/ArticlesGenerator-Readers",
     "pages cache": ".site/cache/*/PagesGenerator-Readers",
     "related terms": ".site/cache/*/related-terms.pickle",
+    "review of the texts": ".site/cache/*/review-texts.pickle",
     "page keys": ".site/current/render-manifest.json",
     "inputs digest": ".site/current/inputs.json",
     "index digests": ".site/current/search-index/documents.json",

@@ -4,16 +4,27 @@ Rules on one article read its source (carnet/review/header.py, sources.py) and w
 plugin found; an article with an « erreur » is held back from the build.
 """
 
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from carnet.resume import parsing as resume
 
 from .findings import ERROR, NOTE, WARNING, Finding
 from .header import header_findings
-from .sources import file_links, image_findings, leftover_findings, line_containing, targets
+from .sources import (
+    file_link_places,
+    file_links,
+    image_findings,
+    leftover_findings,
+    line_containing,
+    long_paragraphs,
+    targets,
+    written_on,
+)
 
 DEFAULTS = {"REQUIRED_METADATA": ["title", "author", "category", "tags", "slug", "lang"]}
 
@@ -91,15 +102,62 @@ def resume_findings(article) -> list[Finding]:
     return found
 
 
-def article_findings(article, text: str, content_path: str) -> list[Finding]:
+class TextReview(NamedTuple):
+    """What the rules find in one article's text whatever the rest of the archive: the same
+    text at the same place finds the same, so it is kept from one build to the next."""
+
+    header: tuple[Finding, ...]
+    file_links: tuple[tuple[int, str, str, str], ...]  # checked against content/ at each build
+    leftovers_and_images: tuple[Finding, ...]
+    paragraphs: tuple  # sources.long_paragraphs, for the archive-wide repetitions
+    written_on: str
+
+
+class KeptReviews:
+    """`TextReview`s by (source, digest of the text); `used` says which this build read."""
+
+    def __init__(self, reviews: dict | None = None):
+        self.reviews: dict[tuple[str, str], TextReview] = dict(reviews or {})
+        self.used: dict[tuple[str, str], TextReview] = {}
+        self._last: dict[str, tuple[str, TextReview]] = {}  # source -> the text last asked, its review
+
+    def of(self, article, text: str) -> TextReview:
+        last = self._last.get(article.relative_source_path)
+        if last is not None and last[0] is text:  # asked again in this build: not digested again
+            return last[1]
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        key = (article.relative_source_path, digest)
+        review = self.reviews.get(key)
+        if review is None:
+            review = self.reviews[key] = text_review(article, text)
+        self.used[key] = review
+        self._last[article.relative_source_path] = (text, review)
+        return review
+
+
+def text_review(article, text: str) -> TextReview:
     settings = article.settings
     source = article.relative_source_path
     required = settings.get("REQUIRED_METADATA", DEFAULTS["REQUIRED_METADATA"])
-    found = header_findings(source, text, required, settings.get("DEFAULT_CATEGORY"))
+    return TextReview(
+        tuple(header_findings(source, text, required, settings.get("DEFAULT_CATEGORY"))),
+        tuple(file_link_places(source, text)),
+        (*leftover_findings(source, text), *image_findings(source, text, article._content or "")),
+        tuple(long_paragraphs(text)),
+        written_on(text),
+    )
+
+
+def article_findings(
+    article, text: str, content_path: str, review: TextReview | None = None
+) -> list[Finding]:
+    """`review`: the text's `TextReview`, when known."""
+    review = text_review(article, text) if review is None else review
+    found = list(review.header)
     found.extend(resume_findings(article))
-    found.extend(file_links(source, text, lambda path: os.path.isfile(os.path.join(content_path, path))))
-    found.extend(leftover_findings(source, text))
-    found.extend(image_findings(source, text, article._content or ""))
+    exists = lambda path: os.path.isfile(os.path.join(content_path, path))  # noqa: E731
+    found.extend(file_links(article.relative_source_path, text, exists, list(review.file_links)))
+    found.extend(review.leftovers_and_images)
     return found
 
 

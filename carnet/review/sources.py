@@ -1,6 +1,7 @@
 """Rules on an article's Markdown source, so that each finding has its line: links to other
 files, scrape leftovers, repeated paragraphs, images without alt. No Pelican here."""
 
+import hashlib
 import posixpath
 import re
 from collections import defaultdict
@@ -39,22 +40,34 @@ def line_containing(text: str, needle: str) -> int | None:
     return line_of(text, offset) if offset >= 0 else None
 
 
-def file_links(source: str, text: str, exists: Callable[[str], bool]) -> Iterable[Finding]:
-    """`{filename}` and `{static}` links whose file does not exist. `source` is the
-    article's path in content/; `exists(path)` says whether content/path is a file."""
+def file_link_places(source: str, text: str) -> list[tuple[int, str, str, str]]:
+    """(line, `filename` or `static`…, the path as written, its path in content/) of each
+    `{filename}` and `{static}` link: what the text says, kept with it from one build to the next."""
     folder = posixpath.dirname(source)
     content = body(text)
+    places = []
     for match in _FILE_LINK.finditer(content):
         written = match.group("path")
         target = written.lstrip("/") if written.startswith("/") else posixpath.join(folder, written)
-        target = posixpath.normpath(target)
+        line = line_of(content, match.start())
+        places.append((line, match.group("what"), written, posixpath.normpath(target)))
+    return places
+
+
+def file_links(
+    source: str, text: str, exists: Callable[[str], bool], places: list[tuple] | None = None
+) -> Iterable[Finding]:
+    """`{filename}` and `{static}` links whose file does not exist. `source` is the
+    article's path in content/; `exists(path)` says whether content/path is a file;
+    `places`: the text's `file_link_places`, when known."""
+    for line, what, written, target in file_link_places(source, text) if places is None else places:
         if not exists(target):
             yield Finding(
                 ERROR,
                 source,
-                line_of(content, match.start()),
+                line,
                 "lien cassé",
-                f"lien vers {{{match.group('what')}}}{written} : le fichier content/{target} n’existe pas",
+                f"lien vers {{{what}}}{written} : le fichier content/{target} n’existe pas",
                 "corrigez le chemin (depuis content/, par exemple {filename}/articles/autre.md)",
             )
 
@@ -106,15 +119,31 @@ def paragraphs(text: str) -> list[tuple[int, str]]:
     return found
 
 
+def long_paragraphs(text: str) -> list[tuple[int, bytes, str, str]]:
+    """(line, digest of the case-folded text, its first 50 characters, the paragraph's first
+    50) of each paragraph long enough to count as repeated: what the archive-wide check reads
+    of a text, small enough to keep from one build to the next."""
+    found = []
+    for number, paragraph in paragraphs(text):
+        key = paragraph.casefold()
+        if len(key) >= MIN_REPEATED_CHARS:
+            digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+            found.append((number, digest, key[:50], paragraph[:50]))
+    return found
+
+
 def repetition_findings(articles: list[tuple[str, str]]) -> Iterable[Finding]:
     """`articles`: (source, text) of each article."""
-    seen: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for source, text in articles:
-        counted: dict[str, int] = defaultdict(int)
-        for number, paragraph in paragraphs(text):
-            key = paragraph.casefold()
-            if len(key) < MIN_REPEATED_CHARS:
-                continue
+    return repetitions([(source, long_paragraphs(text), written_on(text)) for source, text in articles])
+
+
+def repetitions(articles: list[tuple[str, list, str]]) -> Iterable[Finding]:
+    """`articles`: (source, `long_paragraphs`, ISO date as written or "") of each article."""
+    seen: dict[bytes, list[tuple[str, int]]] = defaultdict(list)
+    shown: dict[bytes, str] = {}
+    for source, long, _ in articles:
+        counted: dict[bytes, int] = defaultdict(int)
+        for number, key, key_start, paragraph_start in long:
             counted[key] += 1
             if counted[key] == 2:
                 yield Finding(
@@ -122,12 +151,13 @@ def repetition_findings(articles: list[tuple[str, str]]) -> Iterable[Finding]:
                     source,
                     number,
                     "paragraphe répété",
-                    f"répété dans l’article : « {paragraph[:50]}… »",
+                    f"répété dans l’article : « {paragraph_start}… »",
                     "gardez-en un seul",
                 )
             if counted[key] == 1:
                 seen[key].append((source, number))
-    copies = yield from copy_findings(seen, {source: _written_on(text) for source, text in articles})
+                shown.setdefault(key, key_start)
+    copies = yield from copy_findings(seen, {source: written for source, _, written in articles})
     for key, places in seen.items():
         if len(places) > 1:
             for source, number in places:
@@ -141,7 +171,7 @@ def repetition_findings(articles: list[tuple[str, str]]) -> Iterable[Finding]:
                     source,
                     number,
                     "paragraphe répété",
-                    f"aussi dans {', '.join(others)} : « {key[:50]}… »",
+                    f"aussi dans {', '.join(others)} : « {shown[key]}… »",
                     "gardez-le dans un seul article, ou liez l’autre",
                 )
 
@@ -150,14 +180,14 @@ def repetition_findings(articles: list[tuple[str, str]]) -> Iterable[Finding]:
 COPY_SHARE = 0.5
 
 
-def _written_on(text: str) -> str:
+def written_on(text: str) -> str:
     """The article's `Date` (else `Modified`) as written, if it is an ISO date; else ""."""
     values = {entry.key.casefold(): entry.value for entry in read_header(text)}
     written = values.get("date") or values.get("modified") or ""
     return written if re.match(r"\d{4}-\d\d-\d\d", written) else ""
 
 
-def copy_findings(seen: dict[str, list[tuple[str, int]]], written_on: dict[str, str]) -> Iterable[Finding]:
+def copy_findings(seen: dict[bytes, list[tuple[str, int]]], written_on: dict[str, str]) -> Iterable[Finding]:
     """One finding for an article that copies another, instead of one per shared paragraph.
 
     `seen`: each long paragraph with the (source, line) of the articles that hold it;

@@ -14,6 +14,7 @@ from pelican import signals
 
 from carnet.articles import attributes
 from carnet.articles.attributes import article_tags, tag_key
+from carnet.builds.review_texts import load_reviews, save_reviews
 from carnet.review.articles import (
     SourceTexts,
     article_findings,
@@ -26,7 +27,7 @@ from carnet.review.articles import (
 from carnet.review.findings import LOG_KEY, Finding
 from carnet.review.links import written_link_findings
 from carnet.review.readers import french_dates
-from carnet.review.sources import repetition_findings
+from carnet.review.sources import repetitions
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +36,10 @@ SITE_COUNTS = blinker.signal("carnet.site_counts")  # sender: {"articles": n} or
 # Notes are hints for `invoke check`, not problems: sent, not logged (a strict build would fail).
 NOTES = blinker.signal("carnet.notes")  # sender: a list of Finding
 
-# In the context, for this build: the source texts read (a SourceTexts).
+# In the context, for this build: the source texts read (a SourceTexts), and what the rules
+# found in each text, kept from the previous build (a KeptReviews).
 SOURCES_KEY = "article_review_sources"
+REVIEWS_KEY = "article_review_texts"
 
 # The published articles, handed from the articles generator to the link check at `finalized`:
 # the check must wait for the static files, which Pelican copies last, and that signal receives
@@ -61,12 +64,22 @@ def source_texts(generator) -> SourceTexts:
     return generator.context.setdefault(SOURCES_KEY, SourceTexts())
 
 
+def reviews(generator):
+    context = generator.context
+    if REVIEWS_KEY not in context:
+        context[REVIEWS_KEY] = load_reviews(generator.settings)
+    return context[REVIEWS_KEY]
+
+
 def review_articles(generator) -> None:
     """Before tags, categories and authors are gathered: what is held back is listed nowhere."""
     lists = ("articles", "translations", "hidden_articles", "hidden_translations")
     listed = [article for name in lists for article in getattr(generator, name)]
-    source_text = source_texts(generator)
-    findings = [f for a in listed for f in article_findings(a, source_text(a), generator.path)]
+    source_text, kept = source_texts(generator), reviews(generator)
+    findings = []
+    for article in listed:
+        text = source_text(article)
+        findings.extend(article_findings(article, text, generator.path, kept.of(article, text)))
     findings.extend(duplicate_findings(listed, source_text))
     blocked = blocked_files(findings)
     findings.extend(links_to_held_back(listed, blocked, source_text))
@@ -83,9 +96,11 @@ def review_articles(generator) -> None:
 def review_archive(generator) -> None:
     """What needs the whole archive: paragraphs repeated across articles."""
     published = [*generator.articles, *generator.translations, *generator.hidden_articles]
-    source_text = source_texts(generator)
-    for finding in repetition_findings([(a.relative_source_path, source_text(a)) for a in published]):
+    source_text, kept = source_texts(generator), reviews(generator)
+    texts = [(a.relative_source_path, kept.of(a, source_text(a))) for a in published]
+    for finding in repetitions([(source, review.paragraphs, review.written_on) for source, review in texts]):
         report(finding)
+    save_reviews(generator.settings, kept)
     _published[:] = published
     NOTES.send([note for article in published for note in notes(article)])
     keys = {tag_key(tag) for a in published for tag in article_tags(a)}

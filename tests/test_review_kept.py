@@ -1,0 +1,53 @@
+"""The review keeps what it found in each text from one build to the next: a rebuild says the
+same findings, in the same order, as a clean build of the same sources, after an edit, a link's
+target added or removed under an unchanged article, and an article removed."""
+
+import shutil
+
+from carnet.builds.pipeline import build_site
+from tests.project import ROOT
+from tests.sitebuild import article
+
+REPEATED = "Ce paragraphe est assez long pour compter comme répété quand deux articles le portent."
+SETTINGS = ROOT / "pelicanconf.py"
+LINK = "{filename}/articles/trois.md"
+
+
+def write_site(content) -> None:
+    articles = content / "articles"
+    articles.mkdir(parents=True)
+    for name in ("tagmap.toml", "auteurs.toml"):
+        shutil.copy(ROOT / "content" / name, content / name)
+    texts = {
+        "un.md": article("Un", f'{REPEATED}\n\nLu 12 fois\n\n<img src="/x.png">', Tags="confiance"),
+        "deux.md": article("Deux", f"{REPEATED}\n\nVoir [trois]({LINK}).", Tags="confiance"),
+        "quatre.md": article("Quatre", "Un texte sans problème.", Tags="confiance"),
+    }
+    for name, text in texts.items():
+        (articles / name).write_text(text, "utf-8")
+
+
+def findings(root, content, full=False):
+    result = build_site(root, SETTINGS, overrides={"PATH": str(content)}, full=full)
+    return [tuple(finding) for finding in result.report.findings]
+
+
+def test_a_rebuild_says_what_a_clean_build_says(tmp_path):
+    content = tmp_path / "content"
+    write_site(content)
+    first = findings(tmp_path / "site", content)
+    assert any("trois.md" in finding[4] for finding in first)  # the link to a missing file
+    articles = content / "articles"
+    steps = [
+        lambda: (articles / "trois.md").write_text(article("Trois", REPEATED, Tags="confiance"), "utf-8"),
+        lambda: (articles / "quatre.md").write_text(article("Quatre", "Lu 3 fois", Tags="achats"), "utf-8"),
+        lambda: (articles / "trois.md").unlink(),
+        lambda: (articles / "un.md").unlink(),
+    ]
+    said = first
+    for number, step in enumerate(steps):
+        step()
+        now = findings(tmp_path / "site", content)
+        assert now == findings(tmp_path / f"clean-{number}", content, full=True), f"step {number}"
+        assert now != said, f"step {number} changed nothing the review says"
+        said = now
