@@ -169,6 +169,16 @@ def test_theme_change_renders_every_page(workspace):
     assert "Pied modifié." in (workspace.incremental / "output/index.html").read_text("utf-8")
 
 
+def test_a_page_added_to_the_menu_renders_every_page(workspace):
+    # Every page reads the list of pages (the menu): one digest of it per build serves them all.
+    pages = workspace.content / "pages"
+    pages.mkdir(exist_ok=True)
+    (pages / "a-propos.md").write_text("Title: À propos\nSlug: a-propos\n\nQui écrit ce carnet.\n", "utf-8")
+    manifest = workspace.rebuild_and_compare()
+    assert sorted(manifest["rendered"]) == sorted(manifest["pages"])
+    assert "a-propos" in (workspace.incremental / "output/index.html").read_text("utf-8")
+
+
 def test_a_setting_from_the_environment_is_a_change(tmp_path, monkeypatch):
     shutil.copytree(ROOT / "content", tmp_path / "content")
     overrides = {"PATH": str(tmp_path / "content")}

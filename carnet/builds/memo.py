@@ -48,6 +48,7 @@ class RenderMemo:
         self.share: Share | None = None
         self.sharing = False
         self._variables: dict[str, frozenset[str] | None] = {}
+        self._by_object: dict[int, tuple[object, bytes | Unfingerprintable]] = {}
 
     def key_for(self, template, context: dict) -> str | None:
         """The page's key, or None when its inputs cannot be followed (it is then always rendered)."""
@@ -62,11 +63,27 @@ class RenderMemo:
             for name in sorted(names):
                 value = context.get(name, _MISSING)
                 hasher.update(name.encode() + b"=")
-                hasher.update(b"<missing>" if value is _MISSING else self.fingerprints.digest(value))
+                hasher.update(b"<missing>" if value is _MISSING else self._digest(value))
         except Unfingerprintable as reason:
             logger.debug("incremental: %s is always rendered: %s", context.get("output_file"), reason)
             return None
         return hasher.hexdigest()
+
+    def _digest(self, value) -> bytes:
+        """The digest of a context value, once per object and build: most pages share the site's
+        lists and dictionaries, which stay as they are while the pages are written."""
+        if value is None or isinstance(value, str | int | float):
+            return self.fingerprints.digest(value)
+        kept = self._by_object.get(id(value))
+        if kept is None or kept[0] is not value:
+            try:
+                kept = (value, self.fingerprints.digest(value))
+            except Unfingerprintable as reason:
+                kept = (value, reason)
+            self._by_object[id(value)] = kept  # the object is kept too: its id is not reused
+        if isinstance(kept[1], Unfingerprintable):
+            raise kept[1]
+        return kept[1]
 
     def previous_page(self, name: str, key: str | None) -> Path | None:
         """The file the previous build wrote at `name`, if it was rendered from the same inputs."""
