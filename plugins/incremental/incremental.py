@@ -32,7 +32,8 @@ DEFAULTS = {
 # them too, for its share. The others (static files, the tag map's files) run only here.
 SHARED_GENERATORS = (ArticlesGenerator, PagesGenerator)
 # The build runner names the settings that name this build's folders (BUILD_VOLATILE_SETTINGS,
-# carnet/builds/runner.py and pipeline.py): they change every time, the pages do not.
+# carnet/builds/runner.py and pipeline.py): they change every time, the pages do not. This
+# plugin's own settings say how the pages are made, not what they hold: no page key reads them.
 VOLATILE_SETTINGS = frozenset({"BUILD_VOLATILE_SETTINGS", *DEFAULTS})
 
 
@@ -98,6 +99,7 @@ class MemoWriter(Writer):
 
 
 def keep_generators(generators) -> None:
+    PHASE.end()  # what a build that failed without saying so (no build_failed) left behind
     PHASE.generators = generators
 
 
