@@ -11,6 +11,7 @@ would confuse with a meaningful one are kept: « où » (place), « été »
 (summer, been), « sûr » (sure).
 """
 
+from collections import defaultdict
 from functools import cache
 
 from whoosh.analysis import (
@@ -30,6 +31,7 @@ from whoosh.lang import stopwords_for_language
 # The project's one folding; `fold` is imported from here by the rest of the search room.
 from carnet.text.folding import FOLDING, fold
 
+_UNSEEN = object()
 # Folded forms that also stand for a meaningful word: « où », « été », « sûr ».
 _KEPT_WORDS = {"ou", "ete", "sur"}
 # Function words that Snowball's French list lacks.
@@ -104,6 +106,25 @@ class IndexingAnalyzer(CompositeAnalyzer):
                 token.startchar = start_char + match.start()
                 token.endchar = start_char + match.end()
             yield token
+
+    def term_places(self, value: str, chars: bool) -> dict[str, list]:
+        """Each term of `value` → its positions, or (position, start, end) with `chars`:
+        the tokens `_index_tokens` gives with positions (and characters), grouped by term.
+        (The loop that the full index spends most of its analysis in, kept tight.)"""
+        terms = self.terms
+        known = terms.get
+        places: defaultdict[str, list] = defaultdict(list)
+        position = None
+        for number, match in enumerate(self.words.finditer(value)):
+            word = match[0]
+            term = known(word, _UNSEEN)
+            if term is _UNSEEN:
+                term = terms[word] = self._term(word)
+            if term is None:  # a stop word
+                continue
+            position = number if position is None else position + 1
+            places[term].append((position, *match.span()) if chars else position)
+        return places
 
     def _term(self, word: str) -> str | None:
         texts = [token.text for token in super().__call__(word, mode="index")]

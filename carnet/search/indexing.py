@@ -18,6 +18,7 @@ from whoosh import index
 
 from .documents import SearchDocument, word_counts
 from .schema import build_schema
+from .segment_writing import fast_segment, field_index
 
 INDEX_NAME = "carnet"
 # Every way of writing a tag (labels, aliases, slugs, folded) → its key, for `tag:` filters.
@@ -66,6 +67,7 @@ def build_index(
     built = index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
     with (
         built.writer(limitmb=POOL_LIMIT_MB, **WRITER_OPTIONS) as writer,
+        fast_segment(writer),
         analysis_reused(writer.schema, analysed or {}),
     ):
         for document in documents:
@@ -76,7 +78,7 @@ def build_index(
 
 def analyse_ahead(schema, analysed: Analysed, fieldname: str, text: str) -> None:
     if text not in analysed.setdefault(fieldname, {}):
-        analysed[fieldname][text] = list(schema[fieldname].index(text))
+        analysed[fieldname][text] = list(field_index(schema[fieldname])(text))
 
 
 @contextmanager
@@ -93,12 +95,16 @@ def analysis_reused(schema, analysed: Analysed):
                 items = None if options else _known.pop(value, None)
                 return items if items is not None else _index(value, **options)
 
+            # What was there before: the class's method, or the cheaper path's.
+            patched.append((field, field.__dict__.get("index")))
             field.index = reuse
-            patched.append(field)
         yield
     finally:
-        for field in patched:
-            del field.index
+        for field, before in reversed(patched):
+            if before is None:
+                del field.index
+            else:
+                field.index = before
 
 
 def write_companions(
