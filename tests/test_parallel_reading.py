@@ -56,16 +56,16 @@ def write_content(base: Path) -> Path:
     return content
 
 
-def build(content: Path, root: Path, workers: int):
+def build(content: Path, root: Path, workers: int, full: bool = True):
     overrides = {
         "PATH": str(content),
         "READ_WORKERS": workers,
         "READ_WORKERS_FROM": 1,
         "READERS": {"mdx": DiesInWorkerReader},
     }
-    root.mkdir()
+    root.mkdir(exist_ok=True)
     try:
-        result = build_site(root, SETTINGS, overrides=overrides, full=True)
+        result = build_site(root, SETTINGS, overrides=overrides, full=full)
     except BuildFailed as failed:
         raise AssertionError(str(failed)) from failed
     return result.report
@@ -89,3 +89,20 @@ def test_parallel_reading_builds_what_serial_reading_builds(tmp_path):
     assert ("articles/date-illisible.md", 2) in places
     assert "articles/latin1.md" in {held.file for held in serial.held}
     assert (parallel.articles, parallel.pages) == (serial.articles, serial.pages)
+
+
+def test_an_incremental_build_after_a_parallel_one_is_a_clean_build(tmp_path):
+    """What the workers read is kept in the content cache: the next build reuses it."""
+    content = write_content(tmp_path)
+    DiesInWorkerReader.mark = tmp_path / "worker-died"
+    build(content, tmp_path / "parallel", workers=2)
+    edited = content / "articles" / "numero-4.md"
+    edited.write_text(edited.read_text("utf-8").replace("Et une suite", "Et une autre suite"), "utf-8")
+    incremental = build(content, tmp_path / "parallel", workers=2, full=False)
+    clean = build(content, tmp_path / "clean", workers=1)
+
+    mine, reference = tree(tmp_path / "parallel" / "output"), tree(tmp_path / "clean" / "output")
+    assert sorted(mine) == sorted(reference)
+    assert [name for name in reference if mine[name] != reference[name]] == []
+    assert b"Et une autre suite" in mine["article-numero-4/index.html"]
+    assert incremental.findings == clean.findings
