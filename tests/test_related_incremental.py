@@ -87,6 +87,21 @@ def test_edits_in_a_row_through_a_kept_store(documents, first, second):
         assert_same(state, relate(documents, 3, TermStore()))
 
 
+def test_a_word_made_rarer_by_an_edit_becomes_a_key_term_of_articles_not_edited():
+    """Fifteen words in nine articles out of ten, « hasard » in all ten: it weighs least. Two
+    edits take it out of two articles: rarer now, it becomes a key term of the seven others."""
+    common, rarer = " ".join(list(dict.fromkeys(WORDS))[:15]), "hasard"
+    assert rarer not in common
+    documents = [document(n, f"{common} {rarer}" if n < 9 else rarer, []) for n in range(10)]
+    store = TermStore()
+    before = relate(documents, 3, store)
+    assert rarer not in before.key_terms[5]
+    after = edited(documents, [(0.1, common), (0.2, common)])
+    scratch = relate(after, 3, TermStore())
+    assert rarer in scratch.key_terms[5]
+    assert_same(update(before, after, 3, store), scratch)
+
+
 # On a real site: articles that share words and tags, so that an edit moves the lists.
 THEMES = {
     "potager": "Le potager, les poireaux et les choux du jardin en hiver.",

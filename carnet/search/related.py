@@ -132,6 +132,9 @@ class Relatedness:
     tags: list[tuple[str, ...]]  # each document's tag keys, as listed
     frequency: Counter  # term -> how many documents hold it
     key_terms: list[dict[str, float]]
+    # (-weight, term) of each document's last key term, as they are ranked; None when every
+    # term of the document is a key term.
+    thresholds: list[tuple[float, str] | None]
     related: list[list[int]]  # by document number
     fallback: set[int]  # the documents whose list needed more than their key terms
 
@@ -151,12 +154,30 @@ class _Rarity(dict):
         return value
 
 
-def _key_terms(counts: Counter, rarity: _Rarity) -> dict[str, float]:
+def _weight(counts: Counter, length: int, rarity: _Rarity, term: str) -> float:
+    return (counts[term] / length) * rarity[term]
+
+
+def _key_terms(counts: Counter, rarity: _Rarity) -> tuple[dict[str, float], tuple[float, str] | None]:
+    """The document's key terms with their normalised weights, and its threshold (Relatedness)."""
     length = sum(counts.values()) or 1
     weights = {term: (n / length) * rarity[term] for term, n in counts.items()}
     best = dict(heapq.nsmallest(KEY_TERMS, weights.items(), key=lambda item: (-item[1], item[0])))
     norm = math.sqrt(sum(w * w for w in best.values())) or 1
-    return {term: w / norm for term, w in best.items()}
+    last = next(reversed(best.items())) if len(weights) > KEY_TERMS else None
+    return {term: w / norm for term, w in best.items()}, (-last[1], last[0]) if last else None
+
+
+def _stays(counts: Counter, best: dict, threshold: tuple | None, moved: set[str], rarity: _Rarity) -> bool:
+    """Whether a document whose text did not change keeps its key terms and their weights when
+    the rarity of `moved` terms changed: none of them is a key term, nor becomes one."""
+    if threshold is None:
+        return False
+    held = moved.intersection(counts)
+    if not held.isdisjoint(best):
+        return False
+    length = sum(counts.values()) or 1
+    return all((-_weight(counts, length, rarity, term), term) > threshold for term in held)
 
 
 def _postings(key_terms: Sequence[dict[str, float]], only: set[str] | None = None) -> dict[str, list]:
@@ -235,7 +256,7 @@ def relate(documents: Sequence[SearchDocument], count: int, store: TermStore) ->
     counts = [store.counted(document, key) for document, key in zip(documents, keys, strict=True)]
     frequency = Counter(term for terms in counts for term in terms)
     rarity = _Rarity(frequency, len(documents))
-    key_terms = [_key_terms(terms, rarity) for terms in counts]
+    key_terms, thresholds = map(list, zip(*(_key_terms(terms, rarity) for terms in counts), strict=True))
     tags = [tuple(document.tag_keys) for document in documents]
     urls = [document.url for document in documents]
     archive = _Archive(urls, tags, key_terms, _postings(key_terms), counts.__getitem__, count)
@@ -245,7 +266,7 @@ def relate(documents: Sequence[SearchDocument], count: int, store: TermStore) ->
         related.append(ranked)
         if fell_short:
             fallback.add(number)
-    return Relatedness(count, urls, keys, tags, frequency, key_terms, related, fallback)
+    return Relatedness(count, urls, keys, tags, frequency, key_terms, thresholds, related, fallback)
 
 
 def update(
@@ -272,7 +293,7 @@ def update(
     if not changed:
         return previous
     frequency = Counter(previous.frequency)
-    rewritten = [n for n in changed if keys[n] != previous.keys[n]]
+    rewritten = {n for n in changed if keys[n] != previous.keys[n]}
     moved_terms: set[str] = set()
     for number in rewritten:
         old = store.counts(previous.keys[number]).keys()
@@ -289,10 +310,13 @@ def update(
         numbers = {store.numbers[term] for term in moved_terms if term in store.numbers}
         reweighed.update(n for n, key in enumerate(keys) if store.holds_any(key, moved_terms, numbers))
     rarity = _Rarity(frequency, len(urls))
-    key_terms = list(previous.key_terms)
+    key_terms, thresholds = list(previous.key_terms), list(previous.thresholds)
     rekeyed, dirty = set(), set()
     for number in reweighed:
-        old, new = previous.key_terms[number], _key_terms(store.counts(keys[number]), rarity)
+        counts, old = store.counts(keys[number]), previous.key_terms[number]
+        if number not in rewritten and _stays(counts, old, thresholds[number], moved_terms, rarity):
+            continue  # most documents that hold a word the edit brought: it stays below their key terms
+        new, thresholds[number] = _key_terms(counts, rarity)
         if new != old:
             key_terms[number] = new
             rekeyed.add(number)
@@ -314,7 +338,7 @@ def update(
             fallback.add(number)
         else:
             fallback.discard(number)
-    return Relatedness(count, urls, keys, tags, frequency, key_terms, related, fallback)
+    return Relatedness(count, urls, keys, tags, frequency, key_terms, thresholds, related, fallback)
 
 
 def related_urls(documents: Sequence[SearchDocument], count: int = 3) -> dict[str, list[str]]:
