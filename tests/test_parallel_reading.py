@@ -59,8 +59,8 @@ def write_content(base: Path) -> Path:
 def build(content: Path, root: Path, workers: int, full: bool = True):
     overrides = {
         "PATH": str(content),
-        "READ_WORKERS": workers,
-        "READ_WORKERS_FROM": 1,
+        "READ_PROCESSES": workers,
+        "READ_PARALLEL_FROM": 1,
         "READERS": {"mdx": DiesInWorkerReader},
     }
     root.mkdir(exist_ok=True)

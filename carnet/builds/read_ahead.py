@@ -32,8 +32,8 @@ logger = logging.getLogger(__name__)
 
 # Settings: how many processes read (1: Pelican alone reads, as before), and from how many files
 # to read the worker processes start (starting one costs more than reading a few articles).
-WORKERS = "READ_WORKERS"
-WORKERS_FROM = "READ_WORKERS_FROM"
+WORKERS = "READ_PROCESSES"
+WORKERS_FROM = "READ_PARALLEL_FROM"
 DEFAULT_FROM = 64
 CHUNK = 25  # files per message: small enough to share the work evenly, big enough to cost little
 AHEAD = 2  # chunks sent before the previous ones come back, so that no worker waits for the build

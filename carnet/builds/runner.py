@@ -84,7 +84,7 @@ def run_pelican(
     settings = read_settings(str(settings_file), override=override)
     collector = Collector(Path(settings["PATH"]))
     try:
-        # ReadAhead: the articles are read on every core before Pelican reads them (READ_WORKERS).
+        # ReadAhead: the articles are read on every core before Pelican reads them (READ_PROCESSES).
         with collector, without_pelican_summary(), listening(listener), ReadAhead():
             Pelican(settings).run()
         report = collector.report
