@@ -5,6 +5,7 @@ Each build is written into a fresh folder (see carnet/builds/); the build runner
 folder and the live build in the settings. Without them, Pelican's own writer is used.
 """
 
+import itertools
 import logging
 import os
 from pathlib import Path
@@ -142,7 +143,8 @@ def render_processes(settings, generators) -> int:
 def share_pages(pelican, writer_class) -> None:
     """Fork the render processes; each runs the shared generators with its own writer."""
     count = render_processes(pelican.settings, PHASE.generators)
-    shared = [g for g in PHASE.generators if type(g) in SHARED_GENERATORS]
+    # Only those Pelican runs first: a generator before them might change what their pages show.
+    shared = list(itertools.takewhile(lambda g: type(g) in SHARED_GENERATORS, PHASE.generators))
     if count < 2 or not shared:
         return
     memo = writer_class.memo
