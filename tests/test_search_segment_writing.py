@@ -112,4 +112,4 @@ def test_postings_out_of_order_are_sorted_as_whooshs_pool_sorts_them():
     pool.add_field("f", 1, [(b"a", 3, 3.0, b"w")], 2.0, False)
     assert not pool.in_order
     whooshs = sorted([(0, 2.0, b"x"), (2, 1.0, b""), (2, 0.5, b"z"), (1, 6.0, b"w")])
-    assert pool.postings(("f", b"a")) == tuple(list(column) for column in zip(*whooshs, strict=True))
+    assert pool.postings("f", b"a") == tuple(list(column) for column in zip(*whooshs, strict=True))

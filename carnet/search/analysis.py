@@ -69,6 +69,7 @@ class IndexingAnalyzer(CompositeAnalyzer):
         super().__init__(*french_analyzer().items)
         self.words = self.items[0].expression
         self.terms: dict[str, str | None] = {}
+        self.encoded_terms: dict[str, bytes | None] = {}
 
     def __reduce__(self):
         # The index keeps its schema pickled: it must open wherever Whoosh does,
@@ -107,19 +108,23 @@ class IndexingAnalyzer(CompositeAnalyzer):
                 token.endchar = start_char + match.end()
             yield token
 
-    def term_places(self, value: str, chars: bool) -> dict[str, list]:
-        """Each term of `value` → its positions, or (position, start, end) with `chars`:
-        the tokens `_index_tokens` gives with positions (and characters), grouped by term.
-        (The loop that the full index spends most of its analysis in, kept tight.)"""
-        terms = self.terms
-        known = terms.get
-        places: defaultdict[str, list] = defaultdict(list)
+    def term_places(self, value: str, chars: bool) -> dict[bytes, list]:
+        """Each term of `value`, UTF-8 encoded as the index stores it → its positions, or
+        (position, start, end) with `chars`: the tokens `_index_tokens` gives with positions
+        (and characters), grouped by term. (The loop that the full index spends most of its
+        analysis in, kept tight: one lookup per word, each term's bytes made once.)"""
+        encoded = self.encoded_terms
+        known = encoded.get
+        places: defaultdict[bytes, list] = defaultdict(list)
         position = None
         for number, match in enumerate(self.words.finditer(value)):
             word = match[0]
             term = known(word, _UNSEEN)
             if term is _UNSEEN:
-                term = terms[word] = self._term(word)
+                text = (
+                    self.terms[word] if word in self.terms else self.terms.setdefault(word, self._term(word))
+                )
+                term = encoded[word] = None if text is None else text.encode("utf-8")
             if term is None:  # a stop word
                 continue
             position = number if position is None else position + 1

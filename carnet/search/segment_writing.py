@@ -18,11 +18,11 @@ from .analysis import IndexingAnalyzer
 
 
 class TermPool:
-    """Stands for Whoosh's posting pool: postings grouped by (field, term) as they come, each
-    term's document numbers, weights and values in three lists."""
+    """Stands for Whoosh's posting pool: postings grouped by field and term as they come,
+    each term's document numbers, weights and values in three lists."""
 
     def __init__(self):
-        self.terms: dict[tuple[str, bytes], tuple[list, list, list]] = {}
+        self.fields: dict[str, dict[bytes, tuple[list, list, list]]] = {}
         # Documents come in their numbers' order, so each term's postings do too, unless a
         # field gives one term twice for a document: then they are sorted as Whoosh sorts.
         self.in_order = True
@@ -30,13 +30,14 @@ class TermPool:
     def add_field(self, fieldname: str, docnum: int, items, boost: float, scorable: bool) -> int:
         """Add one document's postings for one field, as field.index gives them; return
         the field's length in that document (0 when it is not scorable)."""
-        terms = self.terms
+        terms = self.fields.setdefault(fieldname, {})
+        known = terms.get
         length = 0
         for term, frequency, weight, value in items:
             length += frequency
-            postings = terms.get((fieldname, term))
+            postings = known(term)
             if postings is None:
-                terms[fieldname, term] = ([docnum], [weight * boost], [value])
+                terms[term] = ([docnum], [weight * boost], [value])
                 continue
             docnums = postings[0]
             if docnums[-1] >= docnum:
@@ -46,8 +47,8 @@ class TermPool:
             postings[2].append(value)
         return length if scorable else 0
 
-    def postings(self, key: tuple[str, bytes]) -> tuple[list, list, list]:
-        docnums, weights, values = self.terms[key]
+    def postings(self, fieldname: str, term: bytes) -> tuple[list, list, list]:
+        docnums, weights, values = self.fields[fieldname][term]
         if not self.in_order:
             # Whoosh's pool sorts whole postings: by document, then weight, then value.
             ordered = sorted(zip(docnums, weights, [v or b"" for v in values], strict=True))
@@ -55,7 +56,7 @@ class TermPool:
         return docnums, weights, values
 
     def cleanup(self) -> None:
-        self.terms = {}
+        self.fields = {}
 
 
 @contextmanager
@@ -107,7 +108,7 @@ def _fast_index(field):
         if options or not isinstance(value, str):
             return plain_index(value, **options)
         return [
-            (term.encode("utf-8"), len(places), float(len(places)) * boost, encode(places))
+            (term, len(places), float(len(places)) * boost, encode(places))
             for term, places in analyzer.term_places(value, chars).items()
         ]
 
@@ -153,11 +154,10 @@ def flush_segment(writer) -> None:
     writer.perdocwriter.close()
     lengths = writer.per_document_reader() if writer.codec.length_stats else None
     fieldwriter = writer.fieldwriter
-    by_field: dict[str, list] = {}
-    for key in writer.pool.terms:
-        by_field.setdefault(key[0], []).append(key)
     documents = writer.docnum
-    for fieldname in sorted(by_field):
+    for fieldname in sorted(writer.pool.fields):
+        if not writer.pool.fields[fieldname]:
+            continue  # a field with no terms: Whoosh's loop never starts it
         fieldobj = writer.schema[fieldname]
         if lengths is not None:
             length_of = lengths.doc_field_length_reader(fieldname)
@@ -165,9 +165,9 @@ def flush_segment(writer) -> None:
         else:
             field_lengths = [0] * documents
         fieldwriter.start_field(fieldname, fieldobj)
-        for key in sorted(by_field[fieldname]):
-            docnums, weights, values = writer.pool.postings(key)
-            fieldwriter.start_term(key[1])
+        for term in sorted(writer.pool.fields[fieldname]):
+            docnums, weights, values = writer.pool.postings(fieldname, term)
+            fieldwriter.start_term(term)
             _add_postings(fieldwriter._postwriter, docnums, weights, values, field_lengths)
             fieldwriter.finish_term()
         fieldwriter.finish_field()
