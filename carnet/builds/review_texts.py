@@ -14,7 +14,7 @@ from carnet.review.articles import KeptReviews
 from .kept import atomic_file, notice_unreadable
 
 # Changed when what is kept changes: an older file is then ignored, not misread.
-FORMAT = 1
+FORMAT = 2
 FILE_NAME = "review-texts.pickle"
 
 

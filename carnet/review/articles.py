@@ -109,7 +109,7 @@ class TextReview(NamedTuple):
     header: tuple[Finding, ...]
     file_links: tuple[tuple[int, str, str, str], ...]  # checked against content/ at each build
     leftovers_and_images: tuple[Finding, ...]
-    paragraphs: tuple  # sources.long_paragraphs, for the archive-wide repetitions
+    paragraphs: tuple[bytes, bytes]  # sources.long_paragraphs, for the archive-wide repetitions
     written_on: str
 
 
@@ -143,7 +143,7 @@ def text_review(article, text: str) -> TextReview:
         tuple(header_findings(source, text, required, settings.get("DEFAULT_CATEGORY"))),
         tuple(file_link_places(source, text)),
         (*leftover_findings(source, text), *image_findings(source, text, article._content or "")),
-        tuple(long_paragraphs(text)),
+        long_paragraphs(text),
         written_on(text),
     )
 

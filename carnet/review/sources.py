@@ -1,9 +1,11 @@
 """Rules on an article's Markdown source, so that each finding has its line: links to other
 files, scrape leftovers, repeated paragraphs, images without alt. No Pelican here."""
 
+import functools
 import hashlib
 import posixpath
 import re
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
@@ -119,31 +121,48 @@ def paragraphs(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def long_paragraphs(text: str) -> list[tuple[int, bytes, str, str]]:
-    """(line, digest of the case-folded text, its first 50 characters, the paragraph's first
-    50) of each paragraph long enough to count as repeated: what the archive-wide check reads
-    of a text, small enough to keep from one build to the next."""
-    found = []
+def long_paragraphs(text: str) -> tuple[bytes, bytes]:
+    """The paragraphs long enough to count as repeated, as the archive-wide check compares them:
+    their lines (array "I") and the digests of their case-folded texts (16 bytes each), small
+    enough to keep from one build to the next. Their words: `paragraph_starts`."""
+    lines, digests = array("I"), []
     for number, paragraph in paragraphs(text):
         key = paragraph.casefold()
         if len(key) >= MIN_REPEATED_CHARS:
-            digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-            found.append((number, digest, key[:50], paragraph[:50]))
+            lines.append(number)
+            digests.append(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+    return lines.tobytes(), b"".join(digests)
+
+
+def paragraph_starts(text: str) -> dict[int, tuple[str, str]]:
+    """line -> the first 50 characters of the long paragraph there, case-folded and as written:
+    what a repetition's message quotes (read again from the text only for those)."""
+    found = {}
+    for number, paragraph in paragraphs(text):
+        key = paragraph.casefold()
+        if len(key) >= MIN_REPEATED_CHARS:
+            found[number] = (key[:50], paragraph[:50])
     return found
 
 
 def repetition_findings(articles: list[tuple[str, str]]) -> Iterable[Finding]:
     """`articles`: (source, text) of each article."""
-    return repetitions([(source, long_paragraphs(text), written_on(text)) for source, text in articles])
+    texts = dict(articles)
+    summaries = [(source, long_paragraphs(text), written_on(text)) for source, text in articles]
+    return repetitions(summaries, lambda source: paragraph_starts(texts[source]))
 
 
-def repetitions(articles: list[tuple[str, list, str]]) -> Iterable[Finding]:
-    """`articles`: (source, `long_paragraphs`, ISO date as written or "") of each article."""
+def repetitions(
+    articles: list[tuple[str, tuple[bytes, bytes], str]], starts: Callable[[str], dict[int, tuple[str, str]]]
+) -> Iterable[Finding]:
+    """`articles`: (source, `long_paragraphs`, ISO date as written or "") of each article;
+    `starts(source)`: its `paragraph_starts`."""
+    starts = functools.cache(starts)
     seen: dict[bytes, list[tuple[str, int]]] = defaultdict(list)
-    shown: dict[bytes, str] = {}
-    for source, long, _ in articles:
+    for source, (lines, digests), _ in articles:
         counted: dict[bytes, int] = defaultdict(int)
-        for number, key, key_start, paragraph_start in long:
+        for at, number in enumerate(array("I", lines)):
+            key = digests[16 * at : 16 * at + 16]
             counted[key] += 1
             if counted[key] == 2:
                 yield Finding(
@@ -151,14 +170,13 @@ def repetitions(articles: list[tuple[str, list, str]]) -> Iterable[Finding]:
                     source,
                     number,
                     "paragraphe répété",
-                    f"répété dans l’article : « {paragraph_start}… »",
+                    f"répété dans l’article : « {starts(source)[number][1]}… »",
                     "gardez-en un seul",
                 )
             if counted[key] == 1:
                 seen[key].append((source, number))
-                shown.setdefault(key, key_start)
     copies = yield from copy_findings(seen, {source: written for source, _, written in articles})
-    for key, places in seen.items():
+    for places in seen.values():
         if len(places) > 1:
             for source, number in places:
                 # A paragraph shared only with the article it copies (or that copies it) is in
@@ -171,7 +189,7 @@ def repetitions(articles: list[tuple[str, list, str]]) -> Iterable[Finding]:
                     source,
                     number,
                     "paragraphe répété",
-                    f"aussi dans {', '.join(others)} : « {shown[key]}… »",
+                    f"aussi dans {', '.join(others)} : « {starts(places[0][0])[places[0][1]][0]}… »",
                     "gardez-le dans un seul article, ou liez l’autre",
                 )
 

@@ -27,7 +27,7 @@ from carnet.review.articles import (
 from carnet.review.findings import LOG_KEY, Finding
 from carnet.review.links import written_link_findings
 from carnet.review.readers import french_dates
-from carnet.review.sources import repetitions
+from carnet.review.sources import paragraph_starts, repetitions
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +98,9 @@ def review_archive(generator) -> None:
     published = [*generator.articles, *generator.translations, *generator.hidden_articles]
     source_text, kept = source_texts(generator), reviews(generator)
     texts = [(a.relative_source_path, kept.of(a, source_text(a))) for a in published]
-    for finding in repetitions([(source, review.paragraphs, review.written_on) for source, review in texts]):
+    by_source = {article.relative_source_path: article for article in published}
+    summaries = [(source, review.paragraphs, review.written_on) for source, review in texts]
+    for finding in repetitions(summaries, lambda source: paragraph_starts(source_text(by_source[source]))):
         report(finding)
     save_reviews(generator.settings, kept)
     _published[:] = published
