@@ -14,7 +14,7 @@ from carnet.search.related import Relatedness, TermStore
 from .kept import atomic_file, notice_unreadable
 
 # Changed when what is kept changes: an older file is then ignored, not misread.
-FORMAT = 2
+FORMAT = 3
 
 
 class KeptRelatedness:
