@@ -229,6 +229,11 @@ def livereload(c, port=CONFIG["port"]):
                 raise KeyboardInterrupt from None
             # A broken article: the error is shown and the last good site stays online.
 
+    def restart(port_in_use: int) -> None:
+        # A new session on the same port, from the same folder: it imports the saved code.
+        os.environ[RESTARTED] = "1"
+        os.execv(sys.executable, [sys.executable, "-m", "invoke", "livereload", "--port", str(port_in_use)])
+
     watched = [CONFIG["settings_base"], f"{CONFIG['content_path']}/**/*", f"{SETTINGS['THEME']}/**/*"]
     serve(
         ROOT,
@@ -238,7 +243,14 @@ def livereload(c, port=CONFIG["port"]):
         rebuild,
         CONFIG["host"],
         int(port),
+        # Python keeps the modules it imported: a save to one restarts the session.
+        imported=lambda name: name.endswith(".py") and name.split("/")[0] in ("plugins", "carnet"),
+        restart=restart,
+        restarted=os.environ.pop(RESTARTED, None) is not None,
     )
+
+
+RESTARTED = "CARNET_LIVERELOAD_RESTARTED"
 
 
 @task(

@@ -126,3 +126,28 @@ def test_the_kept_content_digest_is_the_build_digest_after_every_kind_of_save(tm
         assert digests[-1] == inputs_digest("code", content)
     # An empty folder is no file, and a link removed gives back the digest before it.
     assert len(set(digests)) == len(saves) - 2
+
+
+def test_a_save_to_the_code_restarts_the_session_which_builds_with_the_new_code(tmp_path):
+    """Python keeps the modules it imported: a session that went on would build with the old
+    code under the new code's digest, and `invoke build` would then find nothing to do."""
+    project = project_copy(tmp_path)
+    headers = project / "carnet/publishing/headers.py"
+    preview = Preview(project)
+    try:
+        address = preview.wait_for(r"Aperçu en direct : (http://127\.0\.0\.1:\d+/)").group(1)
+        page = LivePage(address)
+        assert "https:" not in (project / "output/index.html").read_text("utf-8")
+        policy = headers.read_text("utf-8").replace("img-src 'self' data:;", "img-src 'self' data: https:;")
+        headers.write_text(policy, "utf-8")
+        preview.wait_for(r"Modifié : carnet/publishing/headers\.py — le code a changé")
+        assert page.closed()  # the old session's socket went with its process
+        # The same address again, and the pages that come back are reloaded on the new build.
+        assert preview.wait_for(r"Aperçu en direct : (http://\S+/)").group(1) == address
+        back = LivePage(address)
+        back.wait_for_reload(timeout=30)
+        assert "img-src &#39;self&#39; data: https:;" in (project / "output/index.html").read_text("utf-8")
+    finally:
+        preview.process.send_signal(signal.SIGINT)
+        stderr = preview.process.communicate(timeout=30)[1]
+    assert "Traceback" not in stderr

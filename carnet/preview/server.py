@@ -131,6 +131,23 @@ class BrowserServer:
         if self.loop is not None:
             self.loop.add_callback(self._stop.set)
             self._thread.join(timeout=5)
+            self.loop = None
+
+    def reload_when_back(self, within_s: float = 20.0) -> None:
+        """After a restart: the pages open before it reconnect by themselves (livereload.js
+        retries) but would show the old build; reload them once, as they come back."""
+
+        def greet() -> None:
+            deadline = time.monotonic() + within_s
+            while time.monotonic() < deadline and self.loop is not None:
+                if LiveReloadHandler.waiters:
+                    time.sleep(0.3)  # the others that reconnect at the same moment
+                    if self.loop is not None:
+                        self.reload()
+                    return
+                time.sleep(0.1)
+
+        threading.Thread(target=greet, daemon=True).start()
 
     def reload(self) -> int:
         """Tell every open page to reload; how many there are."""
@@ -151,6 +168,11 @@ def address(sockets: list[socket.socket]) -> str:
     return f"http://{f'[{host}]' if ':' in host else host}:{port}/"
 
 
+class CodeSaved(Exception):
+    """A save changed code the session has imported (Python keeps the first import of a
+    module): only a new process builds with it. The argument names the file."""
+
+
 def watch(
     root: Path,
     patterns: list[str],
@@ -158,6 +180,7 @@ def watch(
     reload: Callable[[], int],
     poll_s: float = 0.25,
     debouncer: Debouncer | None = None,
+    imported: Callable[[str], bool] = lambda name: False,
 ) -> None:
     """Forever: look at the files, build once per burst of saves, then reload.
 
@@ -178,6 +201,9 @@ def watch(
         if not debouncer.due(time.monotonic()):
             continue
         debouncer.take()
+        code = [name for name in saved if imported(name)]
+        if code:
+            raise CodeSaved(code[0])
         more = f" (et {len(saved) - 1} autre(s))" if len(saved) > 1 else ""
         print(f"Modifié : {saved[0]}{more} — reconstruction…", flush=True)
         build(saved)
@@ -201,8 +227,15 @@ def serve(
     build: Callable[[list[str] | None], None],
     host: str,
     port: int,
+    imported: Callable[[str], bool] = lambda name: False,
+    restart: Callable[[int], None] | None = None,
+    restarted: bool = False,
 ) -> None:
-    """Bind (or say why not), build, serve, then rebuild and reload on every save until Ctrl-C."""
+    """Bind (or say why not), build, serve, then rebuild and reload on every save until Ctrl-C.
+
+    A save to a file that `imported` names (the session's own code) calls `restart` with the
+    port in use, once the port is free again: it starts a new session there (os.execv), whose
+    first build uses the new code and whose pages reconnect by themselves."""
     try:
         sockets = bind(host, port)
     except PortUnavailable as error:
@@ -211,12 +244,23 @@ def serve(
     try:
         build(None)  # the session's first build: everything may have changed
         server.start()
+        if restarted:
+            server.reload_when_back()
         watched = ", ".join(pattern.split("/")[0] + ("/" if "/" in pattern else "") for pattern in patterns)
         print(f"Aperçu en direct : {address(sockets)}", flush=True)
         print(f"Chaque enregistrement dans {watched} reconstruit le site et recharge la page.", flush=True)
         print("Ctrl-C pour arrêter.", flush=True)
-        watch(root, patterns, build, server.reload)
+        watch(root, patterns, build, server.reload, imported=imported)
     except KeyboardInterrupt:
         print("\nAperçu arrêté.", file=sys.stderr)
+    except CodeSaved as saved:
+        print(f"Modifié : {saved} — le code a changé, l’aperçu redémarre pour l’utiliser…", flush=True)
+        in_use = sockets[0].getsockname()[1]
+        server.stop()
+        for listening in sockets:
+            listening.close()
+        if restart is None:
+            raise SystemExit(f"invoke livereload : relancez-le pour utiliser {saved}.") from None
+        restart(in_use)
     finally:
         server.stop()
