@@ -38,7 +38,9 @@ class RenderMemo:
         self.site_digest = site_digest
         self.fingerprints = Fingerprints()
         self.previous_output = previous_build / "output" if previous_build else None
-        self.previous_keys = load_manifest(previous_build)["pages"] if previous_build else {}
+        manifest = load_manifest(previous_build) if previous_build else {}
+        self.previous_keys = manifest.get("pages", {})
+        self._previous_site = manifest.get("site")
         self.keys: dict[str, str] = {}
         self.rendered: list[str] = []
         self.reused = 0
@@ -49,6 +51,10 @@ class RenderMemo:
         self.sharing = False
         self._variables: dict[str, frozenset[str] | None] = {}
         self._by_object: dict[int, tuple[object, bytes | Unfingerprintable]] = {}
+
+    def renders_everything(self) -> bool:
+        """Whether no page of the previous build can be reused: none, or another site digest."""
+        return not self.previous_keys or self._previous_site != self.site_digest.hex()
 
     def key_for(self, template, context: dict) -> str | None:
         """The page's key, or None when its inputs cannot be followed (it is then always rendered)."""
@@ -133,7 +139,7 @@ class RenderMemo:
         return self.keys, self.rendered, self.reused
 
     def save(self, build: Path) -> None:
-        manifest = {"pages": self.keys, "rendered": sorted(self.rendered)}
+        manifest = {"pages": self.keys, "rendered": sorted(self.rendered), "site": self.site_digest.hex()}
         with atomic_file(build / MANIFEST_NAME) as handle:
             handle.write(json.dumps(manifest, indent=0, sort_keys=True).encode())
 

@@ -145,9 +145,11 @@ def share_pages(pelican, writer_class) -> None:
     count = render_processes(pelican.settings, PHASE.generators)
     # Only those Pelican runs first: a generator before them might change what their pages show.
     shared = list(itertools.takewhile(lambda g: type(g) in SHARED_GENERATORS, PHASE.generators))
-    if count < 2 or not shared:
-        return
     memo = writer_class.memo
+    # After an edit, most pages are linked from the live build: a second process would cost
+    # more (its fork, its copy of the bookkeeping) than the few pages it would render.
+    if count < 2 or not shared or not memo.renders_everything():
+        return
 
     def work(index: int):
         memo.share, memo.sharing = Share(index, count), True
