@@ -68,9 +68,12 @@ def prefix_flood(field_terms, size: int = 500) -> str:
 
 
 def timed(archive: ArchiveSearch, query: str, **options):
-    started = time.monotonic()
+    """The response and the processor time the search took: the work it did, which a shared
+    machine's waits for a core do not inflate (the budget itself runs on the clock, so a
+    search cut by it used at most its budget of processor time)."""
+    started = time.process_time()
     response = archive.search(query, **options)
-    return response, time.monotonic() - started
+    return response, time.process_time() - started
 
 
 HOSTILE = {
@@ -247,7 +250,7 @@ def test_the_fallback_to_any_word_shares_the_budget(archive_files, field_terms):
     response, seconds = timed(ArchiveSearch.open(folder, time_budget_s=whole / 8), query)
     assert any(TOO_LONG in notice for notice in response.notices)
     assert not response.any_word  # no time was left for a second pass
-    # A ratio measured in the same run, not a wall-clock bound: the machine is shared.
+    # A ratio measured in the same run, not a bound in seconds.
     assert seconds < whole / 3, (seconds, whole)
 
 

@@ -38,8 +38,23 @@ def assert_same_build(one: Path, other: Path) -> None:
     assert reports[0] == reports[1]
 
 
+@pytest.fixture(autouse=True)
+def earlier_children():
+    """The children other tests of the session left (a server, an index process being reaped):
+    `children()` counts only the ones started since."""
+    _EARLIER.clear()
+    _EARLIER.update(_all_children())
+
+
+_EARLIER: set[int] = set()
+
+
 def children() -> list[int]:
-    """The processes this test process started that are still there (zombies included)."""
+    """The processes this test started that are still there (zombies included)."""
+    return [pid for pid in _all_children() if pid not in _EARLIER]
+
+
+def _all_children() -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:

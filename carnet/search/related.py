@@ -256,7 +256,9 @@ def relate(documents: Sequence[SearchDocument], count: int, store: TermStore) ->
     counts = [store.counted(document, key) for document, key in zip(documents, keys, strict=True)]
     frequency = Counter(term for terms in counts for term in terms)
     rarity = _Rarity(frequency, len(documents))
-    key_terms, thresholds = map(list, zip(*(_key_terms(terms, rarity) for terms in counts), strict=True))
+    weighed = [_key_terms(terms, rarity) for terms in counts]
+    # Two lists even with no document (every article held back): zip(*[]) gives none.
+    key_terms, thresholds = [terms for terms, _ in weighed], [threshold for _, threshold in weighed]
     tags = [tuple(document.tag_keys) for document in documents]
     urls = [document.url for document in documents]
     archive = _Archive(urls, tags, key_terms, _postings(key_terms), counts.__getitem__, count)
