@@ -1,6 +1,7 @@
 """Gzip copies of the publication build (plugins/precompress), for nginx's gzip_static."""
 
 import gzip
+import os
 import shutil
 
 from carnet.publishing.compression import SUFFIXES, precompress
@@ -62,3 +63,21 @@ def test_unchanged_files_share_the_previous_builds_copy(tmp_path):
     edited = current / "edited.html"
     assert gzip.decompress(edited.with_name("edited.html.gz").read_bytes()) == edited.read_bytes()
     assert (current / "edited.html.gz").stat().st_ino != (previous / "edited.html.gz").stat().st_ino
+
+
+def test_a_page_the_build_linked_in_place_shares_its_copy_and_same_size_bytes_do_not(tmp_path):
+    previous, current = tmp_path / "previous", tmp_path / "current"
+    previous.mkdir()
+    current.mkdir()
+    (previous / "linked.html").write_text("<p>Réutilisée.</p>\n" * 50, "utf-8")
+    (previous / "twin.html").write_text("<p>AAAA</p>\n" * 50, "utf-8")
+    precompress(previous)
+    os.link(previous / "linked.html", current / "linked.html")  # as the render memo reuses pages
+    (current / "twin.html").write_text("<p>BBBB</p>\n" * 50, "utf-8")  # same size, other bytes
+
+    report = precompress(current, previous=previous)
+
+    assert (report.written, report.reused) == (2, 1)
+    assert (current / "linked.html.gz").stat().st_ino == (previous / "linked.html.gz").stat().st_ino
+    twin = current / "twin.html"
+    assert gzip.decompress(twin.with_name("twin.html.gz").read_bytes()) == twin.read_bytes()

@@ -47,10 +47,10 @@ def precompress(root: Path, previous: Path | None = None, threads: int = 2) -> R
 
 
 def _one(path: Path, root: Path, previous: Path | None) -> tuple[int, int, bool, bool]:
-    data = path.read_bytes()
     target = path.with_name(path.name + ".gz")
-    if previous is not None and _link_unchanged(path, data, previous / path.relative_to(root), target):
-        return len(data), target.stat().st_size, True, True
+    if previous is not None and _link_unchanged(path, previous / path.relative_to(root), target):
+        return path.stat().st_size, target.stat().st_size, True, True
+    data = path.read_bytes()
     packed = gzip_bytes(data)
     if len(packed) >= len(data):
         target.unlink(missing_ok=True)  # a stale copy would be served instead of the file
@@ -59,10 +59,14 @@ def _one(path: Path, root: Path, previous: Path | None) -> tuple[int, int, bool,
     return len(data), len(packed), True, False
 
 
-def _link_unchanged(path: Path, data: bytes, old: Path, target: Path) -> bool:
+def _link_unchanged(path: Path, old: Path, target: Path) -> bool:
     old_gz = old.with_name(old.name + ".gz")
     try:
-        if old.stat().st_size != len(data) or old.read_bytes() != data:
+        new_stat, old_stat = path.stat(), old.stat()
+        # A page the build reused is a hard link to the previous one: the same file, not read.
+        if not os.path.samestat(new_stat, old_stat) and (
+            old_stat.st_size != new_stat.st_size or old.read_bytes() != path.read_bytes()
+        ):
             return False
         target.unlink(missing_ok=True)
         os.link(old_gz, target)
