@@ -4,6 +4,8 @@ that reads every word from the index (and Whoosh's own unions of them), on an in
 of several segments with deletions, the first time a word is searched and the next,
 with room for every word or for few."""
 
+from array import array
+from collections import Counter
 from datetime import datetime
 
 import pytest
@@ -103,3 +105,33 @@ def test_kept_postings_answer_as_the_index_does(index_folder, max_kept_postings)
     if max_kept_postings == 25:
         # The budget holds: the words kept fit in it, or only the last one read stays.
         assert kept._postings.postings <= 25 or len(kept._postings._kept) == 1
+
+
+def test_a_broad_word_is_counted_whole_from_its_kept_union(tmp_path):
+    """A word in most articles: its union over the fields is kept per opened index and
+    taken whole by the collector, its facet counts are kept by set of matches; the total
+    and the facets still count every article that has the word (counted here from the
+    articles themselves), and every answer is the one of Whoosh's own search."""
+    written = documents(300)
+    folder = build_index(written, tmp_path / "index", {})
+    kept = ArchiveSearch.open(folder, time_budget_s=60)
+    reference = ArchiveSearch.open(folder, time_budget_s=60, max_kept_postings=None)
+    having = [d for d in written if "confiance" in f"{d.title} {d.resume} {d.body}".split()]
+    assert 100 < len(having) < len(written)
+    tags = Counter(key for d in having for key in d.tag_keys)
+    years = Counter(d.date.year if d.date else None for d in having)
+    for _ in range(2):  # kept the first time, served from what was kept the second
+        for query, page, sort in [("confiance", 1, "pertinence"), ("confiance", 3, "date")]:
+            response = kept.search(query, page=page, page_size=10, sort=sort)
+            assert response.total == len(having)
+            assert {facet["key"]: facet["count"] for facet in response.facets["tags"]} == tags
+            assert {facet["year"]: facet["count"] for facet in response.facets["years"]} == years
+            expected = reference.search(query, page=page, page_size=10, sort=sort)
+            assert response.as_json() == expected.as_json()
+        for query in ("confiance partenaire", "confiance -formation", "confiance tag:achats", "form*"):
+            assert kept.search(query).as_json() == reference.search(query).as_json()
+    unions = [entry for entry in kept._postings._kept.values() if len(entry) == 2]
+    assert any(len(ids) == len(having) for ids, _ in unions)
+    # One set of matches for « confiance », whatever the page and the order.
+    counted = kept._facet_tables.get(kept.searcher())._counts
+    assert array("l", sorted(written.index(d) for d in having)).tobytes() in counted

@@ -8,8 +8,9 @@ from two tables read once per opened index: each article's tags and year.
 
 import threading
 import time
-from collections import Counter
-from heapq import heapify, heappush, heapreplace
+from array import array
+from collections import Counter, OrderedDict
+from heapq import heapify, heappush, heapreplace, nlargest
 from itertools import chain
 
 from whoosh.collectors import FilterCollector, SortingCollector, TopCollector, WrappingCollector
@@ -17,6 +18,11 @@ from whoosh.scoring import BM25F, BM25FScorer
 from whoosh.searching import TimeLimit
 
 from .limits import Deadline
+from .postings_cache import ScoredListMatcher, ScoredUnionMatcher
+
+# Facet counts kept per opened index, by set of matches (a broad word's 4 000 matches
+# take 32 kB as a key): a word searched again counts nothing.
+KEPT_FACET_COUNTS = 256
 
 
 class MatchRecorder(WrappingCollector):
@@ -42,6 +48,27 @@ class MatchRecorder(WrappingCollector):
         self.docnums.append(self.offset + sub_docnum)
         return self.child.collect(sub_docnum)
 
+    def collect_matches(self):
+        """Matches already held as lists (a kept word or union, postings_cache.py) are
+        taken whole: the same matches, scores and top, without a step per match."""
+        ranked, matcher = self.child, self.child.matcher
+        if (
+            type(ranked) is not TieBreakingCollector
+            or type(matcher) not in (ScoredListMatcher, ScoredUnionMatcher)
+            or ranked.final_fn is not None
+        ):
+            return super().collect_matches()
+        if time.monotonic() >= self._at:  # as the first step of the loop would
+            self.deadline.reached = True
+            raise TimeLimit
+        start = matcher._i
+        matcher._i = len(matcher._ids)
+        ids = matcher._ids[start:]
+        docnums = [self.offset + docnum for docnum in ids] if self.offset else list(ids)
+        self.docnums.extend(docnums)
+        ranked.collect_all(docnums, matcher._scores[start:])
+        return None
+
 
 class TieBreakingCollector(TopCollector):
     """The top matches by score; among equal scores, by a stated rule rather than
@@ -63,6 +90,14 @@ class TieBreakingCollector(TopCollector):
         elif item > self.items[0]:
             heapreplace(self.items, item)
         return 0 - score
+
+    def collect_all(self, docnums: list[int], scores) -> None:
+        """`_collect` for each match at once: the items are all distinct (the docnum is
+        in them), so the top `limit` is the same whatever the order they come in."""
+        self.total += len(docnums)
+        new = zip(scores, map(self.preference.__getitem__, docnums), docnums, strict=True)
+        self.items = nlargest(self.limit, chain(self.items, new))
+        heapify(self.items)
 
     def remove(self, global_docnum: int) -> None:
         self.items = [item for item in self.items if item[2] != global_docnum]
@@ -120,11 +155,25 @@ class FacetTables:
             list(reader.column_reader("year")) if reader.has_column("year") else [0] * len(self.tags)
         )
         self.preference = tie_preference(reader, self.years)
+        self._counts: OrderedDict[bytes, tuple[Counter, Counter]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def counts(self, docnums: list[int]) -> tuple[Counter, Counter]:
-        """(articles per tag key, articles per year) among `docnums`."""
+        """(articles per tag key, articles per year) among `docnums` (not to be changed:
+        the same counts are handed to every search with the same matches)."""
+        key = array("l", docnums).tobytes()
+        with self._lock:
+            kept = self._counts.get(key)
+            if kept is not None:
+                self._counts.move_to_end(key)
+                return kept
         tags = Counter(chain.from_iterable(map(self.tags.__getitem__, docnums)))
-        return tags, Counter(map(self.years.__getitem__, docnums))
+        kept = tags, Counter(map(self.years.__getitem__, docnums))
+        with self._lock:
+            self._counts[key] = kept
+            while len(self._counts) > KEPT_FACET_COUNTS:
+                self._counts.popitem(last=False)
+        return kept
 
 
 def tie_preference(reader, years: list[int]) -> list[int]:

@@ -8,6 +8,12 @@ of the opened index (for the words a scoring matcher asks for), and served again
 as a list the matchers step through. The scores are those Whoosh computed the first
 time, so results stay the same to the last bit. Whoosh's array union of a word's
 fields (an Or) then reads these lists by slices (KeptOr, kept_unions).
+
+A word's union over the fields is kept too, drained once from the matcher Whoosh
+builds for it: every match and its summed score, in Whoosh's order, so that a one-word
+search is a list the collector takes whole (facets.py), and an AND of words steps
+through lists. The snippets read the kept postings' values (the words' offsets), and
+the articles shown last keep their stored fields (a decompression each otherwise).
 """
 
 import threading
@@ -16,14 +22,17 @@ from bisect import bisect_left
 from collections import OrderedDict
 
 from whoosh.matching import ArrayUnionMatcher, ListMatcher, ReadTooFar
-from whoosh.query import And, Or
+from whoosh.query import And, Or, Term
 from whoosh.searching import Searcher
 
-from .limits import DeadlineQuery
+from .limits import DeadlineQuery, KeptTerms
 
 # Postings kept per opened index (about 100 bytes each: 50 MB at most); the words
 # least recently searched go first. The bench's 40 queries on 5 000 articles keep 36 000.
 MAX_KEPT_POSTINGS = 500_000
+# Articles whose stored fields (title, text, résumé…: a few kB each) are kept per
+# opened index, the least recently shown going first.
+STORED_KEPT = 1000
 
 
 class ScoredListMatcher(ListMatcher):
@@ -50,13 +59,32 @@ class ScoredListMatcher(ListMatcher):
             self._i = bisect_left(self._ids, id, self._i)
 
 
+class ScoredUnionMatcher(ScoredListMatcher):
+    """A union's matches as Whoosh's own matcher gave them, one after the other: each
+    article and its score, no posting values (a union has none)."""
+
+    def __init__(self, ids, scores, position=0):
+        super().__init__(ids, None, None, None, scores, position=position)
+
+    def copy(self):
+        return ScoredUnionMatcher(self._ids, self._scores, self._i)
+
+    def supports(self, astype):
+        return False
+
+    def supports_block_quality(self):
+        return False
+
+
 class KeptPostings:
-    """The postings of one opened index, by segment, field, word, query frequency and weighting."""
+    """The postings of one opened index, by segment, field, word, query frequency and weighting;
+    and the scored unions of a word's fields (KeptOr), by segment and union."""
 
     def __init__(self, max_postings: int = MAX_KEPT_POSTINGS):
         self.max_postings = max_postings
         self.postings = 0  # kept now
         self._kept: OrderedDict = OrderedDict()
+        self._stored: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
     def matcher(self, searcher, fieldname: str, text: bytes, weighting, qf: int):
@@ -68,15 +96,57 @@ class KeptPostings:
                 self._kept.move_to_end(key)
         if kept is None:
             kept = _read(reader, fieldname, text, weighting.scorer(searcher, fieldname, text, qf=qf))
-            with self._lock:
-                if key not in self._kept:  # another thread may have read it meanwhile
-                    self._kept[key] = kept
-                    self.postings += len(kept[0])
-                while self.postings > self.max_postings and len(self._kept) > 1:
-                    _, dropped = self._kept.popitem(last=False)
-                    self.postings -= len(dropped[0])
+            self._keep(key, kept, len(kept[0]))
         ids, weights, values, format_, scores = kept
         return ScoredListMatcher(ids, weights, values, format_, scores, term=(fieldname, text))
+
+    def kept_matcher(self, searcher, fieldname: str, text: bytes, weighting):
+        """The word's postings if a search has kept them (their values too), else None."""
+        key = (searcher.reader().segment().segment_id(), fieldname, text, 1, weighting)
+        with self._lock:
+            kept = self._kept.get(key)
+        if kept is None:
+            return None
+        ids, weights, values, format_, scores = kept
+        return ScoredListMatcher(ids, weights, values, format_, scores, term=(fieldname, text))
+
+    def stored_fields(self, reader, docnum: int) -> dict:
+        """An article's stored fields, read once for the last STORED_KEPT articles shown."""
+        key = (reader.segment().segment_id(), docnum)
+        with self._lock:
+            stored = self._stored.get(key)
+            if stored is not None:
+                self._stored.move_to_end(key)
+        if stored is None:
+            stored = reader.stored_fields(docnum)
+            with self._lock:
+                self._stored[key] = stored
+                while len(self._stored) > STORED_KEPT:
+                    self._stored.popitem(last=False)
+        return dict(stored)  # Whoosh hands out a new dict each time: so do we
+
+    def union(self, key, make):
+        """The matches of a union (`key`), drained from `make()` the first time: ids
+        and scores; None when the union cannot be kept as a list (see _drain)."""
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None:
+                self._kept.move_to_end(key)
+        if kept is None:
+            kept = _drain(make())
+            if kept is None:
+                return None
+            self._keep(key, kept, len(kept[0]))
+        return ScoredUnionMatcher(*kept)
+
+    def _keep(self, key, kept, size: int) -> None:
+        with self._lock:
+            if key not in self._kept:  # another thread may have read it meanwhile
+                self._kept[key] = kept
+                self.postings += size
+            while self.postings > self.max_postings and len(self._kept) > 1:
+                _, dropped = self._kept.popitem(last=False)
+                self.postings -= len(dropped[0])
 
 
 def _read(reader, fieldname: str, text: bytes, scorer) -> tuple:
@@ -92,6 +162,22 @@ def _read(reader, fieldname: str, text: bytes, scorer) -> tuple:
     return ids, weights, values, reader.schema[fieldname].format, scores
 
 
+def _drain(matcher) -> tuple | None:
+    """Every match of `matcher` and its score, as a collector steps through them.
+
+    Kept only when every score is positive: a union then matches exactly the articles
+    of its words' postings, so that skipping to an article (an AND does) lands where
+    Whoosh's union would, whatever its blocks. (BM25's idf is positive; this holds.)"""
+    ids, scores = array("l"), array("d")
+    while matcher.is_active():
+        ids.append(matcher.id())
+        scores.append(matcher.score())
+        matcher.next()
+    if scores and min(scores) <= 0:
+        return None
+    return ids, scores
+
+
 class KeptPostingsSearcher(Searcher):
     """Whoosh's searcher, whose segments serve the postings a scoring matcher asks for
     (Whoosh's Term passes its weighting) from `KeptPostings`. The other callers (the
@@ -100,6 +186,9 @@ class KeptPostingsSearcher(Searcher):
     def __init__(self, reader, kept: KeptPostings, **options):
         self.kept = kept  # before Whoosh's constructor, which makes the segments' searchers
         super().__init__(reader, **options)
+        if self.is_atomic() and reader.segment() is not None:
+            # Whoosh's constructor copies the reader's method onto the searcher.
+            self.stored_fields = self._kept_stored_fields
 
     def _subsearcher(self, reader):
         return KeptPostingsSearcher(
@@ -110,6 +199,18 @@ class KeptPostingsSearcher(Searcher):
         if weighting is None or not self.is_atomic() or self.reader().segment() is None:
             return super().postings(fieldname, text, weighting, qf)
         return self.kept.matcher(self, fieldname, text, weighting, qf)
+
+    def word_postings(self, fieldname: str, text: bytes):
+        """A word's postings with their values (the snippets' offsets): from the kept ones
+        when the search that came before has scored them, else from the index."""
+        if self.is_atomic() and self.reader().segment() is not None:
+            kept = self.kept.kept_matcher(self, fieldname, text, self.weighting)
+            if kept is not None:
+                return kept
+        return super().postings(fieldname, text)
+
+    def _kept_stored_fields(self, docnum: int) -> dict:
+        return self.kept.stored_fields(self.reader(), docnum)
 
 
 class KeptArrayUnionMatcher(ArrayUnionMatcher):
@@ -149,6 +250,34 @@ class KeptOr(Or):
         # Whoosh's own choice (Or._matcher of the pinned version), so that the same
         # unions add the same scores in the same order.
         needs_current = context.needs_current if context else True
+        kept = getattr(searcher, "kept", None)
+        if kept is not None and not needs_current and self._keepable(searcher, context):
+            # The union as Whoosh builds it below, drained once per opened index.
+            key = (searcher.reader().segment().segment_id(), context.weighting, self._signature())
+            matcher = kept.union(key, lambda: self._whoosh_matcher(subs, searcher, context))
+            if matcher is not None:
+                return matcher
+        return self._whoosh_matcher(subs, searcher, context)
+
+    def _keepable(self, searcher, context) -> bool:
+        """A scored union of words or kept wildcards (a word over the fields): its matches
+        and scores depend on the index only. Phrases, and the parts of an AND that look
+        at the deadline at each step, are left to Whoosh."""
+        return (
+            context.weighting is not None
+            and not self.scale
+            and not self.minmatch
+            and len(self.subqueries) < self.TOO_MANY_CLAUSES
+            and searcher.is_atomic()
+            and searcher.reader().segment() is not None
+            and all(_part(sub) is not None for sub in self.subqueries)
+        )
+
+    def _signature(self) -> tuple:
+        return (self.boost, tuple(_part(sub) for sub in self.subqueries))
+
+    def _whoosh_matcher(self, subs, searcher, context):
+        needs_current = context.needs_current if context else True
         if self.matcher_type != self.AUTO_MATCHER or (
             len(subs) < self.TOO_MANY_CLAUSES
             and (needs_current or self.scale or len(subs) == 2 or searcher.doc_count_all() > 5000)
@@ -157,6 +286,16 @@ class KeptOr(Or):
         scored = context.weighting is not None if context else True
         matchers = [sub.matcher(searcher, context) for sub in subs]
         return KeptArrayUnionMatcher(matchers, searcher.doc_count_all(), boost=self.boost, scored=scored)
+
+
+def _part(query) -> tuple | None:
+    """What a union's part is, when its matches depend on the index only; else None."""
+    if isinstance(query, Term) and type(query).matcher is Term.matcher and not query.minquality:
+        return ("word", query.fieldname, query.text, query.boost)
+    if type(query) is DeadlineQuery and not query.stepping and type(query.child) is KeptTerms:
+        # Bounded before the search; its deadline is looked at when its matcher is made.
+        return ("words", query.child.fieldname, query.child.btexts, query.child.boost)
+    return None
 
 
 def kept_unions(query):

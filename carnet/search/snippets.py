@@ -37,10 +37,12 @@ def matched_words(
     stores_offsets = field.supports("characters")
     found: dict[int, dict[str, list | None]] = {docnum: {} for docnum in docnums}
     ordered = sorted(found)
+    # The postings the search kept, values included, when it runs over them (postings_cache.py).
+    postings_of = getattr(searcher, "word_postings", searcher.postings)
     for btext in query_words(searcher.reader(), query, fieldname):
         if deadline is not None and deadline.passed():
             break
-        postings = searcher.postings(fieldname, btext)
+        postings = postings_of(fieldname, btext)
         word = field.from_bytes(btext)
         for docnum in ordered:
             if postings.is_active() and postings.id() < docnum:
