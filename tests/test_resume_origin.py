@@ -15,6 +15,8 @@ from tests.sitebuild import article, build_test_site, tiny_content
         ("autrice", "Élise", "Résumé d’Élise"),
         ("author", "Hélène", "Résumé d’Hélène"),
         ("auteur", "Yann", "Résumé de Yann"),
+        ("autrice", "Œnone Lebrun", "Résumé d’Œnone Lebrun"),
+        ("auteur", "Ælis", "Résumé d’Ælis"),
         ("auteur", "Anonyme (Ottawa)", "Résumé de l’auteur"),
         ("autrice", "Anonyme", "Résumé de l’autrice"),
         ("auteur", None, "Résumé de l’auteur"),

@@ -5,7 +5,7 @@ Naming the author is right whoever they are; « Résumé de l’auteur » under 
 woman was not. Only an article signed by no name (« Anonyme ») falls back on the word, which
 the article chooses: `Resume_source: autrice` gives « Résumé de l’autrice »."""
 
-import unicodedata
+from carnet.text.folding import fold
 
 BY_EDITORS = "Résumé proposé par la rédaction"
 # Values of `Resume_source` that say the author wrote the résumé, with the word for an unnamed author.
@@ -21,5 +21,5 @@ def resume_origin(source: str, author: str | None) -> str:
     name = " ".join((author or "").split())
     if not name or name.casefold().startswith("anonyme"):
         return f"Résumé de {AUTHOR_WORDS[source]}"
-    first = unicodedata.normalize("NFD", name[0])[0].casefold()
+    first = fold(name[:1])[:1]  # « Élise » and « Œnone » are elided as « e » and « o »
     return f"Résumé d’{name}" if first in _ELIDED else f"Résumé de {name}"
