@@ -14,6 +14,7 @@ from heapq import heapify, heappush, heapreplace, nlargest
 from itertools import chain
 
 from whoosh.collectors import FilterCollector, SortingCollector, TopCollector, WrappingCollector
+from whoosh.matching import IntersectionMatcher
 from whoosh.scoring import BM25F, BM25FScorer
 from whoosh.searching import TimeLimit
 
@@ -52,22 +53,50 @@ class MatchRecorder(WrappingCollector):
         """Matches already held as lists (a kept word or union, postings_cache.py) are
         taken whole: the same matches, scores and top, without a step per match."""
         ranked, matcher = self.child, self.child.matcher
-        if (
-            type(ranked) is not TieBreakingCollector
-            or type(matcher) not in (ScoredListMatcher, ScoredUnionMatcher)
-            or ranked.final_fn is not None
-        ):
+        if type(ranked) is not TieBreakingCollector or ranked.final_fn is not None:
             return super().collect_matches()
         if time.monotonic() >= self._at:  # as the first step of the loop would
             self.deadline.reached = True
             raise TimeLimit
-        start = matcher._i
-        matcher._i = len(matcher._ids)
-        ids = matcher._ids[start:]
+        matches = remaining_matches(matcher)
+        if matches is None:
+            return super().collect_matches()
+        ids, scores = matches
         docnums = [self.offset + docnum for docnum in ids] if self.offset else list(ids)
         self.docnums.extend(docnums)
-        ranked.collect_all(docnums, matcher._scores[start:])
+        ranked.collect_all(docnums, scores)
         return None
+
+
+def remaining_matches(matcher) -> tuple | None:
+    """(ids, scores) of the matches left in `matcher` when it is made of kept lists
+    and intersections of them (an AND of words), which it then has no more; else None.
+
+    An intersection's score is Whoosh's own sum, a.score() + b.score(), the same
+    float; its matches are the ids both sides have from where they stand."""
+    kind = type(matcher)
+    if kind in (ScoredListMatcher, ScoredUnionMatcher):
+        start = matcher._i
+        matcher._i = len(matcher._ids)
+        return matcher._ids[start:], matcher._scores[start:]
+    if kind is not IntersectionMatcher or not _of_lists(matcher):
+        return None
+    a_ids, a_scores = remaining_matches(matcher.a)
+    b_ids, b_scores = remaining_matches(matcher.b)
+    other = dict(zip(b_ids, b_scores, strict=True))
+    ids, scores = array("l"), array("d")
+    for docnum, score in zip(a_ids, a_scores, strict=True):
+        b_score = other.get(docnum)
+        if b_score is not None:
+            ids.append(docnum)
+            scores.append(score + b_score)
+    return ids, scores
+
+
+def _of_lists(matcher) -> bool:
+    if type(matcher) is IntersectionMatcher:
+        return _of_lists(matcher.a) and _of_lists(matcher.b)
+    return type(matcher) in (ScoredListMatcher, ScoredUnionMatcher)
 
 
 class TieBreakingCollector(TopCollector):

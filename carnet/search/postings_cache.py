@@ -22,7 +22,7 @@ from bisect import bisect_left
 from collections import OrderedDict
 
 from whoosh.matching import ArrayUnionMatcher, ListMatcher, ReadTooFar
-from whoosh.query import And, Or, Term
+from whoosh.query import And, Or, Phrase, Term
 from whoosh.searching import Searcher
 
 from .limits import DeadlineQuery, KeptTerms
@@ -85,6 +85,7 @@ class KeptPostings:
         self.postings = 0  # kept now
         self._kept: OrderedDict = OrderedDict()
         self._stored: OrderedDict = OrderedDict()
+        self._unkeepable: set = set()
         self._lock = threading.Lock()
 
     def matcher(self, searcher, fieldname: str, text: bytes, weighting, qf: int):
@@ -133,8 +134,12 @@ class KeptPostings:
             if kept is not None:
                 self._kept.move_to_end(key)
         if kept is None:
+            if key in self._unkeepable:
+                return None
             kept = _drain(make())
             if kept is None:
+                with self._lock:
+                    self._unkeepable.add(key)  # not drained again at each search
                 return None
             self._keep(key, kept, len(kept[0]))
         return ScoredUnionMatcher(*kept)
@@ -260,9 +265,9 @@ class KeptOr(Or):
         return self._whoosh_matcher(subs, searcher, context)
 
     def _keepable(self, searcher, context) -> bool:
-        """A scored union of words or kept wildcards (a word over the fields): its matches
-        and scores depend on the index only. Phrases, and the parts of an AND that look
-        at the deadline at each step, are left to Whoosh."""
+        """A scored union of words, kept wildcards or phrases (a word over the fields): its
+        matches and scores depend on the index only. The parts of an AND that look at the
+        deadline at each step are left to Whoosh."""
         return (
             context.weighting is not None
             and not self.scale
@@ -292,9 +297,14 @@ def _part(query) -> tuple | None:
     """What a union's part is, when its matches depend on the index only; else None."""
     if isinstance(query, Term) and type(query).matcher is Term.matcher and not query.minquality:
         return ("word", query.fieldname, query.text, query.boost)
-    if type(query) is DeadlineQuery and not query.stepping and type(query.child) is KeptTerms:
-        # Bounded before the search; its deadline is looked at when its matcher is made.
-        return ("words", query.child.fieldname, query.child.btexts, query.child.boost)
+    if type(query) is not DeadlineQuery or query.stepping:
+        return None
+    # Bounded before the search; its deadline is looked at when its matcher is made.
+    child = query.child
+    if type(child) is KeptTerms:
+        return ("words", child.fieldname, child.btexts, child.boost)
+    if isinstance(child, Phrase) and type(child).matcher is Phrase.matcher:
+        return ("phrase", child.fieldname, tuple(child.words), child.slop, child.boost, child.degrade)
     return None
 
 

@@ -40,6 +40,9 @@ MAX_QUERY_LENGTH = 500
 MAX_PAGE_SIZE = 50
 MAX_PAGE = 1000
 SORTS = ("pertinence", "date")
+# Misspelt words whose closest word of the archive is kept per opened index.
+KEPT_CORRECTIONS = 4096
+_UNKNOWN = object()
 
 _FILTER = re.compile(
     r'(?<!\S)(?P<name>tag|etiquette|étiquette|auteur|author|date):(?P<value>"[^"]*"|[^\s"]*)',
@@ -257,6 +260,7 @@ class ArchiveSearch:
         # The tags' labels and aliases, in both languages, are words a reader may misspell.
         self.vocabulary = {**dict.fromkeys(self.expander.words(), 1), **(vocabulary or {})}
         self.corrector = ListCorrector(sorted(self.vocabulary))
+        self._closest_words: dict[str, str | None] = {}
 
     def searcher(self):
         searcher = getattr(self._threads, "searcher", None)
@@ -511,17 +515,30 @@ class ArchiveSearch:
             ):
                 corrected.append(word)
                 continue
-            # The closest words first; among them, the one the archive uses most.
-            candidates = self.corrector.suggest(
-                bare, limit=20, maxdist=1, prefix=1
-            ) or self.corrector.suggest(bare, limit=20, maxdist=2, prefix=1)
-            if candidates:
-                best = max(candidates, key=lambda candidate: (self.vocabulary[candidate], candidate))
+            best = self._closest(bare)
+            if best is not None:
                 corrected.append(word.lower().replace(bare, best))
                 changed = True
             else:
                 corrected.append(word)
         return " ".join(corrected) if changed else None
+
+    def _closest(self, bare: str) -> str | None:
+        """The archive's word closest to `bare`, kept per opened index (the vocabulary's
+        automaton walk costs a few milliseconds, and no-hit words come back)."""
+        best = self._closest_words.get(bare, _UNKNOWN)
+        if best is not _UNKNOWN:
+            return best
+        # The closest words first; among them, the one the archive uses most.
+        candidates = self.corrector.suggest(bare, limit=20, maxdist=1, prefix=1) or self.corrector.suggest(
+            bare, limit=20, maxdist=2, prefix=1
+        )
+        best = max(candidates, key=lambda c: (self.vocabulary[c], c)) if candidates else None
+        with self._searchers_lock:
+            if len(self._closest_words) >= KEPT_CORRECTIONS:
+                self._closest_words.pop(next(iter(self._closest_words)))  # the oldest goes
+            self._closest_words[bare] = best
+        return best
 
 
 def _close_all(searchers: list) -> None:
