@@ -17,6 +17,7 @@ from carnet.builds.pipeline import build_site
 from carnet.builds.report import counts_line, report_lines
 from carnet.builds.runner import BuildFailed
 from carnet.importer.cli import ManyFilesTask, run_import
+from carnet.preview.interrupt import BuildSuperseded
 
 ROOT = Path(__file__).resolve().parent
 SETTINGS_FILE_BASE = "pelicanconf.py"
@@ -53,6 +54,8 @@ def atomic_build(
             result = build_site(
                 ROOT, ROOT / settings_file, strict=strict, full=full, overrides=overrides, on_wait=say_waiting
             )
+    except BuildSuperseded:  # livereload: a save came during the build, which starts again with it
+        raise
     except BaseException as error:
         report = getattr(error, "report", None)
         if report and report_lines(report):
@@ -221,13 +224,18 @@ def livereload(c, port=CONFIG["port"]):
     site = LiveSite(ROOT, ROOT / CONFIG["settings_base"])
 
     def rebuild(changed):
+        built = []
         try:
             paths = None if changed is None else [ROOT / name for name in changed]
-            atomic_build(CONFIG["settings_base"], builder=lambda on_wait: site.build(paths, on_wait))
+            builder = lambda on_wait: _kept(built, site.build(paths, on_wait))  # noqa: E731
+            atomic_build(CONFIG["settings_base"], builder=builder)
         except SystemExit as stop:
             if stop.code == 130:  # Ctrl-C during a build stops the preview
                 raise KeyboardInterrupt from None
             # A broken article: the error is shown and the last good site stays online.
+            return True
+        # False: the browsers already show these pages (the save's fast step showed them).
+        return not site.shows_what_was_built(built[0])
 
     def restart(port_in_use: int) -> None:
         # A new session on the same port, from the same folder: it imports the saved code.
@@ -247,7 +255,14 @@ def livereload(c, port=CONFIG["port"]):
         imported=lambda name: name.endswith(".py") and name.split("/")[0] in ("plugins", "carnet"),
         restart=restart,
         restarted=os.environ.pop(RESTARTED, None) is not None,
+        # A save that only edits articles' text: their pages first, then the exact build.
+        fast=lambda changed: site.fast([ROOT / name for name in changed]),
     )
+
+
+def _kept(into: list, result):
+    into.append(result)
+    return result
 
 
 RESTARTED = "CARNET_LIVERELOAD_RESTARTED"

@@ -9,11 +9,14 @@ import os
 import sys
 from pathlib import Path
 
+from carnet.builds.area import BuildArea
 from carnet.builds.inputs import build_digest
 from carnet.builds.inputs import inputs_digest as _inputs_digest
 from carnet.builds.pipeline import BuildResult, build_site
 from carnet.builds.runner import BuildFailed
 
+from .fast_edit import KeptGenerator, Skipped, fast_edit, same_pages
+from .interrupt import BuildSuperseded
 from .server import serve
 
 SETTINGS = Path(__file__).resolve().parents[2] / "pelicanconf.py"
@@ -95,39 +98,95 @@ def _files_under(folder: Path) -> list[tuple[str, str, tuple[int, int, int]]] | 
 
 class LiveSite:
     """The site under `root`, built again after each burst of saves, by one process that
-    keeps between builds what they read (KeptDigests)."""
+    keeps between builds what they read (KeptDigests) and the last build's articles and
+    context (fast_edit.KeptGenerator): a save that only edits articles' text shows first."""
 
     def __init__(self, root: Path, settings_file: Path, overrides: dict | None = None):
         self.root = Path(root)
         self.settings_file = Path(settings_file)
         self.overrides = {**(overrides or {}), **LIVE_OVERRIDES}
         self.digests = KeptDigests()
+        self.kept = KeptGenerator()
+        self.shown: Path | None = None  # the fast build the browsers were reloaded on
+        self.skipped: str | None = None  # why the last save had no fast step
+
+    def fast(self, changed: list[Path]) -> bool:
+        """Publish the pages of articles whose text alone was edited; whether it did."""
+        try:
+            self.shown = fast_edit(self.kept, self.root, changed)
+        except Skipped as why:
+            self.skipped = str(why)
+            return False
+        except Exception as error:  # whatever it is, the exact build meets it and says it
+            self.skipped = f"{type(error).__name__} : {error}"
+            self.kept.forget()
+            return False
+        self.skipped = None
+        return True
 
     def build(self, changed: list[Path] | None = None, on_wait=None) -> BuildResult:
         """The same atomic, incremental build as `invoke build`. `changed`: the files the
         watcher saw change (None: the session's first build, or not known)."""
         self.digests.changed = changed
-        return build_site(
-            self.root,
-            self.settings_file,
-            overrides=self.overrides,
-            on_wait=on_wait,
-            code_digest=self.digests.code_digest,
-            content_digest=self.digests.content_digest,
-        )
+        try:
+            result = build_site(
+                self.root,
+                self.settings_file,
+                overrides=self.overrides,
+                on_wait=on_wait,
+                code_digest=self.digests.code_digest,
+                content_digest=self.digests.content_digest,
+            )
+        except BuildSuperseded:
+            self.kept.caught = None
+            raise
+        except BaseException:
+            self.kept.forget()
+            self._withdraw_fast_build()
+            raise
+        if result.changed:
+            self.kept.keep()
+        return result
+
+    def shows_what_was_built(self, result: BuildResult) -> bool:
+        """Whether the exact build left the pages of the fast build the browsers were shown
+        (then they need no second reload)."""
+        shown, self.shown = self.shown, None
+        if shown is None or not (shown / "output").is_dir():
+            return False
+        built = result.folder.resolve()
+        return built == shown.resolve() or same_pages(shown / "output", built / "output")
+
+    def _withdraw_fast_build(self) -> None:
+        """The exact build failed: the site goes back to the one before the fast pages, so
+        that what is online is always what a build made."""
+        shown, self.shown = self.shown, None
+        if shown is None:
+            return
+        area = BuildArea(self.root)
+        with area.lock():
+            if area.live_build() == shown.resolve():
+                area.rollback()
 
 
 def main() -> None:
     content, root = Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve()
     site = LiveSite(root, SETTINGS, {"PATH": str(content)})
 
-    def build(changed: list[str] | None = None) -> None:
+    def paths(changed: list[str] | None) -> list[Path] | None:
+        return None if changed is None else [content.parent / name for name in changed]
+
+    def build(changed: list[str] | None = None) -> bool:
         try:
-            site.build(None if changed is None else [content.parent / name for name in changed])
+            return not site.shows_what_was_built(site.build(paths(changed)))
         except BuildFailed as error:  # the last good site stays online, as in `invoke livereload`
             print(f"Construction refusée : {error}", file=sys.stderr, flush=True)
+            return True
 
-    serve(content.parent, root / "output", [f"{content.name}/**/*"], build, "127.0.0.1", 0)
+    def fast(changed: list[str]) -> bool:
+        return site.fast(paths(changed))
+
+    serve(content.parent, root / "output", [f"{content.name}/**/*"], build, "127.0.0.1", 0, fast=fast)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
@@ -27,6 +28,7 @@ from tornado.netutil import bind_sockets
 from tornado.websocket import WebSocketClosedError
 
 from .debounce import Debouncer
+from .interrupt import BuildSuperseded, superseded_by
 from .watching import changed_files, snapshot
 
 # livereload's snippet (Server.application): the page loads livereload.js from the port it
@@ -176,21 +178,27 @@ class CodeSaved(Exception):
 def watch(
     root: Path,
     patterns: list[str],
-    build: Callable[[list[str] | None], None],
+    build: Callable[[list[str] | None], bool | None],
     reload: Callable[[], int],
     poll_s: float = 0.25,
     debouncer: Debouncer | None = None,
     imported: Callable[[str], bool] = lambda name: False,
+    fast: Callable[[list[str]], bool] | None = None,
 ) -> None:
     """Forever: look at the files, build once per burst of saves, then reload.
 
-    `build` is given the files that changed since the last build (relative to `root`).
+    `build` is given the files that changed since the last build (relative to `root`); it
+    returns False when the site it left shows what the browsers were last told to reload on.
+    `fast`, given the same files first, returns True when it already published their pages
+    (carnet/preview/fast_edit.py): the browsers reload at once, then the exact build runs,
+    and a save during it stops it (carnet/preview/interrupt.py) to be shown first.
     A save during a build is seen at the next look (the look before the build is the
     reference), so it gets a build of its own; the browsers are reloaded only when the
     build has caught up with the files, so they end on the last save."""
     debouncer = debouncer or Debouncer()
     seen = snapshot(root, patterns)
     saved: list[str] = []
+    broken: dict[str, str] = {}
     while True:
         time.sleep(poll_s)
         now = snapshot(root, patterns)
@@ -203,10 +211,28 @@ def watch(
         debouncer.take()
         code = [name for name in saved if imported(name)]
         if code:
-            raise CodeSaved(code[0])
+            problem = syntax_problem(root, [*code, *broken], broken)
+            if problem is None:
+                raise CodeSaved(code[0])
+            print(problem, flush=True)
+            saved = [name for name in saved if name not in code]
+            if not saved:
+                continue
         more = f" (et {len(saved) - 1} autre(s))" if len(saved) > 1 else ""
         print(f"Modifié : {saved[0]}{more} — reconstruction…", flush=True)
-        build(saved)
+        shown = fast is not None and fast(saved)
+        if shown:
+            reload()
+            print("Page rechargée dans le navigateur (aperçu rapide) ; construction complète…", flush=True)
+        try:
+            if fast is None:
+                differs = build(saved)
+            else:
+                with superseded_by(partial(_differs, root, patterns, seen), poll_s):
+                    differs = build(saved)
+        except BuildSuperseded:
+            print("Nouvel enregistrement pendant la construction : elle reprend avec lui.", flush=True)
+            continue  # `saved` stays: the next build is for these files too
         saved = []
         after = snapshot(root, patterns)
         if after != seen:  # saved again during the build: build again before reloading
@@ -214,22 +240,49 @@ def watch(
             seen = after
             debouncer.changed(time.monotonic())
             continue
-        if reload():
+        if differs is False:
+            print("Site à jour : la construction complète donne les pages déjà montrées.", flush=True)
+        elif reload():
             print("Page rechargée dans le navigateur.", flush=True)
         else:
             print("Site à jour (aucune page ouverte à recharger).", flush=True)
+
+
+def _differs(root: Path, patterns: list[str], seen: dict) -> bool:
+    return snapshot(root, patterns) != seen
+
+
+def syntax_problem(root: Path, names: list[str], broken: dict[str, str]) -> str | None:
+    """What a restart would stumble on first: a saved Python file that does not compile, said
+    in French with its line; `broken` keeps those still to be fixed, by name. None: all compile."""
+    for name in dict.fromkeys(names):
+        path = root / name
+        try:
+            compile(path.read_bytes(), str(path), "exec")
+        except SyntaxError as error:
+            where = f", ligne {error.lineno}" if error.lineno else ""
+            broken[name] = (
+                f"Erreur de syntaxe dans {name}{where} : {error.msg}. L’aperçu garde l’ancien code "
+                "et redémarre quand le fichier est corrigé."
+            )
+            return broken[name]
+        except OSError:  # removed: a restart does not import it
+            pass
+        broken.pop(name, None)
+    return None
 
 
 def serve(
     root: Path,
     site: Path,
     patterns: list[str],
-    build: Callable[[list[str] | None], None],
+    build: Callable[[list[str] | None], bool | None],
     host: str,
     port: int,
     imported: Callable[[str], bool] = lambda name: False,
     restart: Callable[[int], None] | None = None,
     restarted: bool = False,
+    fast: Callable[[list[str]], bool] | None = None,
 ) -> None:
     """Bind (or say why not), build, serve, then rebuild and reload on every save until Ctrl-C.
 
@@ -250,7 +303,7 @@ def serve(
         print(f"Aperçu en direct : {address(sockets)}", flush=True)
         print(f"Chaque enregistrement dans {watched} reconstruit le site et recharge la page.", flush=True)
         print("Ctrl-C pour arrêter.", flush=True)
-        watch(root, patterns, build, server.reload, imported=imported)
+        watch(root, patterns, build, server.reload, imported=imported, fast=fast)
     except KeyboardInterrupt:
         print("\nAperçu arrêté.", file=sys.stderr)
     except CodeSaved as saved:
