@@ -162,7 +162,7 @@ def clean(c):
         "port": "Port to listen on (default 8000; 0 for any free port).",
         "host": "Address (default 127.0.0.1).",
         "workers": "Server processes (default: one per processor core).",
-        "threads": "Threads in each process (default 12: three always free for pages).",
+        "threads": "Threads in each process (default 13: three always free for pages).",
     }
 )
 def serve(c, port=CONFIG["port"], host=CONFIG["host"], workers=0, threads=0):

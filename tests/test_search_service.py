@@ -3,12 +3,15 @@
 import json
 import os
 import shutil
+import threading
+import time
 from urllib.parse import quote
 
 import pytest
 from bs4 import BeautifulSoup
 
 from carnet.service.admission import Lane, Lanes
+from carnet.service.serving import DEFAULT_THREADS
 from carnet.service.web import SearchApp
 from tests.searchserver import running
 from tests.sitebuild import article, build_test_site, tiny_content
@@ -219,6 +222,36 @@ def test_busy_search_gets_503_with_retry_after(site):
         assert request("/search?q=" + costly).status == 200  # the costly lane is free
     with running(app) as request:
         assert request("/search?q=riz").status == 200
+
+
+def test_eight_readers_searching_at_once_fit_in_one_process():
+    """The default threads admit eight ordinary searches at once (two running, six
+    waiting), the ninth is turned away: eight clients whose connections the kernel all
+    handed to one process get no 503."""
+    lanes = Lanes.for_threads(DEFAULT_THREADS)
+    release = threading.Event()
+    admitted: list[bool] = []
+
+    def search() -> None:
+        with lanes.ordinary.slot() as held:
+            admitted.append(held)
+            release.wait(10)
+
+    readers = [threading.Thread(target=search) for _ in range(8)]
+    for reader in readers:
+        reader.start()
+    deadline = time.monotonic() + 10
+    # Two running, the others waiting (or turned away): every reader has had its answer.
+    while (len(admitted) < 2 or lanes.ordinary._admitted._value) and time.monotonic() < deadline:
+        if False in admitted:
+            break
+        time.sleep(0.01)
+    with lanes.ordinary.slot() as ninth:
+        assert not ninth
+    release.set()
+    for reader in readers:
+        reader.join()
+    assert admitted == [True] * 8
 
 
 def test_over_long_request_line_is_refused(request_):

@@ -28,9 +28,10 @@ from .web import AccessLog, SearchApp
 logger = logging.getLogger(__name__)
 
 # Per process: three threads kept for pages, two for costly searches (one running),
-# seven for ordinary ones (two running, five waiting): see admission.Lanes. Eight
-# clients searching at once all fit in one process's ordinary lane.
-DEFAULT_THREADS = 12
+# eight for ordinary ones (two running, six waiting): see admission.Lanes. Eight
+# clients searching at once all fit in one process's ordinary lane (with 12 threads,
+# seven did: the kernel may hand every connection to one process, and the eighth got 503).
+DEFAULT_THREADS = 13
 
 # On SIGTERM, requests under way get this long to finish (systemd's default stop
 # timeout is 90 s; nginx has passed new ones to another process by then).
