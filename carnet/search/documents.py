@@ -1,6 +1,8 @@
 """What the index holds for each article, taken from the rendered HTML."""
 
+import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import unescape
@@ -20,6 +22,9 @@ class SearchDocument:
     author: str = ""
     category: str = ""
     date: datetime | None = None
+    # A digest of the HTML that `body` was taken from (site_documents.py): the next build
+    # takes the text of unchanged HTML from the index's TEXTS_FILE. Not indexed.
+    source: str = ""
 
     def fields(self) -> dict:
         """The document as Whoosh fields."""
@@ -57,6 +62,13 @@ _INLINE_TAG = re.compile(
 )
 
 
+# The key of the digests under which texts are kept from one build to the next (site_documents.py):
+# a change in the rules below changes every digest, so no text taken out the old way is reused.
+# (Bump the number for a change made elsewhere in html_to_text.)
+_TEXT_RULES = f"1 {_HIDDEN.pattern} {_TAG.pattern} {_INLINE_TAG.pattern}"
+TEXT_RULES_KEY = hashlib.blake2b(_TEXT_RULES.encode()).digest()
+
+
 def html_to_text(html: str) -> str:
     """The words of an HTML fragment, one space between blocks, no markup.
 
@@ -72,12 +84,21 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 def word_counts(documents) -> dict[str, int]:
     """Every word of the archive as written (accents kept), with its count: the
     vocabulary that did-you-mean suggestions are taken from."""
-    from collections import Counter
+    return vocabulary(count_words(documents))
 
-    from .analysis import fold, french_stop_words
 
+def count_words(documents) -> "Counter[str]":
+    """Every word of `documents` as written, lowercased, with its count (stop words too:
+    counts of parts of an archive add up to the archive's)."""
     counts: Counter = Counter()
     for document in documents:
         counts.update(_WORD.findall(f"{document.title} {document.resume} {document.body}".lower()))
+    return counts
+
+
+def vocabulary(counts: "Counter[str]") -> dict[str, int]:
+    """The counted words without the stop words."""
+    from .analysis import fold, french_stop_words
+
     stops = french_stop_words()
     return {word: n for word, n in counts.items() if fold(word) not in stops}

@@ -16,7 +16,9 @@ from pathlib import Path
 
 from whoosh import index
 
+from . import forked_analysis
 from .documents import SearchDocument, word_counts
+from .documents import vocabulary as words_vocabulary
 from .schema import build_schema
 from .segment_writing import fast_segment, field_index
 
@@ -27,6 +29,8 @@ TAG_NAMES_FILE = "tag-names.json"
 VOCABULARY_FILE = "vocabulary.json"
 # A digest of each indexed document, so that the next build re-indexes only what changed.
 DOCUMENTS_FILE = "documents.json"
+# Each article's text by the digest of the HTML it was taken from, for the next build.
+TEXTS_FILE = "texts.pickle"
 # Each tag key with its French label, for the facets (without reading every article at start-up).
 TAG_LABELS_FILE = "tag-labels.json"
 # Each tag key with its labels and aliases as written (French label first), for the
@@ -65,14 +69,19 @@ def build_index(
     folder.mkdir()  # not its parents: a build folder thrown away must stay away
     documents = list(documents)
     built = index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
+    words = None
     with (
         built.writer(limitmb=POOL_LIMIT_MB, **WRITER_OPTIONS) as writer,
-        fast_segment(writer),
+        fast_segment(writer) as fast,
         analysis_reused(writer.schema, analysed or {}),
     ):
-        for document in documents:
-            writer.add_document(**document.fields())
-    write_companions(folder, documents, tag_names, word_counts(documents), tag_forms)
+        if fast is not None and forked_analysis.can_fork(len(documents)):
+            words = forked_analysis.add_documents(writer, documents, [d.fields() for d in documents])
+        else:
+            for document in documents:
+                writer.add_document(**document.fields())
+    vocabulary = word_counts(documents) if words is None else words_vocabulary(words)
+    write_companions(folder, documents, tag_names, vocabulary, tag_forms)
     return folder
 
 
@@ -113,8 +122,12 @@ def write_companions(
     tag_names: dict[str, str],
     vocabulary: dict[str, int],
     tag_forms: dict[str, list[str]] | None = None,
+    digests: dict[str, str] | None = None,
 ) -> None:
-    """The files beside the Whoosh index: tag names, vocabulary, document digests."""
+    """The files beside the Whoosh index: tag names, vocabulary, document digests, texts.
+    (`digests`: the documents' digests, when already made.)"""
+    texts = {document.source: document.body for document in documents if document.source}
+    (folder / TEXTS_FILE).write_bytes(pickle.dumps(texts, protocol=pickle.HIGHEST_PROTOCOL))
     companions = {
         TAG_NAMES_FILE: tag_names,
         TAG_LABELS_FILE: {
@@ -122,7 +135,7 @@ def write_companions(
         },
         TAG_FORMS_FILE: all_tag_forms(documents, tag_names, tag_forms),
         VOCABULARY_FILE: vocabulary,
-        DOCUMENTS_FILE: document_digests(documents),
+        DOCUMENTS_FILE: document_digests(documents) if digests is None else digests,
     }
     for name, data in companions.items():
         (folder / name).write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), "utf-8")
@@ -207,7 +220,7 @@ def update_index(
         for document in changed:
             writer.update_document(**document.fields())
         writer.commit()
-    write_companions(folder, documents, tag_names, vocabulary, tag_forms)
+    write_companions(folder, documents, tag_names, vocabulary, tag_forms, after)
     return len(changed), len(removed)
 
 
@@ -237,6 +250,16 @@ def load_tag_labels(folder: Path) -> dict[str, str] | None:
 def load_tag_forms(folder: Path) -> dict[str, list[str]]:
     path = Path(folder) / TAG_FORMS_FILE
     return json.loads(path.read_text("utf-8")) if path.exists() else {}
+
+
+def load_texts(folder: Path | str) -> dict[str, str]:
+    """The texts kept by the build that wrote the index in `folder` (TEXTS_FILE); none
+    when it cannot be read: they are then taken out of the HTML again."""
+    try:
+        texts = pickle.loads((Path(folder) / TEXTS_FILE).read_bytes())
+    except Exception:  # missing, or damaged: only a head start is lost
+        return {}
+    return texts if isinstance(texts, dict) else {}
 
 
 def load_vocabulary(folder: Path) -> dict[str, int]:

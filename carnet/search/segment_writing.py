@@ -65,7 +65,7 @@ def fast_segment(writer):
     the cheaper path. Every patch is on the writer's own objects, never on Whoosh's classes,
     and the schema's fields get theirs back before the commit stores the schema."""
     if any(field.separate_spelling() or field.vector for field in writer.schema):
-        yield writer  # spelling words and term vectors take other paths: Whoosh's own
+        yield None  # spelling words and term vectors take other paths: Whoosh's own
         return
     patched = []
     try:
@@ -115,9 +115,12 @@ def _fast_index(field):
     return index
 
 
-def add_document(writer, fields: dict) -> None:
+def add_document(writer, fields: dict, pooled: dict[str, int] | None = None) -> None:
     """Whoosh's SegmentWriter.add_document (without spelling words and term vectors, which
-    the schema has none of), each field's postings going to the pool in one call."""
+    the schema has none of), each field's postings going to the pool in one call.
+
+    `pooled`: fields whose postings another process has pooled (forked_analysis.py), with
+    their lengths in this document."""
     writer._check_state()
     perdocwriter, schema, docnum = writer.perdocwriter, writer.schema, writer.docnum
     docboost = writer._doc_boost(fields)
@@ -131,7 +134,9 @@ def add_document(writer, fields: dict) -> None:
                 continue
             field = schema[fieldname]
             length = 0
-            if field.indexed:
+            if pooled and fieldname in pooled:
+                length = pooled[fieldname]
+            elif field.indexed:
                 boost = writer._field_boost(fields, fieldname, docboost)
                 items = field.index(value)
                 length = writer.pool.add_field(fieldname, docnum, items, boost, field.scorable)

@@ -6,12 +6,15 @@ once, by whichever plugin asks first, and kept in the build's context under `DOC
 (Apart from documents.py: the index process imports that one, and must not import Pelican.)
 """
 
+import hashlib
+
 from slugify import slugify
 
 from carnet.articles.attributes import article_tags, search_terms, tag_key, tag_map_build
 
 from .analysis import fold
-from .documents import SearchDocument, html_to_text
+from .documents import TEXT_RULES_KEY, SearchDocument, html_to_text
+from .indexing import load_texts
 
 # The context key of this build's documents: Pelican makes a new context for every run,
 # so nothing of one build survives into the next.
@@ -19,11 +22,20 @@ DOCUMENTS = "search_documents"
 
 
 def build_documents(context: dict, articles) -> list[SearchDocument]:
-    """The documents of `articles` (the published ones, once every article is read)."""
+    """The documents of `articles` (the published ones, once every article is read).
+
+    An incremental build takes the text of each HTML unchanged since the live build from
+    that build's index (its TEXTS_FILE) instead of taking it out of the HTML again."""
     documents = context.get(DOCUMENTS)
     if documents is None:
-        documents = context[DOCUMENTS] = [document_for(article) for article in articles]
+        previous = context.get("SEARCH_PREVIOUS_INDEX_PATH")
+        known = load_texts(previous) if previous else {}
+        documents = context[DOCUMENTS] = [document_for(article, known) for article in articles]
     return documents
+
+
+def html_digest(html: str) -> str:
+    return hashlib.blake2b(html.encode(), digest_size=16, key=TEXT_RULES_KEY).hexdigest()
 
 
 def tag_forms(tag) -> tuple[str, list[str]]:
@@ -32,7 +44,13 @@ def tag_forms(tag) -> tuple[str, list[str]]:
     return tag_key(tag) or tag.slug, [str(tag), *search_terms(tag)]
 
 
-def document_for(article) -> SearchDocument:
+def document_for(article, known_texts: dict[str, str] | None = None) -> SearchDocument:
+    """`known_texts`: HTML digest → the text taken out of that HTML (by a previous build)."""
+    html = article.content
+    source = html_digest(html)
+    body = (known_texts or {}).get(source)
+    if body is None:
+        body = html_to_text(html)
     tags = article_tags(article)
     keys, forms = [], []
     for tag in tags:
@@ -42,7 +60,7 @@ def document_for(article) -> SearchDocument:
     return SearchDocument(
         url=article.url,
         title=article.title,
-        body=html_to_text(article.content),
+        body=body,
         resume=article.description_text if article.resume_html else "",
         tags=[str(tag) for tag in tags],
         tag_keys=keys,
@@ -51,6 +69,7 @@ def document_for(article) -> SearchDocument:
         author=str(getattr(article, "author", "")),
         category=str(getattr(article, "category", "")),
         date=None if article.date_unknown else article.date,
+        source=source,
     )
 
 

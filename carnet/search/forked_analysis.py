@@ -1,0 +1,127 @@
+"""The full index's analysis on two cores: a forked process analyses the second part of the
+articles while this one analyses the first, and hands back its postings, grouped by term.
+
+What costs a full index is the analysis (one Python step per word) and the grouping of
+postings by term; both are per article, so each process takes a contiguous run of articles.
+The other process's articles come after this one's, so its postings follow this one's in
+each term's list, which is then what one process would have grouped: the one writer writes
+the same files, byte for byte (tests/test_search_segment_writing.py). The per-document
+files (stored fields, lengths) and the postings files stay with this process, in order.
+
+A fork, not a new interpreter: the child has the writer, its schema and the documents as
+they are here, with nothing to import or send. It writes nothing but its answer to a pipe,
+and leaves by os._exit, so nothing of this process (buffers, atexit) runs twice."""
+
+import contextlib
+import ctypes
+import os
+import pickle
+import signal
+import sys
+import traceback
+from collections import Counter
+
+from .documents import count_words
+from .segment_writing import TermPool, add_document, fast_values_apply
+
+# Below this many documents a second process costs more than it saves.
+FORK_FROM = 200
+# The other process's part: this one also writes every document's stored fields and then
+# the postings, so the child takes more than half of the analysis (tuned at 5 000 articles).
+CHILD_SHARE = 0.75
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def can_fork(documents: int) -> bool:
+    return documents >= FORK_FROM and hasattr(os, "fork") and (os.cpu_count() or 1) > 1
+
+
+def add_documents(writer, documents: list, fields: list[dict]) -> Counter:
+    """Add every document (`fields`: each one's Whoosh fields) to `writer`, a SegmentWriter
+    on the cheaper path, analysing the later ones in a forked process. Returns the words of
+    `documents` as written, counted (documents.count_words)."""
+    split = len(fields) - int(len(fields) * CHILD_SHARE)
+    analysed = [name for name in writer.schema.names() if fast_values_apply(writer.schema[name])]
+    read_end, write_end = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the child: analyse, answer, leave
+        status = 1
+        try:
+            _die_with(parent)
+            os.close(read_end)
+            answer = _analyse(writer, fields, split, analysed, documents[split:])
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(answer)
+            status = 0
+        except BaseException:
+            traceback.print_exc()
+            sys.stderr.flush()
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    reaped = False
+    try:
+        for document_fields in fields[:split]:
+            add_document(writer, document_fields)
+        words = count_words(documents[:split])
+        with os.fdopen(read_end, "rb") as pipe:
+            answer = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        reaped = True
+        if status != 0 or not answer:
+            raise RuntimeError(f"search: the second analysing process failed (status {status})")
+        terms, in_order, lengths, child_words = pickle.loads(answer)
+        for document_fields, known in zip(fields[split:], lengths, strict=True):
+            add_document(writer, document_fields, known)
+        _merge(writer.pool, terms, in_order)
+        words.update(child_words)
+        return words
+    finally:
+        if not reaped:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+
+
+def _die_with(parent: int) -> None:
+    """The child is killed with this process: a failed build kills the index process, which
+    cannot stop its child itself (Linux's PR_SET_PDEATHSIG; elsewhere the child ends at its
+    answer, which no one reads)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # gone before the line above
+        os._exit(1)
+
+
+def _analyse(writer, fields: list[dict], start: int, analysed: list[str], documents: list) -> bytes:
+    """In the child: the postings of the documents from `start` on, for the `analysed` fields,
+    as add_document would pool them, and each document's length in each of those fields."""
+    schema, pool = writer.schema, TermPool()
+    lengths = []
+    for docnum, document_fields in enumerate(fields[start:], start):
+        docboost = writer._doc_boost(document_fields)
+        known = {}
+        for fieldname in analysed:
+            value = document_fields.get(fieldname)
+            if value is None:
+                continue
+            field = schema[fieldname]
+            boost = writer._field_boost(document_fields, fieldname, docboost)
+            known[fieldname] = pool.add_field(fieldname, docnum, field.index(value), boost, field.scorable)
+        lengths.append(known)
+    answer = (pool.fields, pool.in_order, lengths, count_words(documents))
+    return pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _merge(pool: TermPool, terms: dict, in_order: bool) -> None:
+    """The child's postings after this process's: its documents' numbers are all higher."""
+    for fieldname, child_terms in terms.items():
+        mine = pool.fields.setdefault(fieldname, {})
+        for term, postings in child_terms.items():
+            have = mine.get(term)
+            if have is None:
+                mine[term] = postings
+            else:
+                for column, more in zip(have, postings, strict=True):
+                    column.extend(more)
+    pool.in_order = pool.in_order and in_order
