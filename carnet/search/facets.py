@@ -13,7 +13,8 @@ from collections import Counter, OrderedDict
 from heapq import heapify, heappush, heapreplace, nlargest
 from itertools import chain
 
-from whoosh.collectors import FilterCollector, SortingCollector, TopCollector, WrappingCollector
+from whoosh import sorting
+from whoosh.collectors import Collector, FilterCollector, SortingCollector, TopCollector, WrappingCollector
 from whoosh.matching import IntersectionMatcher
 from whoosh.scoring import BM25F, BM25FScorer
 from whoosh.searching import TimeLimit
@@ -53,7 +54,8 @@ class MatchRecorder(WrappingCollector):
         """Matches already held as lists (a kept word or union, postings_cache.py) are
         taken whole: the same matches, scores and top, without a step per match."""
         ranked, matcher = self.child, self.child.matcher
-        if type(ranked) is not TieBreakingCollector or ranked.final_fn is not None:
+        scored = type(ranked) is TieBreakingCollector and ranked.final_fn is None
+        if not scored and type(ranked) is not KeyedSortingCollector:
             return super().collect_matches()
         if time.monotonic() >= self._at:  # as the first step of the loop would
             self.deadline.reached = True
@@ -64,7 +66,10 @@ class MatchRecorder(WrappingCollector):
         ids, scores = matches
         docnums = [self.offset + docnum for docnum in ids] if self.offset else list(ids)
         self.docnums.extend(docnums)
-        ranked.collect_all(docnums, scores)
+        if scored:
+            ranked.collect_all(docnums, scores)
+        else:
+            ranked.collect_all(docnums)
         return None
 
 
@@ -137,6 +142,32 @@ class TieBreakingCollector(TopCollector):
         return self._results([(score, docnum) for score, _, docnum in self.items])
 
 
+class KeyedSortingCollector(SortingCollector):
+    """Whoosh's sorting collector, with each article's sort key read once per opened
+    index (FacetTables.sort_keys) instead of through the column readers at each match:
+    the same keys, so the same order."""
+
+    def __init__(self, sortedby, limit: int, keys: list):
+        super().__init__(sortedby, limit=limit)
+        self.keys = keys
+
+    def prepare(self, top_searcher, q, context) -> None:
+        # The keys need no current match (column facets), as Whoosh's categorizer says.
+        Collector.prepare(self, top_searcher, q, context)
+        self.items = []
+
+    def set_subsearcher(self, subsearcher, offset: int) -> None:
+        Collector.set_subsearcher(self, subsearcher, offset)
+
+    def sort_key(self, sub_docnum: int):
+        return self.keys[self.offset + sub_docnum]
+
+    def collect_all(self, docnums: list[int]) -> None:
+        """`collect` for each match at once."""
+        self.items.extend(zip(map(self.keys.__getitem__, docnums), docnums, strict=True))
+        self.docset.update(docnums)
+
+
 def search_recording(
     searcher,
     query,
@@ -145,6 +176,7 @@ def search_recording(
     mask=None,
     deadline: Deadline | None = None,
     preference: list[int] | None = None,
+    sort_keys: list | None = None,
 ):
     """(Whoosh results of the first `limit` matches, numbers of every match).
 
@@ -155,6 +187,8 @@ def search_recording(
         ranked = TieBreakingCollector(limit, preference)
     elif sortedby is None:
         ranked = TopCollector(limit=limit, usequality=False, replace=0)
+    elif sort_keys is not None:
+        ranked = KeyedSortingCollector(sortedby, limit, sort_keys)
     else:
         ranked = SortingCollector(sortedby, limit=limit)
     recorder = MatchRecorder(ranked, deadline)
@@ -186,6 +220,27 @@ class FacetTables:
         self.preference = tie_preference(reader, self.years)
         self._counts: OrderedDict[bytes, tuple[Counter, Counter]] = OrderedDict()
         self._lock = threading.Lock()
+        self._sort_keys: dict[tuple, list] = {}
+
+    def sort_keys(self, searcher, sortedby: list) -> list | None:
+        """Each article's key under `sortedby` (column facets), as Whoosh's sorting
+        collector computes it, by document number; None for other facets."""
+        if not all(type(facet) is sorting.FieldFacet for facet in sortedby):
+            return None
+        name = tuple((facet.fieldname, facet.reverse) for facet in sortedby)
+        keys = self._sort_keys.get(name)
+        if keys is None:
+            categorizer = sorting.MultiFacet.from_sortedby(sortedby).categorizer(searcher)
+            if categorizer.needs_current:
+                return None
+            keys = [None] * searcher.doc_count_all()
+            for subsearcher, offset in searcher.leaf_searchers():
+                categorizer.set_searcher(subsearcher, offset)
+                for docnum in range(subsearcher.doc_count_all()):
+                    keys[offset + docnum] = categorizer.key_for(None, docnum)
+            with self._lock:
+                self._sort_keys[name] = keys
+        return keys
 
     def counts(self, docnums: list[int]) -> tuple[Counter, Counter]:
         """(articles per tag key, articles per year) among `docnums` (not to be changed:

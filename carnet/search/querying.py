@@ -424,6 +424,7 @@ class ArchiveSearch:
         sortedby = None
         if sort == "date" or words_query is None:
             sortedby = [sorting.FieldFacet("year", reverse=True), sorting.FieldFacet("date", reverse=True)]
+        tables = self._facet_tables.get(searcher)
         results, docnums = search_recording(
             searcher,
             kept_unions(query) if self._postings is not None else query,
@@ -431,7 +432,8 @@ class ArchiveSearch:
             sortedby,
             Or(excluded) if excluded else None,
             deadline,
-            self._facet_tables.get(searcher).preference,
+            tables.preference,
+            tables.sort_keys(searcher, sortedby) if sortedby and self._postings is not None else None,
         )
         # A page past the last shows the last one, as Whoosh's pages do.
         page = min(page, page_count(len(docnums), page_size))
