@@ -179,6 +179,24 @@ def test_a_page_added_to_the_menu_renders_every_page(workspace):
     assert "a-propos" in (workspace.incremental / "output/index.html").read_text("utf-8")
 
 
+def test_a_template_that_starts_reading_a_value_follows_its_next_change(workspace):
+    # The names each template reads are kept in the manifest under the site digest: once the
+    # theme changes they are read again, or the value the 404 page now shows would not count.
+    page = workspace.theme / "templates/404.html"
+    text = page.read_text("utf-8")
+    assert "drafts" not in text
+    head, tail = text.rsplit("{% endblock %}", 1)  # the last block: the page's body
+    page.write_text(f"{head}<p>Brouillons : {{{{ drafts|length }}}}</p>{{% endblock %}}{tail}", "utf-8")
+    workspace.rebuild_and_compare()
+    assert "Brouillons : 0" in (workspace.incremental / "output/404.html").read_text("utf-8")
+    source = workspace.article("generated/article-00007.md").read_text("utf-8")
+    draft = source.replace("Slug: article-00007", "Slug: brouillon\nStatus: draft")
+    workspace.article("generated/brouillon.md").write_text(draft, "utf-8")
+    pages = workspace.rebuild_and_compare()
+    assert "404.html" in pages["rendered"]
+    assert "Brouillons : 1" in (workspace.incremental / "output/404.html").read_text("utf-8")
+
+
 def test_a_setting_from_the_environment_is_a_change(tmp_path, monkeypatch):
     shutil.copytree(ROOT / "content", tmp_path / "content")
     overrides = {"PATH": str(tmp_path / "content")}

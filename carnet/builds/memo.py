@@ -41,6 +41,11 @@ class RenderMemo:
         manifest = load_manifest(previous_build) if previous_build else {}
         self.previous_keys = manifest.get("pages", {})
         self._previous_site = manifest.get("site")
+        # The names each template reads: parsing the theme's templates again costs a quarter of a
+        # second, and the site digest covers the theme, so under the same digest they are the same.
+        self._names: dict[str, list[str] | None] = {}
+        if self._previous_site == site_digest.hex():
+            self._names = _kept_names(manifest.get("variables"))
         self.keys: dict[str, str] = {}
         self.rendered: list[str] = []
         self.reused = 0
@@ -49,8 +54,12 @@ class RenderMemo:
         # share, and whether the generator now writing has its pages shared.
         self.share: Share | None = None
         self.sharing = False
-        self._variables: dict[str, frozenset[str] | None] = {}
+        # Per template: the names it reads, sorted, each as it enters the key (None: unknown).
+        self._variables: dict[str, tuple[tuple[str, bytes], ...] | None] = {}
         self._by_object: dict[int, tuple[object, bytes | Unfingerprintable]] = {}
+        # Most of the values pages read are the settings' texts and numbers, the same on every
+        # page: 130 000 of the 147 000 values 9 042 pages read at 5 000 articles.
+        self._by_value: dict[tuple[type, object], bytes] = {}
 
     def renders_everything(self) -> bool:
         """Whether no page of the previous build can be reused: none, or another site digest."""
@@ -59,27 +68,42 @@ class RenderMemo:
     def key_for(self, template, context: dict) -> str | None:
         """The page's key, or None when its inputs cannot be followed (it is then always rendered)."""
         if template.name not in self._variables:
-            self._variables[template.name] = variables_read(template)
+            if template.name not in self._names:
+                found = variables_read(template)
+                self._names[template.name] = None if found is None else sorted(found)
+            names = self._names[template.name]
+            self._variables[template.name] = (
+                None if names is None else tuple((name, name.encode() + b"=") for name in sorted(names))
+            )
         names = self._variables[template.name]
         if names is None:
             return None
         hasher = hashlib.blake2b(self.site_digest, digest_size=16)
         hasher.update(f"{template.name}\n{context.get('output_file')}\n".encode())
+        parts = []
         try:
-            for name in sorted(names):
+            for name, label in names:
                 value = context.get(name, _MISSING)
-                hasher.update(name.encode() + b"=")
-                hasher.update(b"<missing>" if value is _MISSING else self._digest(value))
+                parts.append(label)
+                parts.append(b"<missing>" if value is _MISSING else self._digest(value))
         except Unfingerprintable as reason:
             logger.debug("incremental: %s is always rendered: %s", context.get("output_file"), reason)
             return None
+        hasher.update(b"".join(parts))
         return hasher.hexdigest()
 
     def _digest(self, value) -> bytes:
         """The digest of a context value, once per object and build: most pages share the site's
         lists and dictionaries, which stay as they are while the pages are written."""
-        if value is None or isinstance(value, str | int | float):
-            return self.fingerprints.digest(value)
+        if value is None or isinstance(value, float):
+            return self.fingerprints.digest(value)  # 0.0 == -0.0: not kept by value
+        if isinstance(value, str | int):
+            # By type and value: True and 1 are equal, but not the same input.
+            key = (type(value), value)
+            digest = self._by_value.get(key)
+            if digest is None:
+                digest = self._by_value[key] = self.fingerprints.digest(value)
+            return digest
         kept = self._by_object.get(id(value))
         if kept is None or kept[0] is not value:
             try:
@@ -129,17 +153,26 @@ class RenderMemo:
             raise RuntimeError(f"incremental: {pending.name} rendered but {name} written")
         return pending
 
-    def merge(self, keys: dict[str, str], rendered: list[str], reused: int) -> None:
+    def merge(
+        self, keys: dict[str, str], rendered: list[str], reused: int, names: dict[str, list[str] | None]
+    ) -> None:
         """Add what a render process did with its share of the pages."""
         self.keys.update(keys)
+        self._names.update(names)
         self.rendered.extend(rendered)
         self.reused += reused
 
-    def outcome(self) -> tuple[dict[str, str], list[str], int]:
-        return self.keys, self.rendered, self.reused
+    def outcome(self) -> tuple[dict[str, str], list[str], int, dict[str, list[str] | None]]:
+        """What `merge` takes in: this process's keys, pages rendered and reused, names read."""
+        return self.keys, self.rendered, self.reused, self._names
 
     def save(self, build: Path) -> None:
-        manifest = {"pages": self.keys, "rendered": sorted(self.rendered), "site": self.site_digest.hex()}
+        manifest = {
+            "pages": self.keys,
+            "rendered": sorted(self.rendered),
+            "site": self.site_digest.hex(),
+            "variables": self._names,
+        }
         with atomic_file(build / MANIFEST_NAME) as handle:
             handle.write(json.dumps(manifest, indent=0, sort_keys=True).encode())
 
@@ -157,6 +190,18 @@ def load_manifest(build: Path) -> dict:
         notice_unreadable(path, error, "toutes les pages seront rendues")
         return {"pages": {}, "rendered": []}
     return manifest
+
+
+def _kept_names(kept) -> dict[str, list[str] | None]:
+    """The names read by each template, as the previous build saved them; a template whose
+    entry is not a list of names (a damaged manifest) is parsed again."""
+    if not isinstance(kept, dict):
+        return {}
+    return {
+        template: names
+        for template, names in kept.items()
+        if names is None or (isinstance(names, list) and all(isinstance(name, str) for name in names))
+    }
 
 
 class MemoTemplate:

@@ -156,7 +156,7 @@ def share_pages(pelican, writer_class) -> None:
         mine = writer_class(pelican.output_path, settings=pelican.settings)
         for generator in shared:
             generator.generate_output(mine)
-        return memo.keys, memo.rendered, memo.reused
+        return memo.outcome()
 
     PHASE.workers = fork_workers(count, work)
     logger.info("incremental: pages rendered by %d processes", count)
