@@ -53,23 +53,67 @@ class MatchRecorder(WrappingCollector):
     def collect_matches(self):
         """Matches already held as lists (a kept word or union, postings_cache.py) are
         taken whole: the same matches, scores and top, without a step per match."""
-        ranked, matcher = self.child, self.child.matcher
-        scored = type(ranked) is TieBreakingCollector and ranked.final_fn is None
-        if not scored and type(ranked) is not KeyedSortingCollector:
+        matches = self.whole_matches()
+        if matches is None:
             return super().collect_matches()
+        self.take(*matches)
+        return None
+
+    def whole_matches(self) -> tuple | None:
+        """(ids in the segment, scores) of every match left, when the matcher holds them
+        as lists and the collector wrapped takes them whole; else None."""
+        ranked = self.child
+        if not (type(ranked) is TieBreakingCollector and ranked.final_fn is None) and (
+            type(ranked) is not KeyedSortingCollector
+        ):
+            return None
         if time.monotonic() >= self._at:  # as the first step of the loop would
             self.deadline.reached = True
             raise TimeLimit
-        matches = remaining_matches(matcher)
+        return remaining_matches(ranked.matcher)
+
+    def take(self, ids, scores) -> None:
+        docnums = [self.offset + docnum for docnum in ids] if self.offset else list(ids)
+        self.docnums.extend(docnums)
+        if type(self.child) is TieBreakingCollector:
+            self.child.collect_all(docnums, scores)
+        else:
+            self.child.collect_all(docnums)
+
+
+class MaskingCollector(FilterCollector):
+    """Whoosh's filter collector (a restrict mask), which hands the matches of kept
+    lists to the recorder whole, the masked ones left out and counted as Whoosh does;
+    the mask's articles come from `kept_masks` (postings_cache.KeptPostings) when given."""
+
+    def __init__(self, child, restrict, kept_masks=None):
+        super().__init__(child, restrict=restrict)
+        self.kept_masks = kept_masks
+
+    def prepare(self, top_searcher, q, context) -> None:
+        restrict = self.restrict
+        docs = self.kept_masks.mask_docs(top_searcher, restrict) if self.kept_masks else None
+        if docs is None:
+            return super().prepare(top_searcher, q, context)
+        self.restrict = docs  # a set: Whoosh's filter takes it as it is
+        try:
+            return super().prepare(top_searcher, q, context)
+        finally:
+            self.restrict = restrict
+
+    def collect_matches(self) -> None:
+        recorder = self.child
+        matches = recorder.whole_matches() if self._allow is None else None
         if matches is None:
             return super().collect_matches()
         ids, scores = matches
-        docnums = [self.offset + docnum for docnum in ids] if self.offset else list(ids)
-        self.docnums.extend(docnums)
-        if scored:
-            ranked.collect_all(docnums, scores)
-        else:
-            ranked.collect_all(docnums)
+        restrict, offset = self._restrict, self.offset
+        if restrict is None:
+            recorder.take(ids, scores)
+            return None
+        kept = [i for i, docnum in enumerate(ids) if offset + docnum not in restrict]
+        self.filtered_count += len(ids) - len(kept)
+        recorder.take([ids[i] for i in kept], [scores[i] for i in kept])
         return None
 
 
@@ -177,6 +221,7 @@ def search_recording(
     deadline: Deadline | None = None,
     preference: list[int] | None = None,
     sort_keys: list | None = None,
+    kept_masks=None,
 ):
     """(Whoosh results of the first `limit` matches, numbers of every match).
 
@@ -192,7 +237,7 @@ def search_recording(
     else:
         ranked = SortingCollector(sortedby, limit=limit)
     recorder = MatchRecorder(ranked, deadline)
-    collector = FilterCollector(recorder, restrict=mask) if mask is not None else recorder
+    collector = MaskingCollector(recorder, mask, kept_masks) if mask is not None else recorder
     if deadline is not None and deadline.passed():
         return [], []  # no time left to search at all
     try:

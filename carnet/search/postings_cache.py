@@ -33,6 +33,8 @@ MAX_KEPT_POSTINGS = 500_000
 # Articles whose stored fields (title, text, résumé…: a few kB each) are kept per
 # opened index, the least recently shown going first.
 STORED_KEPT = 1000
+# Exclusion masks (« -mot ») kept per opened index, the oldest going first.
+KEPT_MASKS = 256
 
 
 class ScoredListMatcher(ListMatcher):
@@ -86,6 +88,7 @@ class KeptPostings:
         self._kept: OrderedDict = OrderedDict()
         self._stored: OrderedDict = OrderedDict()
         self._unkeepable: set = set()
+        self._masks: dict[tuple, set] = {}
         self._lock = threading.Lock()
 
     def matcher(self, searcher, fieldname: str, text: bytes, weighting, qf: int):
@@ -96,7 +99,9 @@ class KeptPostings:
             if kept is not None:
                 self._kept.move_to_end(key)
         if kept is None:
-            kept = _read(reader, fieldname, text, weighting.scorer(searcher, fieldname, text, qf=qf))
+            # Without a weighting (the snippets), the postings and their values alone.
+            scorer = weighting.scorer(searcher, fieldname, text, qf=qf) if weighting is not None else None
+            kept = _read(reader, fieldname, text, scorer)
             self._keep(key, kept, len(kept[0]))
         ids, weights, values, format_, scores = kept
         return ScoredListMatcher(ids, weights, values, format_, scores, term=(fieldname, text))
@@ -125,6 +130,30 @@ class KeptPostings:
                 while len(self._stored) > STORED_KEPT:
                     self._stored.popitem(last=False)
         return dict(stored)  # Whoosh hands out a new dict each time: so do we
+
+    def mask_docs(self, searcher, mask) -> set | None:
+        """The articles an exclusion mask (an Or of excluded words) holds, as Whoosh's
+        filter would read them (docs_for_query), kept per opened index; None when a part
+        is not a plain word, wildcard or phrase (see _part)."""
+        parts = []
+        for excluded in mask.subqueries if type(mask) is Or else [mask]:
+            if type(excluded) is Or and not excluded.minmatch and not excluded.scale:
+                signature = (excluded.boost, tuple(_part(sub) for sub in excluded.subqueries))
+                if None in signature[1]:
+                    return None
+            elif (signature := _part(excluded)) is None:
+                return None
+            parts.append(signature)
+        key = ("mask", tuple(parts))
+        with self._lock:
+            docs = self._masks.get(key)
+        if docs is None:
+            docs = set(searcher.docs_for_query(mask))
+            with self._lock:
+                self._masks[key] = docs
+                while len(self._masks) > KEPT_MASKS:
+                    self._masks.pop(next(iter(self._masks)))
+        return docs
 
     def union(self, key, make):
         """The matches of a union (`key`), drained from `make()` the first time: ids
@@ -162,7 +191,7 @@ def _read(reader, fieldname: str, text: bytes, scorer) -> tuple:
         ids.append(matcher.id())
         weights.append(matcher.weight())
         values.append(matcher.value())
-        scores.append(matcher.score())
+        scores.append(matcher.score() if scorer is not None else 0.0)
         matcher.next()
     return ids, weights, values, reader.schema[fieldname].format, scores
 
@@ -207,12 +236,14 @@ class KeptPostingsSearcher(Searcher):
 
     def word_postings(self, fieldname: str, text: bytes):
         """A word's postings with their values (the snippets' offsets): from the kept ones
-        when the search that came before has scored them, else from the index."""
-        if self.is_atomic() and self.reader().segment() is not None:
-            kept = self.kept.kept_matcher(self, fieldname, text, self.weighting)
-            if kept is not None:
-                return kept
-        return super().postings(fieldname, text)
+        when the search that came before has scored them, else read once and kept (the
+        words a wildcard stands for are not scored one by one)."""
+        if not self.is_atomic() or self.reader().segment() is None:
+            return super().postings(fieldname, text)
+        kept = self.kept.kept_matcher(self, fieldname, text, self.weighting)
+        if kept is None:
+            kept = self.kept.matcher(self, fieldname, text, None, 1)
+        return kept
 
     def _kept_stored_fields(self, docnum: int) -> dict:
         return self.kept.stored_fields(self.reader(), docnum)

@@ -434,6 +434,7 @@ class ArchiveSearch:
             deadline,
             tables.preference,
             tables.sort_keys(searcher, sortedby) if sortedby and self._postings is not None else None,
+            self._postings,
         )
         # A page past the last shows the last one, as Whoosh's pages do.
         page = min(page, page_count(len(docnums), page_size))
