@@ -128,7 +128,7 @@ def deployed():
         for number, port in enumerate(ports):
             logs.append(tmp / f"search-{number}.log")
             with logs[-1].open("w") as log:
-                # The default threads (12): 7 ordinary searches admitted at once (admission.py),
+                # The default threads (13): 8 ordinary searches admitted at once (admission.py),
                 # more than the 4 readers below, so that one process alone can take them all.
                 command = [*INVOKE, "serve", "--port", str(port), "--workers", "1"]
                 services.append(
