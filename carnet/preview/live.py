@@ -9,7 +9,6 @@ import os
 import sys
 from pathlib import Path
 
-from carnet.builds.area import BuildArea
 from carnet.builds.inputs import build_digest
 from carnet.builds.inputs import inputs_digest as _inputs_digest
 from carnet.builds.pipeline import BuildResult, build_site
@@ -141,8 +140,9 @@ class LiveSite:
             self.kept.caught = None
             raise
         except BaseException:
+            # A fast page stays online (the live build no longer claims to match the files:
+            # the next build runs whatever they hold).
             self.kept.forget()
-            self._withdraw_fast_build()
             raise
         if result.changed:
             self.kept.keep()
@@ -156,17 +156,6 @@ class LiveSite:
             return False
         built = result.folder.resolve()
         return built == shown.resolve() or same_pages(shown / "output", built / "output")
-
-    def _withdraw_fast_build(self) -> None:
-        """The exact build failed: the site goes back to the one before the fast pages, so
-        that what is online is always what a build made."""
-        shown, self.shown = self.shown, None
-        if shown is None:
-            return
-        area = BuildArea(self.root)
-        with area.lock():
-            if area.live_build() == shown.resolve():
-                area.rollback()
 
 
 def main() -> None:
