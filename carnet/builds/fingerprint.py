@@ -25,6 +25,8 @@ from .urls import FROZEN_ATTRIBUTE
 # Attributes that are build plumbing, not what a page shows.
 IGNORED_ATTRIBUTES = frozenset({"settings", "_context", "_content", FROZEN_ATTRIBUTE})
 MAX_DEPTH = 12
+# Exact types answered before the chain of isinstance checks (subclasses go through it).
+_SCALARS = frozenset({type(None), bool, int, float})
 # Marks, among the objects being followed, that we are inside a tag, category or author.
 _IN_TAXONOMY = -1
 
@@ -91,18 +93,21 @@ class Fingerprints:
     def _feed(self, hasher, value, on_content: Callable, depth: int, seen: set[int]) -> None:
         if depth > MAX_DEPTH:
             raise Unfingerprintable(f"structure deeper than {MAX_DEPTH} levels")
-        if value is None or isinstance(value, bool | int | float):
+        kind = type(value)
+        if kind is str:  # most values, first: an article's fields are mostly texts
+            _feed_text(hasher, value)
+        elif kind in _SCALARS or value is None or isinstance(value, bool | int | float):
             _feed_text(hasher, f"{type(value).__name__}:{value!r}")
         elif isinstance(value, str):
             _feed_text(hasher, value)
+        elif isinstance(value, Content):
+            on_content(hasher, value)
         elif isinstance(value, bytes):
             hasher.update(b"b%d:" % len(value) + value)
         elif isinstance(value, datetime.date | datetime.time):
             _feed_text(hasher, f"{type(value).__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', None)}")
         elif isinstance(value, datetime.tzinfo):
             _feed_text(hasher, f"tz:{value}")
-        elif isinstance(value, Content):
-            on_content(hasher, value)
         elif isinstance(value, URLWrapper):
             self._feed_taxonomy(hasher, value, depth, seen)
         elif isinstance(value, Paginator):
