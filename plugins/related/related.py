@@ -27,9 +27,11 @@ def add_related(generator) -> None:
     # Saved at once: it says what it was made of, so it stays true even if the build fails.
     kept.save(relatedness)
     related = relatedness.by_url()
-    by_url = {article.url: article for article in articles}
-    for article in articles:
-        article.related_articles = [by_url[url] for url in related.get(article.url, []) if url in by_url]
+    # Each address once: until the output starts, Pelican formats it again at every access.
+    urls = [article.url for article in articles]
+    by_url = dict(zip(urls, articles, strict=True))
+    for url, article in zip(urls, articles, strict=True):
+        article.related_articles = [by_url[other] for other in related.get(url, []) if other in by_url]
 
 
 def register():
