@@ -9,9 +9,13 @@ from collections import Counter
 from datetime import datetime
 
 import pytest
+from whoosh.scoring import BM25F
+from whoosh.searching import TimeLimit
 
 from carnet.search.documents import SearchDocument
 from carnet.search.indexing import build_index, update_index
+from carnet.search.limits import RUNNING_DEADLINE, Deadline
+from carnet.search.postings_cache import ENTRY_COST, _drain
 from carnet.search.querying import ArchiveSearch
 
 WORDS = [
@@ -135,3 +139,36 @@ def test_a_broad_word_is_counted_whole_from_its_kept_union(tmp_path):
     # One set of matches for « confiance », whatever the page and the order.
     counted = kept._facet_tables.get(kept.searcher())._counts
     assert array("l", sorted(written.index(d) for d in having)).tobytes() in counted
+
+
+def test_words_that_match_nothing_count_against_the_bound(tmp_path):
+    """A reader may send thousands of words no article has: each is kept as an empty
+    union, which must count against the bound, or they would pile up for the life of
+    the index."""
+    folder = build_index(documents(60), tmp_path / "index", {})
+    kept = ArchiveSearch.open(folder, time_budget_s=60, max_kept_postings=200)
+    for number in range(400):
+        assert kept.search(f"zqw{number}x").total == 0
+    assert len(kept._postings._kept) <= 200 // ENTRY_COST + 1
+    assert kept._postings.postings <= 200
+
+
+def test_a_union_drained_the_first_time_looks_at_the_searchs_deadline(tmp_path):
+    folder = build_index(documents(300), tmp_path / "index", {})
+    archive = ArchiveSearch.open(folder, time_budget_s=60)
+    searcher = archive.searcher()
+    reader = searcher.reader()
+    commonest = max(reader.lexicon("body"), key=lambda word: reader.doc_frequency("body", word))
+
+    def union():
+        return searcher.postings("body", commonest, weighting=BM25F())
+
+    assert len(_drain(union())[0]) > 64  # long enough to be looked at while drained
+    past = Deadline(0)
+    running = RUNNING_DEADLINE.set(past)
+    try:
+        with pytest.raises(TimeLimit):
+            _drain(union())
+    finally:
+        RUNNING_DEADLINE.reset(running)
+    assert past.reached  # the reader is told the search was cut

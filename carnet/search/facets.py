@@ -19,7 +19,7 @@ from whoosh.matching import IntersectionMatcher
 from whoosh.scoring import BM25F, BM25FScorer
 from whoosh.searching import TimeLimit
 
-from .limits import Deadline
+from .limits import RUNNING_DEADLINE, Deadline
 from .postings_cache import ScoredListMatcher, ScoredUnionMatcher
 
 # Facet counts kept per opened index, by set of matches (a broad word's 4 000 matches
@@ -240,6 +240,7 @@ def search_recording(
     collector = MaskingCollector(recorder, mask, kept_masks) if mask is not None else recorder
     if deadline is not None and deadline.passed():
         return [], []  # no time left to search at all
+    running = RUNNING_DEADLINE.set(deadline)
     try:
         searcher.search_with_collector(query, collector)
     except TimeLimit:
@@ -247,6 +248,8 @@ def search_recording(
             # Nothing found in time; the filter collector may not even have its mask.
             return [], []
         # Otherwise the matches found so far stand.
+    finally:
+        RUNNING_DEADLINE.reset(running)
     return collector.results(), recorder.docnums
 
 

@@ -10,6 +10,7 @@ seconds. Here what a pattern may cost is settled before the search runs.
 import re
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from whoosh.matching import WrappingMatcher
 from whoosh.query import (
@@ -61,6 +62,11 @@ class Deadline:
         if not self.reached and time.monotonic() >= self.at:
             self.reached = True
         return self.reached
+
+
+# The deadline of the search this thread is running (facets.search_recording sets it),
+# for the work no query wrapper reaches: a kept union drained whole (postings_cache.py).
+RUNNING_DEADLINE: ContextVar[Deadline | None] = ContextVar("running_deadline", default=None)
 
 
 class KeptTerms(MultiTerm):

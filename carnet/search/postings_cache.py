@@ -21,11 +21,12 @@ from array import array
 from bisect import bisect_left
 from collections import OrderedDict
 
+from whoosh.idsets import BitSet
 from whoosh.matching import ArrayUnionMatcher, ListMatcher, ReadTooFar
 from whoosh.query import And, Or, Phrase, Term
-from whoosh.searching import Searcher
+from whoosh.searching import Searcher, TimeLimit
 
-from .limits import DeadlineQuery, KeptTerms
+from .limits import RUNNING_DEADLINE, DeadlineQuery, KeptTerms
 
 # Postings kept per opened index (about 100 bytes each: 50 MB at most); the words
 # least recently searched go first. The bench's 40 queries on 5 000 articles keep 36 000.
@@ -33,8 +34,12 @@ MAX_KEPT_POSTINGS = 500_000
 # Articles whose stored fields (title, text, résumé…: a few kB each) are kept per
 # opened index, the least recently shown going first.
 STORED_KEPT = 1000
-# Exclusion masks (« -mot ») kept per opened index, the oldest going first.
+# Exclusion masks (« -mot ») kept per opened index, the oldest going first; each is a
+# bit set, an eighth of a byte per article of the index.
 KEPT_MASKS = 256
+# What an entry costs besides its postings, in postings: a word that matches nothing is
+# kept too (a reader may send thousands), so it must count against the bound.
+ENTRY_COST = 8
 
 
 class ScoredListMatcher(ListMatcher):
@@ -88,7 +93,7 @@ class KeptPostings:
         self._kept: OrderedDict = OrderedDict()
         self._stored: OrderedDict = OrderedDict()
         self._unkeepable: set = set()
-        self._masks: dict[tuple, set] = {}
+        self._masks: dict[tuple, BitSet] = {}
         self._lock = threading.Lock()
 
     def matcher(self, searcher, fieldname: str, text: bytes, weighting, qf: int):
@@ -131,7 +136,7 @@ class KeptPostings:
                     self._stored.popitem(last=False)
         return dict(stored)  # Whoosh hands out a new dict each time: so do we
 
-    def mask_docs(self, searcher, mask) -> set | None:
+    def mask_docs(self, searcher, mask) -> BitSet | None:
         """The articles an exclusion mask (an Or of excluded words) holds, as Whoosh's
         filter would read them (docs_for_query), kept per opened index; None when a part
         is not a plain word, wildcard or phrase (see _part)."""
@@ -148,7 +153,7 @@ class KeptPostings:
         with self._lock:
             docs = self._masks.get(key)
         if docs is None:
-            docs = set(searcher.docs_for_query(mask))
+            docs = BitSet(searcher.docs_for_query(mask), size=searcher.doc_count_all())
             with self._lock:
                 self._masks[key] = docs
                 while len(self._masks) > KEPT_MASKS:
@@ -177,10 +182,10 @@ class KeptPostings:
         with self._lock:
             if key not in self._kept:  # another thread may have read it meanwhile
                 self._kept[key] = kept
-                self.postings += size
+                self.postings += size + ENTRY_COST
             while self.postings > self.max_postings and len(self._kept) > 1:
                 _, dropped = self._kept.popitem(last=False)
-                self.postings -= len(dropped[0])
+                self.postings -= len(dropped[0]) + ENTRY_COST
 
 
 def _read(reader, fieldname: str, text: bytes, scorer) -> tuple:
@@ -203,10 +208,15 @@ def _drain(matcher) -> tuple | None:
     of its words' postings, so that skipping to an article (an AND does) lands where
     Whoosh's union would, whatever its blocks. (BM25's idf is positive; this holds.)"""
     ids, scores = array("l"), array("d")
+    # Drained whole the first time, a phrase's or a wildcard's union is where the search
+    # spends its time: it looks at the search's deadline as the collector would.
+    deadline = RUNNING_DEADLINE.get()
     while matcher.is_active():
         ids.append(matcher.id())
         scores.append(matcher.score())
         matcher.next()
+        if deadline is not None and not len(ids) % 64 and deadline.passed():
+            raise TimeLimit  # nothing kept: the next search drains it again
     if scores and min(scores) <= 0:
         return None
     return ids, scores
