@@ -146,6 +146,16 @@ def test_rollback_puts_the_previous_build_back(project):
     assert (project / "output/tout-nouveau/index.html").is_file()
 
 
+def test_the_pages_of_a_livereload_fast_step_killed_midway_go_with_the_next_build(project):
+    left = project / ".site/fast-k1ll3d"  # carnet/preview/fast_edit.py's scratch folder
+    left.mkdir()
+    (left / "index.html").write_text("<p>jamais publiée</p>", encoding="utf-8")
+    (project / "content/articles/nouveau.md").write_text(article("Tout nouveau"), encoding="utf-8")
+    assert invoke(project, "build").returncode == 0
+    assert not left.exists()
+    assert (project / "output/tout-nouveau/index.html").is_file()
+
+
 def test_rollback_without_a_previous_build_says_so(tmp_path):
     copy = project_copy(tmp_path)
     result = invoke(copy, "rollback")

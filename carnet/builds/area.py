@@ -135,6 +135,10 @@ class BuildArea:
                     leftover.unlink()
         trash = self.state / "trash"
         trash.mkdir(parents=True, exist_ok=True)
+        # Pages of a livereload fast step killed before it put them online (carnet/preview/
+        # fast_edit.py): it holds the lock while they exist, as the caller does now.
+        for scratch in self.state.glob("fast-*"):
+            scratch.rename(trash / scratch.name)
         for folder in self.builds.iterdir() if self.builds.exists() else []:
             if folder.resolve() not in keep:
                 folder.rename(trash / folder.name)

@@ -70,18 +70,18 @@ def build_site(
             area.link_published_names()  # a build killed while it switched may have left them out
             return BuildResult(live, changed=False, report=read_report(live))
         folder = area.new_build()
-        incremental = {
-            "INCREMENTAL_BUILD": str(folder),
-            "INCREMENTAL_PREVIOUS_BUILD": str(live) if live else None,
-            "SEARCH_PREVIOUS_INDEX_PATH": str(live / "search-index") if live else None,
-            # What is online now, --full or not: a held-back article that was there is said to go.
-            "REVIEW_LIVE_BUILD": str(area.live_build() or ""),
-        }
-        cache = content_cache(area.state / "cache", code, fresh=full)
-        # These name this build's folders (and the runner adds its own): the pages do not depend on them.
-        incremental["BUILD_VOLATILE_SETTINGS"] = sorted([*incremental, "CACHE_PATH"])
-        incremental.update(cache)
-        try:
+        try:  # from here a failure or a stopped build (a new save) leaves no folder behind
+            incremental = {
+                "INCREMENTAL_BUILD": str(folder),
+                "INCREMENTAL_PREVIOUS_BUILD": str(live) if live else None,
+                "SEARCH_PREVIOUS_INDEX_PATH": str(live / "search-index") if live else None,
+                # What is online now, --full or not: a held-back article that was there is said to go.
+                "REVIEW_LIVE_BUILD": str(area.live_build() or ""),
+            }
+            cache = content_cache(area.state / "cache", code, fresh=full)
+            # These name this build's folders (and the runner adds its own): the pages do not depend on them.
+            incremental["BUILD_VOLATILE_SETTINGS"] = sorted([*incremental, "CACHE_PATH"])
+            incremental.update(cache)
             report = run_pelican(settings_file, folder, strict=strict, overrides={**overrides, **incremental})
             # Unchanged files keep their time: nginx's validators (mtime-size) survive the build.
             published = area.live_build()

@@ -168,9 +168,6 @@ def fast_edit(kept: KeptGenerator, root: Path, changed: list[Path]) -> Path:
     if generator is None:
         raise Skipped("pas de construction gardée en mémoire")
     area = BuildArea(root)
-    live = area.live_build()
-    if live is None or not (live / "output").is_dir():
-        raise Skipped("pas de construction en ligne")
     by_source = {a.source_path: a for a in chain(*(getattr(generator, name) for name in _WRITTEN))}
     pages = [
         read_again(generator, path, by_source[str(path)])
@@ -178,6 +175,11 @@ def fast_edit(kept: KeptGenerator, root: Path, changed: list[Path]) -> Path:
     ]
     try:
         with area.lock(wait_s=0):
+            # The live build read under the lock: an `invoke build` in another terminal may
+            # have switched builds since the save.
+            live = area.live_build()
+            if live is None or not (live / "output").is_dir():
+                raise Skipped("pas de construction en ligne")
             return _publish(area, live, generator, pages)
     except BuildLocked:
         raise Skipped("une autre construction tient le verrou") from None
