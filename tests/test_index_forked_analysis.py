@@ -38,7 +38,7 @@ def test_a_second_process_that_fails_fails_the_index(archive, tmp_path, monkeypa
     # Only the forked child runs _analyse: this process goes on until it reads its answer.
     monkeypatch.setattr(forked_analysis, "_analyse", broken)
     children = set(children_of(os.getpid()))
-    with pytest.raises(RuntimeError, match="second analysing process failed"):
+    with pytest.raises(RuntimeError, match="le second processus d’analyse a échoué"):
         build_index(documents, tmp_path / "broken", names, tag_forms=forms)
     assert set(children_of(os.getpid())) == children  # reaped: no process left behind
 

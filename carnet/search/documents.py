@@ -1,7 +1,9 @@
 """What the index holds for each article, taken from the rendered HTML."""
 
 import hashlib
+import inspect
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -62,13 +64,6 @@ _INLINE_TAG = re.compile(
 )
 
 
-# The key of the digests under which texts are kept from one build to the next (site_documents.py):
-# a change in the rules below changes every digest, so no text taken out the old way is reused.
-# (Bump the number for a change made elsewhere in html_to_text.)
-_TEXT_RULES = f"1 {_HIDDEN.pattern} {_TAG.pattern} {_INLINE_TAG.pattern}"
-TEXT_RULES_KEY = hashlib.blake2b(_TEXT_RULES.encode()).digest()
-
-
 def html_to_text(html: str) -> str:
     """The words of an HTML fragment, one space between blocks, no markup.
 
@@ -76,6 +71,17 @@ def html_to_text(html: str) -> str:
     fifty times faster than a parser on a large archive."""
     text = _TAG.sub(" ", _INLINE_TAG.sub("", _HIDDEN.sub(" ", html or "")))
     return " ".join(unescape(text).split())
+
+
+# The key of the digests under which texts are kept from one build to the next (site_documents.py):
+# the rules above with their flags, html_to_text's own source and the Python whose unescape table
+# it reads. A change in any of them changes every digest, so no text taken out the old way is reused.
+_TEXT_RULES = [
+    *(f"{rule.pattern} {int(rule.flags)}" for rule in (_HIDDEN, _TAG, _INLINE_TAG)),
+    inspect.getsource(html_to_text),
+    f"python {sys.version_info.major}.{sys.version_info.minor}",
+]
+TEXT_RULES_KEY = hashlib.blake2b("\n".join(_TEXT_RULES).encode()).digest()
 
 
 _WORD = re.compile(r"[^\W\d_]{3,}")

@@ -12,7 +12,6 @@ A fork, not a new interpreter: the child has the writer, its schema and the docu
 they are here, with nothing to import or send. It writes nothing but its answer to a pipe,
 and leaves by os._exit, so nothing of this process (buffers, atexit) runs twice."""
 
-import contextlib
 import ctypes
 import os
 import pickle
@@ -60,17 +59,21 @@ def add_documents(writer, documents: list, fields: list[dict]) -> Counter:
         finally:
             os._exit(status)
     os.close(write_end)
+    pipe = os.fdopen(read_end, "rb")  # closed whatever happens here (a new save may stop a build)
     reaped = False
     try:
         for document_fields in fields[:split]:
             add_document(writer, document_fields)
         words = count_words(documents[:split])
-        with os.fdopen(read_end, "rb") as pipe:
-            answer = pipe.read()
+        answer = pipe.read()
         _, status = os.waitpid(pid, 0)
         reaped = True
         if status != 0 or not answer:
-            raise RuntimeError(f"search: the second analysing process failed (status {status})")
+            code = os.waitstatus_to_exitcode(status)
+            raise RuntimeError(
+                f"index de recherche : le second processus d’analyse a échoué (code {code},"
+                " sa trace est ci-dessus)"
+            )
         terms, in_order, lengths, child_words = pickle.loads(answer)
         for document_fields, known in zip(fields[split:], lengths, strict=True):
             add_document(writer, document_fields, known)
@@ -78,17 +81,30 @@ def add_documents(writer, documents: list, fields: list[dict]) -> Counter:
         words.update(child_words)
         return words
     finally:
+        pipe.close()
         if not reaped:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+
+
+def _find_prctl():
+    """Linux's prctl, looked up here: after a fork beside threads, the child must not load
+    libraries (another thread may have held the loader's lock)."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _find_prctl()
 
 
 def _die_with(parent: int) -> None:
     """The child is killed with this process: a failed build kills the index process, which
     cannot stop its child itself (Linux's PR_SET_PDEATHSIG; elsewhere the child ends at its
     answer, which no one reads)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # gone before the line above
         os._exit(1)
 
