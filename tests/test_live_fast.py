@@ -5,10 +5,8 @@ of code that does not compile is said, with its file and line, instead of a cras
 import queue
 import signal
 
-from carnet.builds.pipeline import build_site
-from carnet.preview.live import LIVE_OVERRIDES
 from tests.project import project_copy
-from tests.test_live_session import LivePage, files
+from tests.test_live_session import LivePage, assert_same_as_a_clean_build, files
 from tests.test_livereload import Preview
 
 ADDRESS = r"Aperçu en direct : (http://127\.0\.0\.1:\d+/)"
@@ -81,11 +79,7 @@ def test_a_text_edit_shows_before_the_exact_build_and_the_session_ends_on_a_clea
         stderr = preview.process.communicate(timeout=60)[1]
     assert "Traceback" not in stderr
     assert "perdre-des-clients.md" in stderr  # the held-back article was reported
-    clean = tmp_path / "propre"
-    build_site(clean, project / "pelicanconf.py", full=True, overrides=LIVE_OVERRIDES)
-    expected = files(clean / "output")
-    assert sorted(live) == sorted(expected)
-    assert [name for name in expected if live[name] != expected[name]] == []
+    assert_same_as_a_clean_build(project, live, tmp_path)
 
 
 def test_a_syntax_error_saved_in_the_code_is_said_and_the_session_restarts_once_fixed(tmp_path):

@@ -55,6 +55,15 @@ def files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def assert_same_as_a_clean_build(project: Path, live: dict[str, bytes], scratch: Path) -> None:
+    """`live` (files()) holds the bytes `invoke build --full` writes for the project's sources."""
+    clean = scratch / "propre"
+    build_site(clean, project / "pelicanconf.py", full=True, overrides=LIVE_OVERRIDES)
+    expected = files(clean / "output")
+    assert sorted(live) == sorted(expected)
+    assert [name for name in expected if live[name] != expected[name]] == []
+
+
 def test_whatever_the_saves_the_session_ends_on_the_site_of_a_clean_full_build(tmp_path):
     project = project_copy(tmp_path)
     articles = project / "content/articles"
@@ -95,11 +104,7 @@ def test_whatever_the_saves_the_session_ends_on_the_site_of_a_clean_full_build(t
     assert "un-article-ajoute/index.html" in live
     assert "aujourdhui-jai-rencontre-un-partenaire/index.html" not in live
 
-    clean = tmp_path / "propre"
-    build_site(clean, project / "pelicanconf.py", full=True, overrides=LIVE_OVERRIDES)
-    expected = files(clean / "output")
-    assert sorted(live) == sorted(expected)
-    assert [name for name in expected if live[name] != expected[name]] == []
+    assert_same_as_a_clean_build(project, live, tmp_path)
 
 
 def test_the_kept_content_digest_is_the_build_digest_after_every_kind_of_save(tmp_path):
