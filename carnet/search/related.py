@@ -15,7 +15,6 @@ what `relate` computes from nothing (tests/test_related_incremental.py).
 """
 
 import hashlib
-import heapq
 import math
 import re
 from array import array
@@ -37,20 +36,23 @@ _WORD = re.compile(r"\w{3,}")
 _STEM_LENGTH = 7
 
 
-# Folding works character by character and never makes or removes a space, so a text
-# folds piece by piece between spaces; the pieces repeat across an archive.
-_fold_piece = lru_cache(maxsize=1 << 17)(fold)
+# Folding works character by character and never makes or removes a space, and no word
+# spans a space: a text's terms are those of its pieces between spaces, which repeat across
+# an archive (« partenaire, » or « l’accompagnement »). Each distinct piece is folded and cut
+# into stems once, and counted as many times as it occurs.
+@lru_cache(maxsize=1 << 17)
+def _piece_stems(piece: str) -> tuple[str, ...]:
+    stops = french_stop_words()
+    return tuple(word[:_STEM_LENGTH] for word in _WORD.findall(fold(piece)) if word not in stops)
 
 
 def light_terms(text: str) -> Counter:
-    stops = french_stop_words()
     terms: Counter = Counter()
-    folded = " ".join(map(_fold_piece, text.split(" ")))
-    # Counted word by word first (in C), then each distinct word once: an article
-    # has a few hundred distinct words for a thousand or two in all.
-    for word, count in Counter(_WORD.findall(folded)).items():
-        if word not in stops:
-            terms[word[:_STEM_LENGTH]] += count
+    # Counted piece by piece first (in C), then each distinct piece once: an article has
+    # a few hundred distinct pieces for a thousand or two in all.
+    for piece, count in Counter(text.split(" ")).items():
+        for stem in _piece_stems(piece):
+            terms[stem] += count
     return terms
 
 
@@ -161,11 +163,12 @@ def _weight(counts: Counter, length: int, rarity: _Rarity, term: str) -> float:
 def _key_terms(counts: Counter, rarity: _Rarity) -> tuple[dict[str, float], tuple[float, str] | None]:
     """The document's key terms with their normalised weights, and its threshold (Relatedness)."""
     length = sum(counts.values()) or 1
-    weights = {term: (n / length) * rarity[term] for term, n in counts.items()}
-    best = dict(heapq.nsmallest(KEY_TERMS, weights.items(), key=lambda item: (-item[1], item[0])))
+    # (-weight, term) pairs sort in C, with no key function called per term.
+    ranked = sorted([(-(n / length) * rarity[term], term) for term, n in counts.items()])
+    best = {term: -negative for negative, term in ranked[:KEY_TERMS]}
     norm = math.sqrt(sum(w * w for w in best.values())) or 1
-    last = next(reversed(best.items())) if len(weights) > KEY_TERMS else None
-    return {term: w / norm for term, w in best.items()}, (-last[1], last[0]) if last else None
+    last = ranked[KEY_TERMS - 1] if len(ranked) > KEY_TERMS else None
+    return {term: w / norm for term, w in best.items()}, last
 
 
 def _stays(counts: Counter, best: dict, threshold: tuple | None, moved: set[str], rarity: _Rarity) -> bool:
