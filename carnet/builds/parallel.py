@@ -74,6 +74,28 @@ def fork_workers(count: int, work: Callable[[int], object]) -> list[Worker]:
     return workers
 
 
+def map_shared(function: Callable, items: list, workers: int) -> list:
+    """[function(item) for item in items], the items shared between this process and
+    `workers` - 1 forked copies of it: for work on what the build holds in memory, when a
+    core would otherwise wait (the review of a full build's texts). Each result is pickled
+    back; a worker's error is raised here, its warnings logged here."""
+    if workers < 2 or len(items) < 2:
+        return [function(item) for item in items]
+    workers = min(workers, len(items))
+    # Every `workers`-th item: neighbouring articles cost alike, so the shares do too.
+    forked = fork_workers(workers, lambda index: [function(item) for item in items[index::workers]])
+    try:
+        mine = [function(item) for item in items[::workers]]
+    except BaseException:
+        stop(forked)
+        raise
+    results: list = [None] * len(items)
+    results[::workers] = mine
+    for index, outcome in enumerate(join(forked), start=1):
+        results[index::workers] = outcome.value
+    return results
+
+
 def _run_worker(index: int, work: Callable[[int], object], write_end: int) -> None:
     code = 1
     try:

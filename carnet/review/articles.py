@@ -121,18 +121,37 @@ class KeptReviews:
         self.used: dict[tuple[str, str], TextReview] = {}
         self._last: dict[str, tuple[str, TextReview]] = {}  # source -> the text last asked, its review
 
+    @staticmethod
+    def key(article, text: str) -> tuple[str, str]:
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        return (article.relative_source_path, digest)
+
+    def review_all(self, pairs: list[tuple], map_reviews: Callable = map) -> None:
+        """The reviews of (article, text) `pairs` that are not kept yet, made through
+        `map_reviews(function, pairs)`: the build shares them between processes."""
+        missing = {}
+        for article, text in pairs:
+            key = self.key(article, text)
+            if key not in self.reviews:
+                missing.setdefault(key, (article, text))
+        reviews = map_reviews(_text_review, list(missing.values()))
+        self.reviews.update(zip(missing, reviews, strict=True))
+
     def of(self, article, text: str) -> TextReview:
         last = self._last.get(article.relative_source_path)
         if last is not None and last[0] is text:  # asked again in this build: not digested again
             return last[1]
-        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-        key = (article.relative_source_path, digest)
+        key = self.key(article, text)
         review = self.reviews.get(key)
         if review is None:
             review = self.reviews[key] = text_review(article, text)
         self.used[key] = review
         self._last[article.relative_source_path] = (text, review)
         return review
+
+
+def _text_review(pair: tuple) -> TextReview:
+    return text_review(*pair)
 
 
 def text_review(article, text: str) -> TextReview:

@@ -14,6 +14,8 @@ from pelican import signals
 
 from carnet.articles import attributes
 from carnet.articles.attributes import article_tags, tag_key
+from carnet.builds import read_ahead
+from carnet.builds.parallel import map_shared
 from carnet.builds.review_texts import load_reviews, save_reviews
 from carnet.review.articles import (
     SourceTexts,
@@ -75,7 +77,10 @@ def review_articles(generator) -> None:
     """Before tags, categories and authors are gathered: what is held back is listed nowhere."""
     lists = ("articles", "translations", "hidden_articles", "hidden_translations")
     listed = [article for name in lists for article in getattr(generator, name)]
-    source_text, kept = source_texts(generator), reviews(generator)
+    source_text, kept, settings = source_texts(generator), reviews(generator), generator.settings
+    # A full build reviews every text while the other core waits: the texts are shared.
+    texts = [(article, source_text(article)) for article in listed]
+    kept.review_all(texts, lambda review, pairs: map_shared(review, pairs, review_processes(settings, pairs)))
     findings = []
     for article in listed:
         text = source_text(article)
@@ -91,6 +96,13 @@ def review_articles(generator) -> None:
         )
     if blocked:
         HELD_BACK.send(held_back(generator.settings, listed, blocked))
+
+
+def review_processes(settings, pairs: list) -> int:
+    """As many as read the articles (READ_PROCESSES), from as many texts on (READ_PARALLEL_FROM)."""
+    if len(pairs) < settings.get(read_ahead.WORKERS_FROM, read_ahead.DEFAULT_FROM):
+        return 1
+    return settings.get(read_ahead.WORKERS) or read_ahead.machine_cores()
 
 
 def review_archive(generator) -> None:
