@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from carnet.builds.parallel import WorkerFailed, fork_workers, join, share_of
+from carnet.builds.parallel import WorkerFailed, fork_workers, join, map_shared, share_of
 from carnet.builds.runner import BuildFailed
 from tests.test_incremental import Workspace, manifest, tree
 
@@ -165,3 +165,28 @@ def test_shares_are_stable_and_spread():
     assert shares == [share_of(name, 2) for name in names]
     assert 400 < shares.count(1) < 600
     assert share_of("a/./b.html", 2) == share_of("a/b.html", 2)
+
+
+def test_map_shared_gives_each_result_in_its_place_from_every_process():
+    here = os.getpid()
+    results = map_shared(lambda n: (n * n, os.getpid()), list(range(11)), 3)
+    assert [value for value, _ in results] == [n * n for n in range(11)]
+    # Each third item from one process: this one takes the first, two forked copies the others.
+    assert {pid for _, pid in results[::3]} == {here}
+    assert len({pid for _, pid in results[1::3]} | {pid for _, pid in results[2::3]}) == 2
+    assert here not in {pid for _, pid in results[1::3] + results[2::3]}
+    assert map_shared(lambda n: (n, os.getpid()), [7], 2) == [(7, here)]  # one item: no fork
+    assert children() == []
+
+
+def test_map_shared_raises_a_worker_error_here():
+    def square(n):
+        if n == 4:
+            raise ValueError(f"échec sur {n}")
+        return n * n
+
+    with pytest.raises(ValueError, match="échec sur 4"):
+        map_shared(square, list(range(6)), 2)  # 4 is this process's own item: the worker is stopped
+    with pytest.raises(ValueError, match="échec sur 4"):
+        map_shared(square, list(range(6)), 3)  # 4 is the second worker's
+    assert children() == []
