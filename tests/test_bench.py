@@ -61,7 +61,10 @@ def test_invoke_bench_quick_writes_results(tmp_path, sizes):
     assert "fréquences réelles du français" in result.stdout + result.stderr
     assert [r["articles"] for r in data["runs"]] == [20, 40]
     for run_ in data["runs"]:
-        assert set(run_["build"]) == {"pelican_s", "project_s", "ratio"}
+        build = {"pelican_s", "project_s", "ratio", "pelican_cpu_s", "project_cpu_s", "cores"}
+        assert set(run_["build"]) == build
+        assert run_["build"]["project_cpu_s"] > 0
+        assert run_["build"]["cores"] >= 1
         assert set(run_["rebuild"]) == {"edit_s", "add_s", "noop_s", "live_edit_s"}
         # Measured through the real livereload loop: a save, then the reload on its websocket.
         assert run_["rebuild"]["live_edit_s"] > 0
@@ -78,6 +81,7 @@ def test_invoke_bench_quick_writes_results(tmp_path, sizes):
     assert "<polyline" in svg
     assert "Banc d’essai" in result.stdout + result.stderr
     assert "livereload : une retouche (s)" in result.stdout + result.stderr
+    assert "processeur, projet (s)" in result.stdout + result.stderr
     # The judged set's figures, as tests/test_relevance.py computes them.
     relevance = data["relevance"]
     assert relevance["queries"] >= 40

@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,8 +65,16 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[position]
 
 
-def timed_build(content: Path, root: Path, flavour: str) -> tuple[float, float]:
-    """(seconds, peak RSS in MB) of one build in its own process."""
+class BuildTiming(NamedTuple):
+    seconds: float
+    rss_mb: float  # the peak of the build's largest process
+    # Processor seconds of the build and every process it started and waited for (readers,
+    # renderers, the index): what its cores had to do, whatever their number.
+    cpu_s: float
+
+
+def timed_build(content: Path, root: Path, flavour: str) -> BuildTiming:
+    """The wall time, peak memory and processor time of one build in its own process."""
     process = subprocess.Popen(
         [sys.executable, "-m", "carnet.bench.build_once", str(content), str(root), flavour],
         cwd=ROOT,
@@ -78,7 +87,8 @@ def timed_build(content: Path, root: Path, flavour: str) -> tuple[float, float]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise RuntimeError(f"the {flavour} build failed (exit {process.returncode})")
-    return seconds, usage.ru_maxrss / 1024
+    # wait4's usage counts the build's own descendants once it has waited for them (Linux).
+    return BuildTiming(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
 def median(values: list[float]) -> float:

@@ -1,6 +1,7 @@
 """`invoke bench`: generate the corpus, take every measurement, write the results."""
 
 import json
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -54,17 +55,17 @@ def run_size(articles: int, repeats: int, http_seconds: float, progress, task, c
         progress.update(task, description=f"{articles} articles : construction du projet")
         # Each full build starts from nothing: no previous build, no content cache.
         project = [measure.timed_build(content, scratch / f"site-{n}", "project") for n in range(repeats)]
-        pelican_s = measure.median([s for s, _ in vanilla])
-        project_s = measure.median([s for s, _ in project])
+        pelican_s = measure.median([timing.seconds for timing in vanilla])
+        project_s = measure.median([timing.seconds for timing in project])
         progress.update(task, description=f"{articles} articles : reconstructions")
         site = scratch / "site-0"
         edits, additions, noops = [], [], []
         for number in range(repeats):
             measure.edit_one(content)
-            edits.append(measure.timed_build(content, site, "project")[0])
+            edits.append(measure.timed_build(content, site, "project").seconds)
             measure.add_one(content, number)
-            additions.append(measure.timed_build(content, site, "project")[0])
-            noops.append(measure.timed_build(content, site, "project")[0])
+            additions.append(measure.timed_build(content, site, "project").seconds)
+            noops.append(measure.timed_build(content, site, "project").seconds)
         edit_s, add_s, noop_s = (measure.median(times) for times in (edits, additions, noops))
         progress.update(task, description=f"{articles} articles : livereload")
         live_edit_s = measure.live_edit_measure(content, site, edits=3 if repeats == 1 else 5)
@@ -80,6 +81,10 @@ def run_size(articles: int, repeats: int, http_seconds: float, progress, task, c
                 "pelican_s": pelican_s,
                 "project_s": project_s,
                 "ratio": round(project_s / pelican_s, 2),
+                # Processor seconds: on `cores` cores a build cannot take less than cpu_s / cores.
+                "pelican_cpu_s": measure.median([timing.cpu_s for timing in vanilla]),
+                "project_cpu_s": measure.median([timing.cpu_s for timing in project]),
+                "cores": len(os.sched_getaffinity(0)),
             },
             "rebuild": {"edit_s": edit_s, "add_s": add_s, "noop_s": noop_s, "live_edit_s": live_edit_s},
             "index": index,
@@ -88,7 +93,10 @@ def run_size(articles: int, repeats: int, http_seconds: float, progress, task, c
                 key: http[key]
                 for key in ("rps", "search_rps", "p50_ms", "p95_ms", "p99_ms", "errors", "busy", "requests")
             },
-            "rss_mb": {"build": round(max(rss for _, rss in project), 1), "service": http["service_rss_mb"]},
+            "rss_mb": {
+                "build": round(max(timing.rss_mb for timing in project), 1),
+                "service": http["service_rss_mb"],
+            },
         }
 
 
@@ -157,6 +165,8 @@ ROWS = [
     ("construction Pelican seul (s)", "build", "pelican_s", "{:.2f}"),
     ("construction du projet (s)", "build", "project_s", "{:.2f}"),
     ("ratio projet / Pelican", "build", "ratio", "{:.2f}"),
+    ("processeur, Pelican seul (s)", "build", "pelican_cpu_s", "{:.1f}"),
+    ("processeur, projet (s)", "build", "project_cpu_s", "{:.1f}"),
     ("reconstruction après une édition (s)", "rebuild", "edit_s", "{:.2f}"),
     ("reconstruction après un ajout (s)", "rebuild", "add_s", "{:.2f}"),
     ("reconstruction sans changement (s)", "rebuild", "noop_s", "{:.2f}"),
