@@ -82,3 +82,42 @@ def test_any_other_list_goes_through_the_parser(point):
 def test_an_anchor_with_characters_to_escape_goes_through_the_parser():
     block = block_of(["- Un point", "- Un autre"])
     assert rendering.plain_forms(block, {block.points[0].line: 'a"b'}) is None
+
+
+# Pieces of article HTML, ordinary and not: comments, scripts, nested and upper-case paragraphs.
+HTML_PIECES = [
+    "<p>",
+    "</p>",
+    "<p> </p>",
+    "<p>Un paragraphe, avec l’apostrophe « française ».</p>",
+    "<p>" + "mot " * 70 + "</p>",
+    "<!-- <p>commentaire</p> -->",
+    "<script>x = '<p>s</p>'</script>",
+    "<style>p { color: red }</style>",
+    "<blockquote><p>cité</p></blockquote>",
+    "<p class='x'>classé</p>",
+    "<P>majuscules</P>",
+    "<pre><p>pré</p></pre>",
+    "<h2 id='a'>Titre</h2>",
+    "&amp; ",
+    "<em>e</em>",
+    "\n",
+    "<div>",
+    "</div>",
+    "' \" ",
+]
+
+
+def test_the_first_paragraph_is_what_the_parser_finds():
+    rng = random.Random(28)
+    for _ in range(3000):
+        html = "".join(rng.choice(HTML_PIECES) for _ in range(rng.randint(1, 8)))
+        assert rendering.first_paragraph(html) == rendering.parsed_first_paragraph(html), html
+
+
+def test_an_ordinary_first_paragraph_is_found_without_the_parser(monkeypatch):
+    monkeypatch.setattr(rendering, "BeautifulSoup", None)  # called, it would fail
+    html = '<h2 id="debut">Début</h2>\n<p>Un client m’a appelé.</p>\n<p>Puis un autre.</p>'
+    assert rendering.first_paragraph(html) == ("<p>Un client m’a appelé.</p>", "Un client m’a appelé.")
+    long = "<p>" + " ".join(["mot"] * 61) + "</p>"
+    assert rendering.first_paragraph(long) == ("<p>" + "mot " * 60 + "…</p>", "mot " * 60 + "…")

@@ -123,18 +123,37 @@ def plain_forms(block: ResumeBlock, targets: dict[int, str]) -> tuple[str, str, 
     )
 
 
+# The first paragraph of an article as Python-Markdown writes it: plain text, and nothing before
+# it that the parser could read as a paragraph or that it reads otherwise than a pattern does
+# (« <P », a comment, a script).
+_FIRST_PARAGRAPH = re.compile(r"<p>([^<>&]*)</p>")
+_NOT_PARSED_ALIKE = re.compile(r"<(?:!|p|script|style|textarea|title|xmp|plaintext)", re.IGNORECASE)
+
+
 def first_paragraph(html: str) -> tuple[str, str]:
     """The first paragraph with words in it, as (HTML, plain text), cut if long."""
+    plain = _FIRST_PARAGRAPH.search(html)
+    before = html[: plain.start()] if plain else ""
+    if plain and plain[1].split() and not _NOT_PARSED_ALIKE.search(before):
+        # What the parse below gives for it, without parsing the whole article.
+        return _paragraph_forms(plain[0], plain[1].split())
+    return parsed_first_paragraph(html)
+
+
+def parsed_first_paragraph(html: str) -> tuple[str, str]:
     soup = BeautifulSoup(html, "html.parser")
     for paragraph in soup.find_all("p"):
         words = paragraph.get_text(" ").split()
-        if not words:
-            continue
-        if len(words) <= FALLBACK_MAX_WORDS:
-            return str(paragraph), " ".join(words)
-        text = " ".join(words[:FALLBACK_MAX_WORDS]) + " …"
-        return f"<p>{escape(text)}</p>", text
+        if words:
+            return _paragraph_forms(str(paragraph), words)
     return "", ""
+
+
+def _paragraph_forms(paragraph_html: str, words: list[str]) -> tuple[str, str]:
+    if len(words) <= FALLBACK_MAX_WORDS:
+        return paragraph_html, " ".join(words)
+    text = " ".join(words[:FALLBACK_MAX_WORDS]) + " …"
+    return f"<p>{escape(text)}</p>", text
 
 
 @dataclass
