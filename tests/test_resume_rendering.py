@@ -105,6 +105,17 @@ HTML_PIECES = [
     "<div>",
     "</div>",
     "' \" ",
+    # What opens before a paragraph and closes after its start: the parser sees no paragraph there.
+    '<div title="',
+    '">',
+    "<div title=",
+    '<a href="x" ',
+    "<?php ",
+    " ?>",
+    "</ ",
+    "<iframe>",
+    "</iframe>",
+    "<noscript>",
 ]
 
 
@@ -115,9 +126,24 @@ def test_the_first_paragraph_is_what_the_parser_finds():
         assert rendering.first_paragraph(html) == rendering.parsed_first_paragraph(html), html
 
 
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<div title="<p>Note</p>"></div>\n<p>Premier paragraphe.</p>',
+        "<div title=<p>Note</p>></div>\n<p>Premier paragraphe.</p>",
+        '<a href="x" <p>Note</p>\n<p>Premier paragraphe.</p>',
+        "<?php <p>Note</p> ?>\n<p>Premier paragraphe.</p>",
+        "</ <p>Note</p>\n<p>Premier paragraphe.</p>",
+        "<iframe><p>Note</p></iframe>\n<p>Premier paragraphe.</p>",
+    ],
+)
+def test_a_paragraph_inside_something_opened_before_it_is_left_to_the_parser(html):
+    assert rendering.first_paragraph(html) == rendering.parsed_first_paragraph(html)
+
+
 def test_an_ordinary_first_paragraph_is_found_without_the_parser(monkeypatch):
     monkeypatch.setattr(rendering, "BeautifulSoup", None)  # called, it would fail
-    html = '<h2 id="debut">Début</h2>\n<p>Un client m’a appelé.</p>\n<p>Puis un autre.</p>'
+    html = '<h2 id="debut">Début</h2>\n<div class="x"><p>Un client m’a appelé.</p></div>\n<p>Puis.</p>'
     assert rendering.first_paragraph(html) == ("<p>Un client m’a appelé.</p>", "Un client m’a appelé.")
     long = "<p>" + " ".join(["mot"] * 61) + "</p>"
     assert rendering.first_paragraph(long) == ("<p>" + "mot " * 60 + "…</p>", "mot " * 60 + "…")

@@ -123,18 +123,28 @@ def plain_forms(block: ResumeBlock, targets: dict[int, str]) -> tuple[str, str, 
     )
 
 
-# The first paragraph of an article as Python-Markdown writes it: plain text, and nothing before
-# it that the parser could read as a paragraph or that it reads otherwise than a pattern does
-# (« <P », a comment, a script).
+# The first paragraph of an article as Python-Markdown writes it: plain text, with nothing before
+# it but text and plain tags (double-quoted attribute values without « < » or « > »), none of
+# which the parser could read as a paragraph or reads as raw text (« <P », a script, a frame).
 _FIRST_PARAGRAPH = re.compile(r"<p>([^<>&]*)</p>")
-_NOT_PARSED_ALIKE = re.compile(r"<(?:!|p|script|style|textarea|title|xmp|plaintext)", re.IGNORECASE)
+_PLAIN_MARKUP = re.compile(
+    r'(?:[^<]|</?[a-zA-Z][a-zA-Z0-9]*(?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:="[^<>"]*")?)*\s*/?>)*'
+)
+_NOT_PARSED_ALIKE = re.compile(
+    r"</?(?:p|script|style|textarea|title|xmp|plaintext|iframe|noembed|noframes|noscript)\b", re.IGNORECASE
+)
 
 
 def first_paragraph(html: str) -> tuple[str, str]:
     """The first paragraph with words in it, as (HTML, plain text), cut if long."""
     plain = _FIRST_PARAGRAPH.search(html)
     before = html[: plain.start()] if plain else ""
-    if plain and plain[1].split() and not _NOT_PARSED_ALIKE.search(before):
+    if (
+        plain
+        and plain[1].split()
+        and _PLAIN_MARKUP.fullmatch(before)
+        and not _NOT_PARSED_ALIKE.search(before)
+    ):
         # What the parse below gives for it, without parsing the whole article.
         return _paragraph_forms(plain[0], plain[1].split())
     return parsed_first_paragraph(html)
