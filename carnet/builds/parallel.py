@@ -83,8 +83,9 @@ def map_shared(function: Callable, items: list, workers: int) -> list:
         return [function(item) for item in items]
     workers = min(workers, len(items))
     # Every `workers`-th item: neighbouring articles cost alike, so the shares do too.
-    forked = fork_workers(workers, lambda index: [function(item) for item in items[index::workers]])
+    forked: list[Worker] = []
     try:
+        forked = fork_workers(workers, lambda index: [function(item) for item in items[index::workers]])
         mine = [function(item) for item in items[::workers]]
     except BaseException:
         stop(forked)
