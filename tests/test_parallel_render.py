@@ -14,6 +14,7 @@ import pytest
 
 from carnet.builds.parallel import WorkerFailed, fork_workers, join, map_shared, share_of
 from carnet.builds.runner import BuildFailed
+from carnet.preview.live import LIVE_OVERRIDES
 from tests.test_incremental import Workspace, manifest, tree
 
 PARALLEL = {"RENDER_PARALLEL_FROM": 1, "RENDER_PROCESSES": 2}
@@ -100,6 +101,27 @@ def test_incremental_after_parallel(space, caplog):
     # Reused pages of either share are the live build's files, linked.
     for name in sorted(set(pages["pages"]) - set(pages["rendered"])):
         assert (root / "output" / name).stat().st_ino == (previous / "output" / name).stat().st_ino
+
+
+def test_livereload_renders_an_edit_in_one_process(space, caplog):
+    """Its server's threads run beside the build: it forks only when every page is to be rendered."""
+    assert LIVE_OVERRIDES["RENDER_SHARED_EDITS"] is False
+    live = {**PARALLEL, **LIVE_OVERRIDES}
+    with caplog.at_level(logging.INFO):
+        build(space, space.base / "live", live)
+    assert "incremental: pages rendered by 2 processes" in caplog.messages  # every page: shared
+    caplog.clear()
+    path = space.article("perdre-des-clients.md")
+    path.write_text(path.read_text("utf-8").replace("\n\n", "\n\nEncore une phrase.\n\n", 1), "utf-8")
+    with caplog.at_level(logging.INFO):
+        build(space, space.base / "live", live)
+    assert not any("rendered by 2 processes" in message for message in caplog.messages)
+    assert "perdre-des-clients/index.html" in manifest(space.base / "live")["rendered"]
+    build(space, space.base / "live-clean", {**SERIAL, **LIVE_OVERRIDES}, full=True)
+    mine, reference = tree(space.base / "live" / "output"), tree(space.base / "live-clean" / "output")
+    assert sorted(mine) == sorted(reference)
+    assert [name for name in reference if mine[name] != reference[name]] == []
+    assert children() == []
 
 
 def test_a_failing_worker_fails_the_build(space):

@@ -19,8 +19,9 @@ from .interrupt import BuildSuperseded
 from .server import serve
 
 SETTINGS = Path(__file__).resolve().parents[2] / "pelicanconf.py"
-# The pages' Content-Security-Policy lets through livereload's injected script.
-LIVE_OVERRIDES = {"CONTENT_SECURITY_POLICY_LIVERELOAD": True}
+# The pages' Content-Security-Policy lets through livereload's injected script. The server's
+# threads run beside the builds: a rebuild does not fork render processes (plugins/incremental).
+LIVE_OVERRIDES = {"CONTENT_SECURITY_POLICY_LIVERELOAD": True, "RENDER_SHARED_EDITS": False}
 
 
 class KeptDigests:

@@ -28,6 +28,7 @@ DEFAULTS = {
     "INCREMENTAL_PREVIOUS_BUILD": None,  # the live build, whose pages may be reused
     "RENDER_PROCESSES": None,  # processes that render pages; None: one per core this build may use
     "RENDER_PARALLEL_FROM": 1000,  # from this many articles and pages on; below, forking costs more
+    "RENDER_SHARED_EDITS": True,  # False: an incremental build renders in this process alone
 }
 # Generators whose every output goes through the writer (pages, feeds): a render process runs
 # them too, for its share. The others (static files, the tag map's files) run only here.
@@ -148,8 +149,12 @@ def share_pages(pelican, writer_class) -> None:
     memo = writer_class.memo
     # After an edit too: most pages are then linked from the live build, but each page's key
     # is digested first, which is most of the writing on a large site (5 000 articles, three
-    # edits alternately, six times: 15.0 s median against 16.2 s).
+    # edits alternately, six times: 15.0 s median against 16.2 s). Unless RENDER_SHARED_EDITS
+    # is off: livereload's process runs its server's threads, and a lock one of them holds at a
+    # fork stays held in the copy; it forks only when it must render every page.
     if count < 2 or not shared:
+        return
+    if not pelican.settings.get("RENDER_SHARED_EDITS", True) and not memo.renders_everything():
         return
 
     def work(index: int):
