@@ -38,7 +38,8 @@ class Share:
 
 
 class WorkerFailed(RuntimeError):
-    """A render worker stopped without sending its results (killed, or its pipe broke)."""
+    """A worker (rendering pages, reviewing texts) stopped without sending its results (killed,
+    or its pipe broke)."""
 
 
 @dataclass
@@ -127,7 +128,7 @@ def join(workers: list[Worker]) -> list[Outcome]:
             _, status = os.waitpid(worker.pid, 0)
             worker.pid = 0
             if not data:
-                raise WorkerFailed(f"un processus de rendu s'est arrêté ({_exit_reason(status)})")
+                raise WorkerFailed(f"un processus de la construction s'est arrêté ({_exit_reason(status)})")
             outcomes.append(pickle.loads(data))
     except BaseException:
         stop(workers)

@@ -69,9 +69,16 @@ class ReadAhead:
         return False
 
 
+def worker_count(settings, items: int) -> int:
+    """How many processes share `items` files or texts: READ_PROCESSES (one per core by default),
+    or 1 below READ_PARALLEL_FROM, where starting the workers costs more than they save."""
+    if items < settings.get(WORKERS_FROM, DEFAULT_FROM):
+        return 1
+    return settings.get(WORKERS) or machine_cores()
+
+
 def read_ahead(generator) -> None:
     settings = generator.settings
-    workers = settings.get(WORKERS) or machine_cores()
     readers = generator.readers
     paths = [
         os.path.abspath(os.path.join(generator.path, name))
@@ -79,7 +86,8 @@ def read_ahead(generator) -> None:
     ]
     # As Readers.read_file looks for a file: by its absolute path, its stamp checked.
     unread = [p for p in paths if file_suffix(p) in readers.readers and readers.get_cached_data(p) is None]
-    if workers < 2 or len(unread) < settings.get(WORKERS_FROM, DEFAULT_FROM):
+    workers = worker_count(settings, len(unread))
+    if workers < 2:
         return
     for path, read in read_in_workers(readers, sorted(unread), workers):
         keep_read(readers, path, read)

@@ -127,15 +127,18 @@ class KeptReviews:
         return (article.relative_source_path, digest)
 
     def review_all(self, pairs: list[tuple], map_reviews: Callable = map) -> None:
-        """The reviews of (article, text) `pairs` that are not kept yet, made through
-        `map_reviews(function, pairs)`: the build shares them between processes."""
-        missing = {}
-        for article, text in pairs:
-            key = self.key(article, text)
+        """What `of` does for each of the (article, text) `pairs`, the reviews not kept yet made
+        through `map_reviews(function, pairs)`: the build shares them between processes. `of`
+        then finds each text's review without digesting it again."""
+        keys = [self.key(article, text) for article, text in pairs]
+        missing: dict[tuple[str, str], tuple] = {}
+        for key, pair in zip(keys, pairs, strict=True):
             if key not in self.reviews:
-                missing.setdefault(key, (article, text))
+                missing.setdefault(key, pair)
         reviews = map_reviews(_text_review, list(missing.values()))
         self.reviews.update(zip(missing, reviews, strict=True))
+        for key, (article, text) in zip(keys, pairs, strict=True):
+            self._remember(article, text, key, self.reviews[key])
 
     def of(self, article, text: str) -> TextReview:
         last = self._last.get(article.relative_source_path)
@@ -145,9 +148,12 @@ class KeptReviews:
         review = self.reviews.get(key)
         if review is None:
             review = self.reviews[key] = text_review(article, text)
+        self._remember(article, text, key, review)
+        return review
+
+    def _remember(self, article, text: str, key: tuple[str, str], review: TextReview) -> None:
         self.used[key] = review
         self._last[article.relative_source_path] = (text, review)
-        return review
 
 
 def _text_review(pair: tuple) -> TextReview:

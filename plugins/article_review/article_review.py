@@ -80,7 +80,9 @@ def review_articles(generator) -> None:
     source_text, kept, settings = source_texts(generator), reviews(generator), generator.settings
     # A full build reviews every text while the other core waits: the texts are shared.
     texts = [(article, source_text(article)) for article in listed]
-    kept.review_all(texts, lambda review, pairs: map_shared(review, pairs, review_processes(settings, pairs)))
+    kept.review_all(
+        texts, lambda review, pairs: map_shared(review, pairs, read_ahead.worker_count(settings, len(pairs)))
+    )
     findings = []
     for article in listed:
         text = source_text(article)
@@ -96,13 +98,6 @@ def review_articles(generator) -> None:
         )
     if blocked:
         HELD_BACK.send(held_back(generator.settings, listed, blocked))
-
-
-def review_processes(settings, pairs: list) -> int:
-    """As many as read the articles (READ_PROCESSES), from as many texts on (READ_PARALLEL_FROM)."""
-    if len(pairs) < settings.get(read_ahead.WORKERS_FROM, read_ahead.DEFAULT_FROM):
-        return 1
-    return settings.get(read_ahead.WORKERS) or read_ahead.machine_cores()
 
 
 def review_archive(generator) -> None:
