@@ -10,11 +10,15 @@ analysed words go from the analyser's word cache to Whoosh's own value encoding 
 token stream in between. What is written is what Whoosh writes, byte for byte
 (tests/test_search_segment_writing.py); an incremental update keeps Whoosh's own path."""
 
-from contextlib import contextmanager
+import bisect
+import contextlib
+import pickle
+from itertools import accumulate
 
 from whoosh import formats
 
 from .analysis import IndexingAnalyzer
+from .postings_blocks import TERM_COST, write_postings
 
 
 class TermPool:
@@ -26,6 +30,12 @@ class TermPool:
         # Documents come in their numbers' order, so each term's postings do too, unless a
         # field gives one term twice for a document: then they are sorted as Whoosh sorts.
         self.in_order = True
+        # Postings that another process pooled for later documents (forked_analysis.py), not
+        # merged yet: (the term where the second run of terms starts, or None when that
+        # process had none, the postings of the terms before it, those of the terms from it
+        # on), each run pickled on its own, so that each process of the flush
+        # (postings_blocks.py) unpickles only its run.
+        self.incoming: tuple[tuple[str, bytes] | None, bytes, bytes] | None = None
 
     def add_field(self, fieldname: str, docnum: int, items, boost: float, scorable: bool) -> int:
         """Add one document's postings for one field, as field.index gives them; return
@@ -55,11 +65,57 @@ class TermPool:
             docnums, weights, values = (list(column) for column in zip(*ordered, strict=True))
         return docnums, weights, values
 
+    def terms(self, start: tuple[str, bytes] | None = None, end: tuple[str, bytes] | None = None):
+        """The pooled (field, term) in the order Whoosh writes them: by field, then term;
+        from `start` on, up to `end` excluded, when given."""
+        run = []
+        for fieldname in sorted(self.fields):
+            run.extend((fieldname, term) for term in sorted(self.fields[fieldname]))
+        low = 0 if start is None else bisect.bisect_left(run, start)
+        high = len(run) if end is None else bisect.bisect_left(run, end)
+        return run[low:high]
+
+    def work_split(self, share: float) -> tuple[str, bytes] | None:
+        """The (field, term) where the terms are cut in two runs, the first holding about
+        `share` of the work of writing them (each term's postings, plus its own cost)."""
+        terms = self.terms()
+        work = list(accumulate(len(self.fields[field][term][0]) + TERM_COST for field, term in terms))
+        cut = bisect.bisect_left(work, work[-1] * share) if work else 0
+        return terms[cut] if cut < len(terms) else None
+
+    def runs(self, start: tuple[str, bytes] | None) -> tuple[bytes, bytes]:
+        """The pooled postings cut at `start`, each run pickled: for TermPool.merge."""
+        first: dict[str, dict] = {}
+        second: dict[str, dict] = {}
+        for fieldname, terms in self.fields.items():
+            for term, postings in terms.items():
+                run = first if start is None or (fieldname, term) < start else second
+                run.setdefault(fieldname, {})[term] = postings
+        return tuple(
+            pickle.dumps((run, self.in_order), protocol=pickle.HIGHEST_PROTOCOL) for run in (first, second)
+        )
+
+    def merge(self, pickled: bytes) -> None:
+        """Add a run of postings (TermPool.runs) of later documents: all their numbers are
+        higher than this pool's, so they follow this pool's in each term's lists."""
+        terms, in_order = pickle.loads(pickled)
+        for fieldname, more_terms in terms.items():
+            mine = self.fields.setdefault(fieldname, {})
+            for term, postings in more_terms.items():
+                have = mine.get(term)
+                if have is None:
+                    mine[term] = postings
+                else:
+                    for column, more in zip(have, postings, strict=True):
+                        column.extend(more)
+        self.in_order = self.in_order and in_order
+
     def cleanup(self) -> None:
         self.fields = {}
+        self.incoming = None
 
 
-@contextmanager
+@contextlib.contextmanager
 def fast_segment(writer):
     """While `writer` (a fresh SegmentWriter) adds documents and commits, its postings take
     the cheaper path. Every patch is on the writer's own objects, never on Whoosh's classes,
@@ -155,47 +211,28 @@ def add_document(writer, fields: dict, pooled: dict[str, int] | None = None) -> 
 
 def flush_segment(writer) -> None:
     """Whoosh's SegmentWriter._flush_segment with the pool above: per-document files closed,
-    then every field's terms in order, each term's postings block by block."""
+    then every field's terms in order, each term's postings block by block (on two cores
+    when the analysis was: postings_blocks.py)."""
     writer.perdocwriter.close()
     lengths = writer.per_document_reader() if writer.codec.length_stats else None
-    fieldwriter = writer.fieldwriter
     documents = writer.docnum
-    for fieldname in sorted(writer.pool.fields):
-        if not writer.pool.fields[fieldname]:
-            continue  # a field with no terms: Whoosh's loop never starts it
-        fieldobj = writer.schema[fieldname]
+    field_lengths = {}
+    for fieldname, field in writer.schema.items():
+        if not field.indexed:
+            continue
         if lengths is not None:
             length_of = lengths.doc_field_length_reader(fieldname)
-            field_lengths = [length_of(docnum) for docnum in range(documents)]
+            field_lengths[fieldname] = [length_of(docnum) for docnum in range(documents)]
         else:
-            field_lengths = [0] * documents
-        fieldwriter.start_field(fieldname, fieldobj)
-        for term in sorted(writer.pool.fields[fieldname]):
-            docnums, weights, values = writer.pool.postings(fieldname, term)
-            fieldwriter.start_term(term)
-            _add_postings(fieldwriter._postwriter, docnums, weights, values, field_lengths)
-            fieldwriter.finish_term()
-        fieldwriter.finish_field()
-    fieldwriter.close()
-    if lengths is not None:
-        lengths.close()
-
-
-def _add_postings(postwriter, docnums: list, weights: list, values: list, field_lengths: list) -> None:
-    """What W3PostingsWriter.add_posting does one posting at a time, a block at a time."""
-    limit = postwriter._blocklimit
-    for start in range(0, len(docnums), limit):
-        if start:
-            postwriter._write_block()
-        ids = docnums[start : start + limit]
-        block_weights = weights[start : start + limit]
-        postwriter._ids.extend(ids)
-        postwriter._weights.extend(block_weights)
-        # add_posting keeps the largest weight, and 0 when none is above 0
-        heaviest = max(block_weights)
-        postwriter._maxweight = heaviest if heaviest > 0 else 0
-        postwriter._values.extend(filter(None, values[start : start + limit]))
-        known = list(filter(None, map(field_lengths.__getitem__, ids)))
-        if known:
-            postwriter._minlength = min(known)
-            postwriter._maxlength = max(known)
+            field_lengths[fieldname] = [0] * documents
+    try:
+        write_postings(writer, field_lengths)
+    except BaseException:
+        with contextlib.suppress(Exception):  # files of a folder that the failed build throws away
+            writer.fieldwriter.close()
+        raise
+    else:
+        writer.fieldwriter.close()
+    finally:
+        if lengths is not None:
+            lengths.close()
