@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import BinaryIO
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+# A larger pipe, where Linux allows it: a writer waits less for its reader.
 PIPE_BYTES = 1 << 20
 
 

@@ -19,6 +19,7 @@ from whoosh import index
 from . import forked_analysis
 from .documents import SearchDocument, word_counts
 from .documents import vocabulary as words_vocabulary
+from .forking import PIPE_BYTES
 from .schema import build_schema
 from .segment_writing import fast_segment, field_index
 
@@ -277,8 +278,6 @@ class IndexStream:
     reading, at every file it opens.) If this process stops before `finish` (a failed
     build), the other one sees its input end and exits without writing anything."""
 
-    PIPE_BYTES = 1 << 20
-
     def __init__(self):
         # A plain subprocess rather than multiprocessing: this runs inside `invoke`,
         # whose main module must not be imported again by a child.
@@ -289,7 +288,7 @@ class IndexStream:
         self._pipe = self.process.stdin.fileno()
         os.set_blocking(self._pipe, False)
         with contextlib.suppress(OSError, AttributeError):  # a larger pipe, where Linux allows it
-            fcntl.fcntl(self._pipe, fcntl.F_SETPIPE_SZ, self.PIPE_BYTES)
+            fcntl.fcntl(self._pipe, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         self._waiting: collections.deque[memoryview] = collections.deque()
         self._partly_sent = False  # the first message waiting has been sent in part
 
