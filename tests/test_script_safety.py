@@ -80,6 +80,10 @@ SCRIPT_SPELLINGS = [
     '<a href="javascript&colon;alert(1)">a</a>',
     '<a href="java&Tab;script:alert(1)">a</a>',
     '<a href="java\tscript:alert(1)">a</a>',
+    # A line break inside « script »: no « script » or « data » is left whole in the text.
+    '<a href="javascr\nipt:alert(1)">a</a>',
+    # Among French text (characters beyond ASCII, « description »).
+    "<p>Une «\u202fdescription\u202f», déjà.</p><img src=x oNerror=alert(1)>",
     '<a href=" vbscript:msgbox">a</a>',
     '<iframe src="da ta:text/html,<script>alert(1)</script>"></iframe>',
     '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>',

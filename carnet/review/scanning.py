@@ -72,8 +72,9 @@ def script_scheme(url: str) -> str | None:
 # are taken out (as browsers take them out of addresses), a script or data: address.
 # Event handlers are looked for apart. Plain substring tests: a regular expression over
 # every article cost as much as the parse it spares.
-_MAYBE_SCRIPT = ("<script", "srcdoc", "&#", "&colon;", "&tab;", "&newline;")
-_MAYBE_ADDRESS = ("script:", "data:")
+_MAYBE_SCRIPT = (b"<script", b"srcdoc", b"&#", b"&colon;", b"&tab;", b"&newline;")
+_MAYBE_ADDRESS = (b"script:", b"data:")
+_IGNORED_IN_URL_BYTES = bytes(range(0x21))
 _NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_:")
 
 
@@ -82,14 +83,18 @@ def may_hold_script(html: str) -> bool:
     build cost 1.7 s per 1 000 articles, and nearly none holds any."""
     if not html or "<" not in html:
         return False
-    low = html.lower()
+    # HTML's tag and attribute names, its character references and the schemes are ASCII,
+    # and their case is ASCII's: the other characters are left out (a text can only look
+    # more suspect for it), and the rest is searched as bytes. As text, lower-cased in full,
+    # the 5 000 articles of the bench took 1.2 s, and a text that said « description »
+    # was searched again for addresses.
+    low = html.encode("ascii", "ignore").lower()
     if any(marker in low for marker in _MAYBE_SCRIPT):
         return True
-    if ("script" in low or "data" in low) and any(
-        marker in _IGNORED_IN_URLS.sub("", low) for marker in _MAYBE_ADDRESS
-    ):
+    bare = low.translate(None, _IGNORED_IN_URL_BYTES)
+    if any(marker in bare for marker in _MAYBE_ADDRESS):
         return True
-    return has_event_handler(low)
+    return has_event_handler(low.decode("ascii"))
 
 
 def has_event_handler(low: str) -> bool:
