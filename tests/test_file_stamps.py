@@ -1,0 +1,73 @@
+"""Pelican's file checksums (CHECK_MODIFIED_METHOD = md5), taken once per file and build."""
+
+import os
+import time
+
+import pelican.cache
+from pelican.cache import FileStampDataCacher
+from pelican.settings import DEFAULT_CONFIG
+
+from carnet.builds.pelican_cache import make_cache_crash_safe
+
+
+def cacher(tmp_path, method: str = "md5") -> FileStampDataCacher:
+    settings = {**DEFAULT_CONFIG, "CACHE_PATH": str(tmp_path / "cache"), "CHECK_MODIFIED_METHOD": method}
+    return FileStampDataCacher(settings, "essai", caching_policy=False, load_policy=False)
+
+
+def counting_reads(monkeypatch) -> list[str]:
+    """The files Pelican's checksum function opens (it calls open from pelican.cache)."""
+    opened: list[str] = []
+
+    def counted(path, *args, **kwargs):
+        opened.append(os.path.basename(path))
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr(pelican.cache, "open", counted, raising=False)
+    return opened
+
+
+def test_a_file_is_read_once_per_build_while_it_does_not_change(tmp_path, monkeypatch):
+    make_cache_crash_safe()
+    source = tmp_path / "article.md"
+    source.write_text("Un texte.", "utf-8")
+    stamps, opened = cacher(tmp_path), counting_reads(monkeypatch)
+    first = [stamps._get_file_stamp(str(source)) for _ in range(4)]
+    assert opened == ["article.md"]
+    assert len(set(first)) == 1
+    # Another cacher of the same build (the readers', the generator's) gets the same answer.
+    assert cacher(tmp_path)._get_file_stamp(str(source)) == first[0]
+    assert len(opened) == 1
+
+    source.write_text("Un autre texte.", "utf-8")
+    changed = stamps._get_file_stamp(str(source))
+    assert changed != first[0]
+    assert len(opened) == 2
+
+    # Rewritten with the same size, and its time put back: its change time still moved (the
+    # clock that dates writes moves by ticks of a few milliseconds: one passes first).
+    before = os.stat(source)
+    time.sleep(0.05)
+    source.write_text("Un autre texto.", "utf-8")
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert stamps._get_file_stamp(str(source)) not in (changed, first[0])
+    assert len(opened) == 3
+
+
+def test_the_next_build_reads_each_file_again(tmp_path, monkeypatch):
+    make_cache_crash_safe()
+    source = tmp_path / "article.md"
+    source.write_text("Un texte.", "utf-8")
+    stamps, opened = cacher(tmp_path), counting_reads(monkeypatch)
+    stamps._get_file_stamp(str(source))
+    make_cache_crash_safe()  # what each build does first (carnet/builds/runner.py)
+    stamps._get_file_stamp(str(source))
+    assert opened == ["article.md", "article.md"]
+
+
+def test_dates_and_missing_files_are_pelicans_own(tmp_path):
+    make_cache_crash_safe()
+    source = tmp_path / "article.md"
+    source.write_text("Un texte.", "utf-8")
+    assert cacher(tmp_path, "mtime")._get_file_stamp(str(source)) == os.path.getmtime(source)
+    assert cacher(tmp_path)._get_file_stamp(str(tmp_path / "absent.md")) == ""
