@@ -212,3 +212,33 @@ def test_map_shared_raises_a_worker_error_here():
     with pytest.raises(ValueError, match="échec sur 4"):
         map_shared(square, list(range(6)), 3)  # 4 is the second worker's
     assert children() == []
+
+
+def test_the_tag_maps_english_pages_are_shared_too(space, tmp_path, monkeypatch):
+    # Each process renders its share of them; the map's own files are the build process's.
+    from carnet.builds import memo
+
+    record = tmp_path / "rendered.txt"
+    render = memo.RenderMemo.render
+
+    def recorded(self, template, context):
+        text = render(self, template, context)
+        if text:
+            with open(record, "a", encoding="utf-8") as handle:
+                handle.write(f"{os.getpid()} {context['output_file']}\n")
+        return text
+
+    monkeypatch.setattr(memo.RenderMemo, "render", recorded)
+    build(space, space.base / "tag-map-shared", PARALLEL, full=True)
+    by_process: dict[str, set[str]] = {}
+    for line in record.read_text("utf-8").splitlines():
+        pid, name = line.split(" ", 1)
+        by_process.setdefault("build" if int(pid) == os.getpid() else "worker", set()).add(name)
+    english = {name for names in by_process.values() for name in names if name.startswith("en/")}
+    assert len(english) >= 2
+    assert english & by_process["worker"]
+    assert english & by_process["build"]
+    monkeypatch.undo()
+    build(space, space.base / "tag-map-serial", SERIAL, full=True)
+    assert_same_build(space.base / "tag-map-shared", space.base / "tag-map-serial")
+    assert children() == []

@@ -31,7 +31,9 @@ DEFAULTS = {
     "RENDER_SHARED_EDITS": True,  # False: an incremental build renders in this process alone
 }
 # Generators whose every output goes through the writer (pages, feeds): a render process runs
-# them too, for its share. The others (static files, the tag map's files) run only here.
+# them too, for its share. So does a generator whose class says SHARES_PAGES (the tag map's):
+# it writes its other files only where the writer `writes_site_files`. The others (static
+# files) run only here.
 SHARED_GENERATORS = (ArticlesGenerator, PagesGenerator)
 # The build runner names the settings that name this build's folders (BUILD_VOLATILE_SETTINGS,
 # carnet/builds/runner.py and pipeline.py): they change every time, the pages do not. This
@@ -65,8 +67,13 @@ class MemoWriter(Writer):
     def write_file(self, name, template, context, *args, **kwargs):
         return super().write_file(name, MemoTemplate(template, self.memo), context, *args, **kwargs)
 
+    @property
+    def writes_site_files(self) -> bool:
+        """False in a render process: the files that are not pages are the build's own process's."""
+        return self.memo.share is None or self.memo.share.index == 0
+
     def write_feed(self, *args, **kwargs):
-        if self.memo.share is not None and self.memo.share.index != 0:
+        if not self.writes_site_files:
             return None  # feeds are written by the build's own process
         return super().write_feed(*args, **kwargs)
 
@@ -145,7 +152,7 @@ def share_pages(pelican, writer_class) -> None:
     """Fork the render processes; each runs the shared generators with its own writer."""
     count = render_processes(pelican.settings, PHASE.generators)
     # Only those Pelican runs first: a generator before them might change what their pages show.
-    shared = list(itertools.takewhile(lambda g: type(g) in SHARED_GENERATORS, PHASE.generators))
+    shared = list(itertools.takewhile(shares_pages, PHASE.generators))
     memo = writer_class.memo
     # After an edit too: most pages are then linked from the live build, but each page's key
     # is digested first, which is most of the writing on a large site (5 000 articles, three
@@ -172,6 +179,10 @@ def share_pages(pelican, writer_class) -> None:
     # Pelican calls the generators' generate_output in the order of this list, then finalized:
     # the last one waits for the render processes, so that finalized sees the whole site.
     PHASE.generators.append(JoinRenderers(memo))
+
+
+def shares_pages(generator) -> bool:
+    return type(generator) in SHARED_GENERATORS or getattr(type(generator), "SHARES_PAGES", False) is True
 
 
 def _sharing(generate_output, memo: RenderMemo):
