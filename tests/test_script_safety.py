@@ -84,6 +84,12 @@ SCRIPT_SPELLINGS = [
     '<a href="javascr\nipt:alert(1)">a</a>',
     # Among French text (characters beyond ASCII, « description »).
     "<p>Une «\u202fdescription\u202f», déjà.</p><img src=x oNerror=alert(1)>",
+    # White space beyond ASCII, or ASCII's rarer, between two attributes or before « = ».
+    "<a href=x\xa0onclick=alert(1)>a</a>",
+    "<img src=x\u3000onerror=alert(1)>",
+    "<a title=x\u2003onmouseover=alert(1)>a</a>",
+    "<a onclick\xa0=alert(1)>a</a>",
+    "<a onclick\x0b=alert(1)>a</a>",
     '<a href=" vbscript:msgbox">a</a>',
     '<iframe src="da ta:text/html,<script>alert(1)</script>"></iframe>',
     '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>',
