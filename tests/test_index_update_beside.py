@@ -17,13 +17,13 @@ def space(tmp_path, monkeypatch):
     space.overrides["SEARCH_BACKGROUND_FROM"] = 10  # its 30 articles make a large archive
     space.build(space.incremental)
     record = tmp_path / "updated-in.txt"
-    real = index_update.updated
+    real = index_update.update_copy
 
     def recorded(*args):
         record.write_text(str(os.getpid()), "utf-8")
         return real(*args)
 
-    monkeypatch.setattr(index_update, "updated", recorded)
+    monkeypatch.setattr(index_update, "update_copy", recorded)
     space.updated_in = lambda: int(record.read_text("utf-8"))
     return space
 
@@ -59,3 +59,17 @@ def test_a_small_archive_is_updated_in_the_build_process(space):
     edit(space, "ouagadougou")
     space.rebuild_and_compare()
     assert space.updated_in() == os.getpid()
+
+
+def test_a_copy_that_dies_leaves_the_index_to_the_build(space, monkeypatch):
+    build_process, real = os.getpid(), index_update.update_copy
+
+    def dying(*args):
+        if os.getpid() != build_process:
+            os._exit(3)  # as if killed, sending nothing back
+        return real(*args)
+
+    monkeypatch.setattr(index_update, "update_copy", dying)
+    edit(space, "valparaiso")
+    space.rebuild_and_compare()
+    assert found(space.incremental, "valparaiso") == ["perdre-des-clients/"]

@@ -118,7 +118,7 @@ class IndexRun:
             # build leaves idle until its pages are shared. Not beside threads (livereload's
             # server): a lock one of them holds at the fork would stay held in the copy.
             given = self._given = (self.previous, self.fresh, documents, tag_names, tag_forms)
-            self.updating = fork_workers(2, lambda _: updated(*given))
+            self.updating = fork_workers(2, lambda _: update_copy(*given))  # one copy: worker 1
         elif not (self.previous and updated(self.previous, self.fresh, documents, tag_names, tag_forms)):
             build_index(documents, self.fresh, tag_names, tag_forms=tag_forms)
         self.stage = Stage.INDEXING
@@ -128,13 +128,20 @@ class IndexRun:
         return large and threading.active_count() == 1
 
     def _updated_beside(self) -> None:
-        """The forked update's answer (its warnings logged here); the index built here if it could
-        not bring the live one up to date."""
+        """What the forked update did, said here; the index built here if it could not bring
+        the live one up to date, or died (an index is a build's own: it never fails one)."""
         workers, self.updating = self.updating, []
-        if workers and not join(workers)[0].value:
-            _, fresh, documents, tag_names, tag_forms = self._given
-            build_index(documents, fresh, tag_names, tag_forms=tag_forms)
+        if not workers:
+            return
+        previous, fresh, documents, tag_names, tag_forms = self._given
         self._given = None
+        try:
+            outcome = join(workers)[0].value
+        except Exception as error:  # WorkerFailed (killed, out of memory) or what it raised
+            logger.info("search: the index update beside the build failed (%s): built here", error)
+            outcome = None
+        if not said(previous, outcome):
+            build_index(documents, fresh, tag_names, tag_forms=tag_forms)
 
     def swap(self) -> None:
         """The site is written: only now does the new index replace the old one."""
@@ -189,15 +196,35 @@ def updated(
 ) -> bool:
     """Bring a copy of the live build's index up to date; False when that index (or the
     bookkeeping beside it) cannot be read, and a new one is to be built instead."""
+    return said(previous, update_copy(previous, fresh, documents, tag_names, tag_forms))
+
+
+def update_copy(
+    previous: Path,
+    fresh: Path,
+    documents: list[SearchDocument],
+    tag_names: dict[str, str],
+    tag_forms: dict[str, list[str]] | None = None,
+) -> tuple[int, int] | str | None:
+    """`updated`'s work without its words: (changed, removed), or why the live index could not
+    be read (None: it is not there), so that a forked copy sends back what to say."""
     # A copy, not links: the live build's index must stay exactly as it is.
     shutil.rmtree(fresh, ignore_errors=True)
     try:
         if not can_update(previous):
-            return False
+            return None
         shutil.copytree(previous, fresh)
-        changed, removed = update_index(fresh, documents, tag_names, tag_forms)
+        return update_index(fresh, documents, tag_names, tag_forms)
     except Exception as error:  # whatever a damaged file raises: the index is rebuilt from the articles
-        notice_unreadable(Path(previous), error, "l’index de recherche est reconstruit")
+        return str(error) or type(error).__name__
+
+
+def said(previous: Path, outcome: tuple[int, int] | str | None) -> bool:
+    """Say what `update_copy` did; whether the index is up to date."""
+    if isinstance(outcome, str):
+        notice_unreadable(Path(previous), RuntimeError(outcome), "l’index de recherche est reconstruit")
         return False
-    logger.info("search: %d articles re-indexed, %d removed", changed, removed)
+    if outcome is None:
+        return False
+    logger.info("search: %d articles re-indexed, %d removed", *outcome)
     return True
