@@ -7,7 +7,7 @@ import pelican.cache
 from pelican.cache import FileStampDataCacher
 from pelican.settings import DEFAULT_CONFIG
 
-from carnet.builds.pelican_cache import make_cache_crash_safe
+from carnet.builds.pelican_cache import prepare_content_cache
 
 
 def cacher(tmp_path, method: str = "md5") -> FileStampDataCacher:
@@ -28,7 +28,7 @@ def counting_reads(monkeypatch) -> list[str]:
 
 
 def test_a_file_is_read_once_per_build_while_it_does_not_change(tmp_path, monkeypatch):
-    make_cache_crash_safe()
+    prepare_content_cache()
     source = tmp_path / "article.md"
     source.write_text("Un texte.", "utf-8")
     stamps, opened = cacher(tmp_path), counting_reads(monkeypatch)
@@ -55,18 +55,18 @@ def test_a_file_is_read_once_per_build_while_it_does_not_change(tmp_path, monkey
 
 
 def test_the_next_build_reads_each_file_again(tmp_path, monkeypatch):
-    make_cache_crash_safe()
+    prepare_content_cache()
     source = tmp_path / "article.md"
     source.write_text("Un texte.", "utf-8")
     stamps, opened = cacher(tmp_path), counting_reads(monkeypatch)
     stamps._get_file_stamp(str(source))
-    make_cache_crash_safe()  # what each build does first (carnet/builds/runner.py)
+    prepare_content_cache()  # what each build does first (carnet/builds/runner.py)
     stamps._get_file_stamp(str(source))
     assert opened == ["article.md", "article.md"]
 
 
 def test_dates_and_missing_files_are_pelicans_own(tmp_path):
-    make_cache_crash_safe()
+    prepare_content_cache()
     source = tmp_path / "article.md"
     source.write_text("Un texte.", "utf-8")
     assert cacher(tmp_path, "mtime")._get_file_stamp(str(source)) == os.path.getmtime(source)

@@ -27,9 +27,9 @@ _pelican_file_stamp = FileStampDataCacher._get_file_stamp
 _stamps: dict[str, tuple[tuple, object]] = {}
 
 
-def make_cache_crash_safe() -> None:
-    """Replace the two methods (and the file stamps'), once per process; forget the stamps
-    of the previous build."""
+def prepare_content_cache() -> None:
+    """Before each build: replace the two methods (and the file stamps'), once per process,
+    and forget the stamps of the previous build."""
     if FileDataCacher.save_cache is not _save_cache:
         FileDataCacher.__init__ = _init
         FileDataCacher.save_cache = _save_cache

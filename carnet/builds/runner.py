@@ -16,7 +16,7 @@ from carnet.review.findings import ERROR, Finding
 
 from .content_links import refused_places
 from .messages import exception_finding
-from .pelican_cache import make_cache_crash_safe
+from .pelican_cache import prepare_content_cache
 from .read_ahead import ReadAhead
 from .report import BuildReport, Collector, in_order
 
@@ -70,7 +70,7 @@ def run_pelican(
 
     Unlike `pelican` on the command line, an interrupted build raises instead of
     returning normally, so that the caller never publishes half a site."""
-    make_cache_crash_safe()
+    prepare_content_cache()
     init_logging(level=logging.WARNING, name="pelican")
     FatalLogger.fatal_lvl = logging.CRITICAL + 1  # nothing stops the run: everything is reported
     # Pelican drops a warning it has already logged in this process: livereload's next

@@ -30,6 +30,7 @@ from carnet.builds.area import BuildArea, BuildLocked
 from carnet.builds.index_update import INDEX_RUN
 from carnet.builds.kept import atomic_file
 from carnet.builds.memo import MANIFEST_NAME, load_manifest
+from carnet.builds.pelican_cache import forget_file_stamps
 from carnet.builds.pipeline import INPUTS_FILE
 
 # The review plugin keeps the source texts it read in the context (by file): the edited
@@ -168,6 +169,7 @@ def fast_edit(kept: KeptGenerator, root: Path, changed: list[Path]) -> Path:
     if generator is None:
         raise Skipped("pas de construction gardée en mémoire")
     area = BuildArea(root)
+    forget_file_stamps()  # the saved files are read anew, not as the last build knew them
     by_source = {a.source_path: a for a in chain(*(getattr(generator, name) for name in _WRITTEN))}
     pages = [
         read_again(generator, path, by_source[str(path)])

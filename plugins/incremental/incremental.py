@@ -31,9 +31,9 @@ DEFAULTS = {
     "RENDER_SHARED_EDITS": True,  # False: an incremental build renders in this process alone
 }
 # Generators whose every output goes through the writer (pages, feeds): a render process runs
-# them too, for its share. So does a generator whose class says SHARES_PAGES (the tag map's):
-# it writes its other files only where the writer `writes_site_files`. The others (static
-# files) run only here.
+# them too, for its share. So does a generator whose class says SHARES_PAGES (the tag map's),
+# when it comes before any other (see share_pages); it writes its other files only where the
+# writer `writes_site_files`. The others (static files) run only here.
 SHARED_GENERATORS = (ArticlesGenerator, PagesGenerator)
 # The build runner names the settings that name this build's folders (BUILD_VOLATILE_SETTINGS,
 # carnet/builds/runner.py and pipeline.py): they change every time, the pages do not. This

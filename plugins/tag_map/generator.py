@@ -49,8 +49,8 @@ class TagMapGenerator(Generator):
         template = self.get_template("tag_en")
         dates = self.context.get("dates", [])
         for tag in used:
-            # By identity, as `in` compares articles: a list looked up for each date took
-            # 0.6 s at 5 000 articles.
+            # A set of the tag's articles (by identity, as `in` compared them): a lookup in
+            # the list for each date took 0.6 s at 5 000 articles.
             members = {id(article) for article in tag.articles}
             writer.write_file(
                 tag.en_save_as,
