@@ -25,7 +25,8 @@ logger = logging.getLogger(__name__)
 DEFAULTS = {
     "SEARCH_INDEX_PATH": None,  # default: search-index/ beside content/
     # From this many articles on, the index is built in a second process while
-    # Pelican writes the pages (below, starting that process costs more than it saves).
+    # Pelican writes the pages, or (an incremental build) the live one is brought up to date
+    # by a forked copy of the build (below, starting that process costs more than it saves).
     "SEARCH_BACKGROUND_FROM": 200,
     # The index of the live build: when set, it is copied and brought up to date
     # (only changed articles re-indexed) instead of being rebuilt. Set by the build runner
