@@ -66,8 +66,8 @@ class IndexRun:
         self.previous = previous
         self.stream = stream  # while the articles are read, for a large archive
         self.process: subprocess.Popen | None = None  # the second process, once it has the documents
-        # The forked copy bringing the live index up to date, and what it was given (a copy
-        # that finds the index unreadable answers False: the index is then built here).
+        # The forked copy bringing the live index up to date, and what it was given (when it
+        # could not update that index, the index is built here from the same documents).
         self.updating: list[Worker] = []
         self._given: tuple | None = None
         self.stage = Stage.READING
