@@ -33,7 +33,9 @@ def edit(space: Workspace, word: str) -> None:
     path.write_text(path.read_text("utf-8").replace("\n\n", f"\n\nLe mot {word} arrive.\n\n", 1), "utf-8")
 
 
-def test_an_edits_index_is_brought_up_to_date_beside_the_build(space):
+def test_an_edits_index_is_brought_up_to_date_beside_the_build(space, monkeypatch):
+    # As in `invoke build`'s process: no other thread (others in the test session may have left one).
+    monkeypatch.setattr(index_update, "only_thread", lambda: True)
     edit(space, "zanzibar")
     space.rebuild_and_compare()  # the pages and the index as a clean build's
     assert space.updated_in() != os.getpid()
@@ -62,6 +64,7 @@ def test_a_small_archive_is_updated_in_the_build_process(space):
 
 
 def test_a_copy_that_dies_leaves_the_index_to_the_build(space, monkeypatch):
+    monkeypatch.setattr(index_update, "only_thread", lambda: True)
     build_process, real = os.getpid(), index_update.update_copy
 
     def dying(*args):

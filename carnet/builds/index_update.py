@@ -125,7 +125,7 @@ class IndexRun:
 
     def _beside(self, articles: int) -> bool:
         large = self.background_from is not None and articles >= self.background_from
-        return large and threading.active_count() == 1
+        return large and only_thread()
 
     def _updated_beside(self) -> None:
         """What the forked update did, said here; the index built here if it could not bring
@@ -176,6 +176,11 @@ class IndexRun:
         self.stage = Stage.DONE
         if self in IndexRun.unfinished:
             IndexRun.unfinished.remove(self)
+
+
+def only_thread() -> bool:
+    """Whether this process runs no other thread, which a fork would copy in whatever state."""
+    return threading.active_count() == 1
 
 
 def updatable(previous: Path | None) -> bool:
