@@ -109,6 +109,7 @@ class IndexRun:
         tag_forms: dict[str, list[str]] | None = None,
     ) -> None:
         """Every article is read: write the new index into `fresh`, one of the three ways."""
+        given = (self.previous, self.fresh, documents, tag_names, tag_forms)  # update_copy's
         if self.stream is not None:
             self.process = self.stream.process  # tracked first, so that a failure stops it
             self.stream, stream = None, self.stream
@@ -117,9 +118,9 @@ class IndexRun:
             # Beside the pages: 0.5 s of an edit's rebuild at 5 000 articles, on the core the
             # build leaves idle until its pages are shared. Not beside threads (livereload's
             # server): a lock one of them holds at the fork would stay held in the copy.
-            given = self._given = (self.previous, self.fresh, documents, tag_names, tag_forms)
+            self._given = given
             self.updating = fork_workers(2, lambda _: update_copy(*given))  # one copy: worker 1
-        elif not (self.previous and updated(self.previous, self.fresh, documents, tag_names, tag_forms)):
+        elif not (self.previous and said(self.previous, update_copy(*given))):
             build_index(documents, self.fresh, tag_names, tag_forms=tag_forms)
         self.stage = Stage.INDEXING
 
@@ -192,18 +193,6 @@ def updatable(previous: Path | None) -> bool:
         return False
 
 
-def updated(
-    previous: Path,
-    fresh: Path,
-    documents: list[SearchDocument],
-    tag_names: dict[str, str],
-    tag_forms: dict[str, list[str]] | None = None,
-) -> bool:
-    """Bring a copy of the live build's index up to date; False when that index (or the
-    bookkeeping beside it) cannot be read, and a new one is to be built instead."""
-    return said(previous, update_copy(previous, fresh, documents, tag_names, tag_forms))
-
-
 def update_copy(
     previous: Path,
     fresh: Path,
@@ -211,8 +200,9 @@ def update_copy(
     tag_names: dict[str, str],
     tag_forms: dict[str, list[str]] | None = None,
 ) -> tuple[int, int] | str | None:
-    """`updated`'s work without its words: (changed, removed), or why the live index could not
-    be read (None: it is not there), so that a forked copy sends back what to say."""
+    """Bring a copy of the live build's index up to date, without a word: (changed, removed), or
+    why that index (or the bookkeeping beside it) could not be read, or None when it is not
+    there; `said` says it, in this process, or in the build's for a forked copy."""
     # A copy, not links: the live build's index must stay exactly as it is.
     shutil.rmtree(fresh, ignore_errors=True)
     try:
