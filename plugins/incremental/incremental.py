@@ -16,6 +16,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from carnet.builds.fingerprint import Unfingerprintable
+from carnet.builds.listings import lend_members_while_writing
 from carnet.builds.memo import MemoTemplate, RenderMemo, link_in_place
 from carnet.builds.parallel import Share, Worker, fork_workers, join, stop
 from carnet.builds.sources import site_digest
@@ -113,9 +114,12 @@ def keep_generators(generators) -> None:
 
 
 def start_output(pelican):
-    """The context is final (intersite links refreshed too): keep the addresses, choose the
-    writer, and start the render processes."""
+    """The context is final (intersite links refreshed too): keep the addresses, make the
+    group pages' membership tests cheap, choose the writer, and start the render processes."""
     PHASE.urls.freeze(settled_contents(PHASE.generators))
+    for generator in PHASE.generators:
+        if isinstance(generator, ArticlesGenerator):  # before the render processes fork
+            lend_members_while_writing(generator)
     writer = choose_writer(pelican)
     if writer is not None:
         share_pages(pelican, writer)
