@@ -31,8 +31,11 @@ def main() -> None:
     started = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()):
         if flavour == "vanilla":
-            # The same settings without the project: no plugins, Pelican's own theme.
+            # The same settings without the project: no plugins, Pelican's own theme. An article
+            # with no date is dated by its file, as Pelican allows: plain Pelican would leave it
+            # out, and its page and listings, which the project builds (dated « inconnue »).
             override = {
+                "DEFAULT_DATE": "fs",
                 "PATH": content,
                 "OUTPUT_PATH": str(root / "output"),
                 "PLUGINS": [],
