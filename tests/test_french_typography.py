@@ -1,6 +1,10 @@
 """French dates and spacing, without building a site."""
 
 import datetime
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from carnet.text.dates import french_date, french_short_date
 from carnet.text.spacing import NARROW_NBSP, NBSP, french_spacing, french_spacing_html
@@ -39,6 +43,34 @@ def test_html_spacing_leaves_markup_and_code_alone():
     assert f"lien{NARROW_NBSP}!" in spaced
     assert 'href="http://x.fr/?a=1"' in spaced
     assert "x = a ? b : c" in spaced
+
+
+# The rule as it reads (and as it was written before it was read backwards, for speed).
+SPACES = "[ \u00a0\u202f]+"
+RULE = [(re.compile(SPACES + "(?=[;!?»])"), NARROW_NBSP), (re.compile(SPACES + "(?=:)"), NBSP)]
+RULE.append((re.compile("(?<=«)" + SPACES), NBSP))
+
+
+def spaced_by_the_rule(text: str) -> str:
+    for pattern, space in RULE:
+        text = pattern.sub(space, text)
+    return text
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from([" ", "  ", NBSP, NARROW_NBSP, ";", ":", "!", "?", "«", "»", "a", "\n"])).map(
+        "".join
+    )
+)
+def test_spacing_read_backwards_follows_the_rule(text):
+    assert french_spacing(text) == spaced_by_the_rule(text)
+
+
+def test_spacing_of_a_guillemet_before_a_mark():
+    # Both rules reach the space of « « ? »: the guillemet's comes last.
+    assert french_spacing("« ? »") == f"«{NBSP}?{NARROW_NBSP}»"
+    assert french_spacing("Il dit : « Quoi ?! »") == f"Il dit{NBSP}: «{NBSP}Quoi{NARROW_NBSP}?!{NARROW_NBSP}»"
 
 
 def test_html_without_punctuation_is_returned_unchanged():
