@@ -162,3 +162,18 @@ def test_a_site_rebuilt_after_an_edit_an_addition_and_a_deletion_equals_a_clean_
         now = lists(live / "output")
         assert {page for page in shown.keys() & now.keys() if shown[page] != now[page]} - {"potager-0"}
         shown = now
+
+
+def test_the_stems_of_pieces_are_the_same_once_the_kept_ones_are_dropped(monkeypatch):
+    # The pieces' stems are kept up to a limit, then dropped and worked out again.
+    from carnet.search import related
+
+    text = "Le potager d’hiver, la récolte : l’écoute du jardinier. Potager !"
+    expected = related.light_terms(text)
+    assert expected["potager"] == 2
+    assert "le" not in expected  # a stop word
+    stems = related._PieceStems()
+    monkeypatch.setattr(related, "_PIECE_STEMS", stems)
+    monkeypatch.setattr(stems, "LIMIT", 3)
+    assert related.light_terms(text) == expected
+    assert 0 < len(stems) <= 3

@@ -21,7 +21,6 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import chain
 
 from .analysis import fold, french_stop_words
@@ -41,15 +40,29 @@ _STEM_LENGTH = 7
 # spans a space: a text's terms are those of its pieces between spaces, which repeat across
 # an archive (« partenaire, » or « l’accompagnement »). Each distinct piece is folded and cut
 # into stems once.
-@lru_cache(maxsize=1 << 17)
-def _piece_stems(piece: str) -> tuple[str, ...]:
-    stops = french_stop_words()
-    return tuple(word[:_STEM_LENGTH] for word in _WORD.findall(fold(piece)) if word not in stops)
+class _PieceStems(dict):
+    """piece -> its stems, worked out when first asked. A plain dictionary: looking a piece up
+    costs less than through lru_cache, which reorders its entries at every hit (6 million
+    pieces in the bench's 5 000 articles: 0.4 s of 2.3)."""
+
+    LIMIT = 1 << 17  # distinct pieces kept (as lru_cache did); then it starts again
+
+    def __missing__(self, piece: str) -> tuple[str, ...]:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        stops = french_stop_words()
+        stems = self[piece] = tuple(
+            word[:_STEM_LENGTH] for word in _WORD.findall(fold(piece)) if word not in stops
+        )
+        return stems
+
+
+_PIECE_STEMS = _PieceStems()
 
 
 def light_terms(text: str) -> Counter:
     # Piece by piece from the cache, counted in C: no Python step per word.
-    return Counter(chain.from_iterable(map(_piece_stems, text.split(" "))))
+    return Counter(chain.from_iterable(map(_PIECE_STEMS.__getitem__, text.split(" "))))
 
 
 def terms_key(document: SearchDocument) -> str:
