@@ -17,6 +17,7 @@ from pathlib import Path
 from pelican import Pelican
 from pelican.settings import read_settings
 
+from carnet.articles.metadata import UNKNOWN_DATE
 from carnet.builds.pipeline import build_site
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,10 +33,11 @@ def main() -> None:
     with contextlib.redirect_stdout(io.StringIO()):
         if flavour == "vanilla":
             # The same settings without the project: no plugins, Pelican's own theme. An article
-            # with no date is dated by its file, as Pelican allows: plain Pelican would leave it
-            # out, and its page and listings, which the project builds (dated « inconnue »).
+            # with no date gets the project's unknown date (carnet/articles/metadata.py): plain
+            # Pelican would leave it out, and its page and listings, which the project builds.
+            # ("fs" would also give every article a `modified` date, shown on every page.)
             override = {
-                "DEFAULT_DATE": "fs",
+                "DEFAULT_DATE": UNKNOWN_DATE.timetuple()[:3],
                 "PATH": content,
                 "OUTPUT_PATH": str(root / "output"),
                 "PLUGINS": [],
