@@ -3,6 +3,7 @@ Pelican's `article in articles` must answer as on its own lists, and the lists c
 
 import datetime
 from types import SimpleNamespace
+from unittest.mock import ANY
 
 import pytest
 from pelican.contents import Article
@@ -55,12 +56,15 @@ def test_members_answer_in_as_the_list_does():
     assert [article in group for article in every] == [article in every[2:6] for article in every]
     assert "Article 3" not in group
     assert None not in group
+    # An item with its own == is asked as the list asks it.
+    assert ANY in group
+    assert ANY not in Members([])
 
 
-def test_the_groups_are_lent_in_place_and_given_back():
+def test_the_groups_are_lent_to_the_generator_alone_and_given_back():
     every = articles(12)
     generator = generator_with_groups(every)
-    # Pelican's context holds the same lists of category and author pairs.
+    # Pelican's context holds the generator's lists of category and author pairs.
     context = {"categories": generator.categories, "authors": generator.authors}
     lists = groups(vars(generator))
     expected = {name: dates_as_pelican_picks_them(generator, group) for name, group in lists.items()}
@@ -69,12 +73,14 @@ def test_the_groups_are_lent_in_place_and_given_back():
     give_back = lend_members(generator)
     lent = groups(vars(generator))
     assert all(type(group) is Members for group in lent.values())
-    assert context["categories"][0][1] is lent["categories"]
-    assert context["authors"][0][1] is lent["authors"]
     assert {name: dates_as_pelican_picks_them(generator, group) for name, group in lent.items()} == expected
+    # What templates read is left as it was (and so are the pages' keys).
+    assert context["categories"][0][1] is lists["categories"]
+    assert context["authors"][0][1] is lists["authors"]
 
     give_back()
     assert all(groups(vars(generator))[name] is lists[name] for name in lists)
+    assert generator.categories is context["categories"]
 
 
 def test_a_group_of_items_that_compare_by_value_keeps_its_list():

@@ -242,3 +242,30 @@ def test_the_tag_maps_english_pages_are_shared_too(space, tmp_path, monkeypatch)
     build(space, space.base / "tag-map-serial", SERIAL, full=True)
     assert_same_build(space.base / "tag-map-shared", space.base / "tag-map-serial")
     assert children() == []
+
+
+def test_group_pages_are_the_same_with_the_lent_lists_in_every_process(space, tmp_path, monkeypatch):
+    # carnet/builds/listings.py: both processes write tag, category and author pages with the
+    # lists lent (installed before the fork), and the site is the one plain lists give.
+    from carnet.builds import listings
+
+    record = tmp_path / "lent.txt"
+    lend = listings.lend_members
+
+    def recorded(generator):
+        give_back = lend(generator)
+        groups = [*generator.tags.values(), *(group for _, group in generator.categories + generator.authors)]
+        with open(record, "a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()} {sorted({type(group).__name__ for group in groups})}\n")
+        return give_back
+
+    monkeypatch.setattr(listings, "lend_members", recorded)
+    build(space, space.base / "lent", PARALLEL, full=True)
+    seen = dict(line.split(" ", 1) for line in record.read_text("utf-8").splitlines())
+    assert len(seen) == 2
+    assert str(os.getpid()) in seen
+    assert set(seen.values()) == {"['Members']"}
+    monkeypatch.setattr(listings, "lend_members", lambda generator: lambda: None)
+    build(space, space.base / "not-lent", PARALLEL, full=True)
+    assert_same_build(space.base / "lent", space.base / "not-lent")
+    assert children() == []

@@ -19,6 +19,8 @@ class Members(list):
         self._identities = frozenset(map(id, self))
 
     def __contains__(self, item) -> bool:
+        if type(item).__eq__ is not object.__eq__:  # it may say it equals a member: ask the list
+            return list.__contains__(self, item)
         return id(item) in self._identities
 
 
@@ -27,34 +29,34 @@ def compares_by_identity(items) -> bool:
 
 
 def lend_members(generator) -> Callable[[], None]:
-    """Put Members in place of the lists of the generator's tags, categories and authors, where
-    Pelican's group pages take them, and return what puts the lists back. The categories and
-    authors are changed in place, in the lists the context shares; the context's tags are its
-    own list of pairs, which keeps the plain lists."""
-    lent: list[tuple[dict | list, object, object]] = []  # (container, key, what it held)
-    tags = getattr(generator, "tags", None)
+    """Give the generator, where Pelican's group pages read them (`tags`, `categories`,
+    `authors`), copies whose lists are Members, and return what puts its own back. The context
+    keeps its own lists: what templates read, and the pages' keys, stay as they were."""
+    held = {name: getattr(generator, name, None) for name in ("tags", "categories", "authors")}
+    tags = held["tags"]
     if isinstance(tags, dict):
-        for tag, articles in list(tags.items()):
-            if type(articles) is list and compares_by_identity(articles):
-                lent.append((tags, tag, articles))
-                tags[tag] = Members(articles)
+        generator.tags = {tag: _lent(articles) for tag, articles in tags.items()}
     for name in ("categories", "authors"):
-        pairs = getattr(generator, name, None)
-        for position, pair in enumerate(pairs if isinstance(pairs, list) else ()):
-            if (
-                isinstance(pair, tuple)
-                and len(pair) == 2
-                and type(pair[1]) is list
-                and compares_by_identity(pair[1])
-            ):
-                lent.append((pairs, position, pair))
-                pairs[position] = (pair[0], Members(pair[1]))
+        pairs = held[name]
+        if isinstance(pairs, list):
+            setattr(generator, name, [_lent_pair(pair) for pair in pairs])
 
     def give_back() -> None:
-        for container, key, held in lent:
-            container[key] = held
+        for name, value in held.items():
+            if value is not None:
+                setattr(generator, name, value)
 
     return give_back
+
+
+def _lent(articles):
+    return Members(articles) if type(articles) is list and compares_by_identity(articles) else articles
+
+
+def _lent_pair(pair):
+    if isinstance(pair, tuple) and len(pair) == 2:
+        return (pair[0], _lent(pair[1]))
+    return pair
 
 
 def lend_members_while_writing(generator) -> None:
