@@ -269,3 +269,31 @@ def test_group_pages_are_the_same_with_the_lent_lists_in_every_process(space, tm
     build(space, space.base / "not-lent", PARALLEL, full=True)
     assert_same_build(space.base / "lent", space.base / "not-lent")
     assert children() == []
+
+
+def test_each_contents_own_digest_is_worked_out_once_before_the_fork(space, tmp_path, monkeypatch):
+    # carnet/builds/fingerprint.py work_out_ahead: the build's process and one copy share the
+    # contents' own digests; the render processes forked next inherit them instead of each
+    # working out nearly every one again.
+    from carnet.builds import fingerprint
+
+    record = tmp_path / "own.txt"
+    own = fingerprint.Fingerprints._own_content
+
+    def recorded(self, content):
+        if id(content) not in self._own:
+            with open(record, "a", encoding="utf-8") as handle:
+                handle.write(f"{os.getpid()} {content.source_path}\n")
+        return own(self, content)
+
+    monkeypatch.setattr(fingerprint.Fingerprints, "_own_content", recorded)
+    build(space, space.base / "ahead", PARALLEL, full=True)
+    worked_out = [line.split(" ", 1) for line in record.read_text("utf-8").splitlines()]
+    sources = [source for _, source in worked_out]
+    assert len(sources) > 10
+    assert len(sources) == len(set(sources)), "a content digested twice"
+    assert len({pid for pid, _ in worked_out}) == 2
+    monkeypatch.undo()
+    build(space, space.base / "ahead-serial", SERIAL, full=True)
+    assert_same_build(space.base / "ahead", space.base / "ahead-serial")
+    assert children() == []

@@ -20,6 +20,7 @@ from pelican.contents import Content
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 
+from .parallel import map_shared
 from .urls import FROZEN_ATTRIBUTE
 
 # Attributes that are build plumbing, not what a page shows.
@@ -53,6 +54,26 @@ class Fingerprints:
             else:
                 self._addresses[key] = f"{item.source_path}|{item.url}|{getattr(item, 'title', '')}"
         return self._addresses[key]
+
+    def work_out_ahead(self, contents: list[Content], processes: int) -> None:
+        """Each content's own digest, worked out now by `processes` processes (map_shared), so that
+        the render processes forked next inherit them: each needs nearly every article's (its
+        pages and their neighbours, the listings), and worked them all out itself, 0.9 s at 5 000
+        articles, twice. A content whose digest cannot be made, or that links to one outside
+        `contents`, is left to be worked out when a page reads it, as before."""
+        place = {id(content): number for number, content in enumerate(contents)}
+
+        def own(content: Content) -> tuple[bytes, list[int]] | None:
+            try:
+                digest, linked = self._own_content(content)
+            except Unfingerprintable:
+                return None
+            places = [place.get(id(other)) for other in linked]
+            return None if None in places else (digest, places)
+
+        for content, found in zip(contents, map_shared(own, contents, processes), strict=True):
+            if found is not None and id(content) not in self._own:
+                self._own[id(content)] = (found[0], [contents[number] for number in found[1]])
 
     def digest(self, value) -> bytes:
         hasher = hashlib.blake2b(digest_size=16)

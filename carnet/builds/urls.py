@@ -60,6 +60,10 @@ class FrozenUrls:
         for content in self._contents:
             content.__dict__[FROZEN_ATTRIBUTE] = {}
 
+    @property
+    def contents(self) -> list[Content]:
+        return self._contents
+
     def thaw(self) -> None:
         for content in self._contents:
             content.__dict__.pop(FROZEN_ATTRIBUTE, None)

@@ -168,6 +168,9 @@ def share_pages(pelican, writer_class) -> None:
     if not pelican.settings.get("RENDER_SHARED_EDITS", True) and not memo.renders_everything():
         return
 
+    # Before the fork: each render process would otherwise digest nearly every article itself.
+    memo.fingerprints.work_out_ahead(PHASE.urls.contents, count)
+
     def work(index: int):
         memo.share, memo.sharing = Share(index, count), True
         mine = writer_class(pelican.output_path, settings=pelican.settings)
