@@ -50,11 +50,13 @@ def run_size(articles: int, repeats: int, http_seconds: float, progress, task, c
         content = scratch / "content"
         tagmap = (measure.ROOT / "content/tagmap.toml").read_text("utf-8")
         write_corpus(content, articles, SEED, tag_forms(), {"tagmap.toml": tagmap}, own_text(), corpus)
-        progress.update(task, description=f"{articles} articles : construction Pelican seul")
-        vanilla = [measure.timed_build(content, scratch / f"vanilla-{n}", "vanilla") for n in range(repeats)]
-        progress.update(task, description=f"{articles} articles : construction du projet")
-        # Each full build starts from nothing: no previous build, no content cache.
-        project = [measure.timed_build(content, scratch / f"site-{n}", "project") for n in range(repeats)]
+        progress.update(task, description=f"{articles} articles : constructions Pelican seul et projet")
+        # Alternated, so that the machine's drift (shared, it moves by 10-20 %) weighs on both
+        # alike. Each full build starts from nothing: no previous build, no content cache.
+        vanilla, project = [], []
+        for n in range(repeats):
+            vanilla.append(measure.timed_build(content, scratch / f"vanilla-{n}", "vanilla"))
+            project.append(measure.timed_build(content, scratch / f"site-{n}", "project"))
         pelican_s = measure.median([timing.seconds for timing in vanilla])
         project_s = measure.median([timing.seconds for timing in project])
         progress.update(task, description=f"{articles} articles : reconstructions")
