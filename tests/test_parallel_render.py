@@ -297,3 +297,41 @@ def test_each_contents_own_digest_is_worked_out_once_before_the_fork(space, tmp_
     build(space, space.base / "ahead-serial", SERIAL, full=True)
     assert_same_build(space.base / "ahead", space.base / "ahead-serial")
     assert children() == []
+
+
+def test_attached_files_follow_their_page_whichever_process_digests_or_writes_it(tmp_path):
+    # Pelican moves a file linked with {attach} beside the page that links it when the page's
+    # `content` is first read; the static files are written by the build's process alone, so
+    # that reading must happen there even for the pages another process digests and writes.
+    space = Workspace(tmp_path)
+    (space.content / "images").mkdir(exist_ok=True)
+    (space.content / "pages").mkdir()
+    slugs = ["schema-1", "schema-2", "schema-4", "schema-7"]  # the render process's share (2 processes)
+    assert all(share_of(f"{slug}/index.html", 2) == 1 for slug in slugs)
+    for slug in slugs:
+        (space.content / "images" / f"{slug}.png").write_bytes(b"\x89PNG\r\n\x1a\n" + slug.encode())
+        text = f"Title: Schéma {slug}\nSlug: {slug}\n\n![Schéma {slug}]({{attach}}../images/{slug}.png)\n"
+        (space.content / "pages" / f"{slug}.md").write_text(text, "utf-8")
+    build(space, tmp_path / "parallel", PARALLEL, full=True)
+    build(space, tmp_path / "serial", SERIAL, full=True)
+    assert_same_build(tmp_path / "parallel", tmp_path / "serial")
+    for slug in slugs:
+        assert (tmp_path / "parallel/output" / slug / f"{slug}.png").is_file()
+        page = (tmp_path / "parallel/output" / slug / "index.html").read_text("utf-8")
+        assert f'src="/{slug}/{slug}.png"' in page
+    assert children() == []
+
+
+def test_a_failed_digest_copy_leaves_the_digests_to_the_pages(space, monkeypatch):
+    # Working the digests out ahead only saves time: if its copy dies, the build goes on.
+    from carnet.builds import fingerprint
+
+    def killed(function, items, workers):
+        raise WorkerFailed("un processus de la construction s'est arrêté (signal 9)")
+
+    monkeypatch.setattr(fingerprint, "map_shared", killed)
+    build(space, space.base / "copy-died", PARALLEL, full=True)
+    monkeypatch.undo()
+    build(space, space.base / "copy-lived", PARALLEL, full=True)
+    assert_same_build(space.base / "copy-died", space.base / "copy-lived")
+    assert children() == []

@@ -12,16 +12,20 @@ A value that cannot be read safely (an object of unknown shape, a structure too 
 raises `Unfingerprintable`, and the page is rendered as usual.
 """
 
+import contextlib
 import datetime
 import hashlib
+import logging
 from collections.abc import Callable
 
 from pelican.contents import Content
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 
-from .parallel import map_shared
+from .parallel import WorkerFailed, map_shared
 from .urls import FROZEN_ATTRIBUTE
+
+logger = logging.getLogger(__name__)
 
 # Attributes that are build plumbing, not what a page shows.
 IGNORED_ATTRIBUTES = frozenset({"settings", "_context", "_content", FROZEN_ATTRIBUTE})
@@ -60,20 +64,32 @@ class Fingerprints:
         the render processes forked next inherit them: each needs nearly every article's (its
         pages and their neighbours, the listings), and worked them all out itself, 0.9 s at 5 000
         articles, twice. A content whose digest cannot be made, or that links to one outside
-        `contents`, is left to be worked out when a page reads it, as before."""
+        `contents`, is left to be worked out when a page reads it, as before; so is everything
+        if a copy fails: this only saves time."""
+        # Pelican's `content` resolves {attach} and {static} links, and moves the attached files
+        # (Static.attach_to): that must happen here, where the static files are written, for
+        # every content, not only for this process's half. Kept (memoized), it costs little more.
+        for content in contents:
+            with contextlib.suppress(Exception):  # raised again when a page reads it, as before
+                _ = content.content
         place = {id(content): number for number, content in enumerate(contents)}
 
         def own(content: Content) -> tuple[bytes, list[int]] | None:
             try:
                 digest, linked = self._own_content(content)
-            except Unfingerprintable:
+            except Exception:  # said when a page reads it, as before (Unfingerprintable or not)
                 return None
             places = [place.get(id(other)) for other in linked]
             return None if None in places else (digest, places)
 
-        for content, found in zip(contents, map_shared(own, contents, processes), strict=True):
-            if found is not None and id(content) not in self._own:
-                self._own[id(content)] = (found[0], [contents[number] for number in found[1]])
+        try:
+            found = map_shared(own, contents, processes)
+        except WorkerFailed as failure:
+            logger.debug("incremental: digests left to the pages: %s", failure)
+            return
+        for content, kept in zip(contents, found, strict=True):
+            if kept is not None and id(content) not in self._own:
+                self._own[id(content)] = (kept[0], [contents[number] for number in kept[1]])
 
     def digest(self, value) -> bytes:
         hasher = hashlib.blake2b(digest_size=16)

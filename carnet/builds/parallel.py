@@ -85,16 +85,15 @@ def map_shared(function: Callable, items: list, workers: int) -> list:
     workers = min(workers, len(items))
     # Every `workers`-th item: neighbouring articles cost alike, so the shares do too.
     forked: list[Worker] = []
-    try:
+    try:  # to the end: a build stopped anywhere here (Ctrl-C, a new save) stops its workers too
         forked = fork_workers(workers, lambda index: [function(item) for item in items[index::workers]])
-        mine = [function(item) for item in items[::workers]]
+        results: list = [None] * len(items)
+        results[::workers] = [function(item) for item in items[::workers]]
+        for index, outcome in enumerate(join(forked), start=1):
+            results[index::workers] = outcome.value
     except BaseException:
-        stop(forked)
+        stop(forked)  # those join reaped are left alone
         raise
-    results: list = [None] * len(items)
-    results[::workers] = mine
-    for index, outcome in enumerate(join(forked), start=1):
-        results[index::workers] = outcome.value
     return results
 
 

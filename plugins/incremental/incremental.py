@@ -168,7 +168,8 @@ def share_pages(pelican, writer_class) -> None:
     if not pelican.settings.get("RENDER_SHARED_EDITS", True) and not memo.renders_everything():
         return
 
-    # Before the fork: each render process would otherwise digest nearly every article itself.
+    # Before the fork, shared as the pages will be: each render process would otherwise digest
+    # nearly every article itself.
     memo.fingerprints.work_out_ahead(PHASE.urls.contents, count)
 
     def work(index: int):
