@@ -95,3 +95,11 @@ def test_invoke_bench_refuses_an_unknown_corpus(tmp_path):
     assert result.returncode != 0
     assert "corpus inconnu « latin » (au choix : french, uniform)" in result.stderr
     assert not (tmp_path / "results.json").exists()
+
+
+def test_plain_pelican_dates_undated_articles_as_the_project_does():
+    # Plain Pelican builds them too (DEFAULT_DATE), at the project's unknown date, last.
+    from carnet.articles.metadata import UNKNOWN_DATE
+    from carnet.bench.build_once import UNDATED
+
+    assert UNKNOWN_DATE.timetuple()[:3] == UNDATED

@@ -17,11 +17,12 @@ from pathlib import Path
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from carnet.articles.metadata import UNKNOWN_DATE
 from carnet.builds.pipeline import build_site
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = ROOT / "pelicanconf.py"
+# carnet/articles/metadata.py's UNKNOWN_DATE, which this room may not import (tests/test_bench.py).
+UNDATED = (1900, 1, 1)
 
 
 def main() -> None:
@@ -33,11 +34,11 @@ def main() -> None:
     with contextlib.redirect_stdout(io.StringIO()):
         if flavour == "vanilla":
             # The same settings without the project: no plugins, Pelican's own theme. An article
-            # with no date gets the project's unknown date (carnet/articles/metadata.py): plain
-            # Pelican would leave it out, and its page and listings, which the project builds.
-            # ("fs" would also give every article a `modified` date, shown on every page.)
+            # with no date gets the project's unknown date (UNDATED): plain Pelican would leave it
+            # out, and its page and listings, which the project builds. ("fs" would also give
+            # every article a `modified` date, shown on every page.)
             override = {
-                "DEFAULT_DATE": UNKNOWN_DATE.timetuple()[:3],
+                "DEFAULT_DATE": UNDATED,
                 "PATH": content,
                 "OUTPUT_PATH": str(root / "output"),
                 "PLUGINS": [],
