@@ -181,6 +181,26 @@ def test_a_killed_worker_is_a_failure():
     assert children() == []
 
 
+def test_a_worker_whose_build_died_before_it_could_ask_to_die_with_it_stops_at_once():
+    # A build killed between the fork and the worker's prctl sends no signal: the worker, whose
+    # parent is then another process, must stop instead of rendering its share for no one.
+    from carnet.builds import parallel
+
+    def exit_code(parent_given) -> int:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child ends in os._exit, whatever happens
+            code = 2
+            try:
+                parallel._die_with_parent(parent_given(os.getppid()))
+                code = 0
+            finally:
+                os._exit(code)
+        return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
+    assert exit_code(lambda parent: parent) == 0
+    assert exit_code(lambda parent: parent + 1_000_000) == 1
+
+
 def test_shares_are_stable_and_spread():
     names = [f"article-{n:05d}/index.html" for n in range(1000)]
     shares = [share_of(name, 2) for name in names]

@@ -59,6 +59,7 @@ def fork_workers(count: int, work: Callable[[int], object]) -> list[Worker]:
     """Start workers 1..count-1, each running `work(index)` in a copy of this process."""
     workers: list[Worker] = []
     try:
+        parent = os.getpid()
         for index in range(1, count):
             read_end, write_end = os.pipe()
             pid = os.fork()
@@ -66,7 +67,7 @@ def fork_workers(count: int, work: Callable[[int], object]) -> list[Worker]:
                 os.close(read_end)
                 for other in workers:
                     os.close(other.results)
-                _run_worker(index, work, write_end)
+                _run_worker(index, work, write_end, parent)
             os.close(write_end)
             workers.append(Worker(pid, read_end))
     except BaseException:
@@ -97,10 +98,10 @@ def map_shared(function: Callable, items: list, workers: int) -> list:
     return results
 
 
-def _run_worker(index: int, work: Callable[[int], object], write_end: int) -> None:
+def _run_worker(index: int, work: Callable[[int], object], write_end: int, parent: int) -> None:
     code = 1
     try:
-        _die_with_parent()
+        _die_with_parent(parent)
         outcome = Outcome()
         with _captured(outcome.records):
             try:
@@ -193,11 +194,13 @@ def _sendable(error: BaseException) -> BaseException:
     return error
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
     """Linux: a worker whose build process is killed is killed too, and writes no more."""
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # killed before the line above: no signal will come
+        os._exit(1)
 
 
 def _exit_reason(status: int) -> str:
