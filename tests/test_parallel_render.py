@@ -191,7 +191,7 @@ def test_a_worker_whose_build_died_before_it_could_ask_to_die_with_it_stops_at_o
         if pid == 0:  # pragma: no cover - the child ends in os._exit, whatever happens
             code = 2
             try:
-                parallel._die_with_parent(parent_given(os.getppid()))
+                parallel.die_with(parent_given(os.getppid()))
                 code = 0
             finally:
                 os._exit(code)

@@ -9,7 +9,6 @@ os._exit, so that nothing of the build (finalized, the index, atexit) runs twice
 """
 
 import contextlib
-import ctypes
 import logging
 import os
 import pickle
@@ -18,9 +17,9 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-logger = logging.getLogger(__name__)
+from carnet.search.forking import die_with
 
-_PR_SET_PDEATHSIG = 1
+logger = logging.getLogger(__name__)
 
 
 def share_of(name: str, workers: int) -> int:
@@ -101,7 +100,7 @@ def map_shared(function: Callable, items: list, workers: int) -> list:
 def _run_worker(index: int, work: Callable[[int], object], write_end: int, parent: int) -> None:
     code = 1
     try:
-        _die_with_parent(parent)
+        die_with(parent)
         outcome = Outcome()
         with _captured(outcome.records):
             try:
@@ -192,15 +191,6 @@ def _sendable(error: BaseException) -> BaseException:
     except Exception:
         return RuntimeError(f"{type(error).__name__} : {error}")
     return error
-
-
-def _die_with_parent(parent: int) -> None:
-    """Linux: a worker whose build process is killed is killed too, and writes no more."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # killed before the line above: no signal will come
-        os._exit(1)
 
 
 def _exit_reason(status: int) -> str:

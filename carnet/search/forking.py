@@ -96,7 +96,7 @@ class Forked:
 def _run_child(parent: int, work: Callable[[BinaryIO], None], write_end: int) -> None:
     status = 1
     try:
-        _die_with(parent)
+        die_with(parent)
         with os.fdopen(write_end, "wb") as pipe:
             work(pipe)
         status = 0
@@ -107,10 +107,11 @@ def _run_child(parent: int, work: Callable[[BinaryIO], None], write_end: int) ->
         os._exit(status)
 
 
-def _die_with(parent: int) -> None:
-    """The child is killed with this process: a failed build kills the index process, which
-    cannot stop its child itself (Linux's PR_SET_PDEATHSIG; elsewhere the child ends at its
-    answer, which no one reads)."""
+def die_with(parent: int) -> None:
+    """In a forked child: it is killed with `parent`, this process's parent at the fork (Linux's
+    PR_SET_PDEATHSIG; elsewhere the child ends at its answer, which no one reads). A failed build
+    kills the index process, which cannot stop its child itself; a build killed with -9 kills
+    its render processes (carnet/builds/parallel.py)."""
     if _PRCTL is not None:
         _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # gone before the line above
