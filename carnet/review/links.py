@@ -11,6 +11,9 @@ from .sources import line_containing
 
 _HREF = re.compile(r"\b(?:href|src)=\"([^\"]+)\"")
 _ID = re.compile(r"\bid=\"([^\"]+)\"")
+# Pelican's intrasite links ({filename}, |filename|, {attach}, {tag}…), which it resolves
+# itself and names the file or the name missing when it cannot.
+_INTRASITE = re.compile(r"[{|](?:filename|static|attach|author|category|tag|index)[|}]")
 
 
 def written_link_findings(output: Path, articles) -> Iterable[Finding]:
@@ -39,8 +42,8 @@ def broken(output: Path, page: Path, reference: str, ids: dict[Path, set[str]]) 
     parts = urlsplit(reference)
     if parts.scheme or parts.netloc or reference.startswith(("mailto:", "tel:", "data:")):
         return None
-    if "{filename}" in reference or "{static}" in reference or "|filename|" in reference:
-        return None  # said before, with the file it misses
+    if _INTRASITE.search(reference):
+        return None  # said by Pelican, with the file it misses
     path = unquote(parts.path)
     if not path:
         target = page

@@ -46,7 +46,9 @@ def tag_forms(tag) -> tuple[str, list[str]]:
 
 def document_for(article, known_texts: dict[str, str] | None = None) -> SearchDocument:
     """`known_texts`: HTML digest → the text taken out of that HTML (by a previous build)."""
-    html = article.content
+    # The HTML as read: `content` would resolve {attach} and {static} links now, before the
+    # static files are known, and Pelican would keep that unresolved HTML for the page.
+    html = article._content or ""
     source = html_digest(html)
     body = (known_texts or {}).get(source)
     if body is None:

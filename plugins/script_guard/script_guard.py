@@ -26,7 +26,9 @@ def warn_live_scripts(generator) -> None:
         *generator.drafts_translations,
     ]
     for article in everything:
-        html = [article.content or "", article.resume_html]
+        # The HTML as read, not `content`: its links are resolved once the static files are
+        # known, and Pelican would keep a result worked out this early (with {attach} unresolved).
+        html = [article._content or "", article.resume_html]
         # Nearly no article holds any: its source is read only for the lines of those that may.
         if not any(map(may_hold_script, html)):
             continue
