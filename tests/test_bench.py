@@ -65,7 +65,9 @@ def test_invoke_bench_quick_writes_results(tmp_path, sizes):
         assert set(run_["build"]) == build
         assert run_["build"]["project_cpu_s"] > 0
         assert run_["build"]["cores"] >= 1
-        assert set(run_["rebuild"]) == {"edit_s", "add_s", "noop_s", "live_edit_s"}
+        rebuild = {"edit_s", "add_s", "noop_s", "live_edit_s", "machinery_full_s", "machinery_edit_s"}
+        assert set(run_["rebuild"]) == rebuild
+        assert run_["rebuild"]["machinery_edit_s"] > 0
         # Measured through the real livereload loop: a save, then the reload on its websocket.
         assert run_["rebuild"]["live_edit_s"] > 0
         assert set(run_["index"]) == {"full_s", "update_s", "bytes"}
@@ -103,3 +105,31 @@ def test_plain_pelican_dates_undated_articles_as_the_project_does():
     from carnet.bench.build_once import UNDATED
 
     assert UNKNOWN_DATE.timetuple()[:3] == UNDATED
+
+
+def test_the_machinery_build_leaves_out_the_archive_wide_passes_only(tmp_path):
+    # The floor of a rebuild: Pelican and the build machinery, without the plugins that go
+    # through the whole archive. The names must be the project's: a renamed plugin would
+    # otherwise stay in and raise the floor unseen.
+    from pelican.settings import read_settings
+
+    from carnet.bench.build_once import ARCHIVE_WIDE
+    from carnet.bench.measure import timed_build
+
+    plugins = read_settings(str(ROOT / "pelicanconf.py"))["PLUGINS"]
+    assert set(plugins) > ARCHIVE_WIDE
+    tagmap = (ROOT / "content/tagmap.toml").read_text("utf-8")
+    content = write_corpus(tmp_path / "content", 12, 5, tag_forms(), {"tagmap.toml": tagmap})
+    with_resume = next(
+        p.stem for p in sorted((content / "articles").glob("*.md")) if "::: résumé" in p.read_text("utf-8")
+    )
+    pages = {}
+    for flavour in ("machinery", "project"):
+        assert timed_build(content, tmp_path / flavour, flavour).seconds > 0
+        pages[flavour] = (tmp_path / flavour / f"output/{with_resume}/index.html").read_text("utf-8")
+        # The résumé plugin acts on each article as it is read: kept.
+        assert "Cet article en résumé" in pages[flavour]
+    assert 'id="a-lire-aussi"' in pages["project"]
+    assert 'id="a-lire-aussi"' not in pages["machinery"]
+    assert not (tmp_path / "machinery/search-index/documents.json").exists()
+    assert (tmp_path / "project/search-index/documents.json").exists()

@@ -7,6 +7,7 @@ scratch in another folder and compares the two trees file by file.
 """
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -195,6 +196,55 @@ def test_a_template_that_starts_reading_a_value_follows_its_next_change(workspac
     pages = workspace.rebuild_and_compare()
     assert "404.html" in pages["rendered"]
     assert "Brouillons : 1" in (workspace.incremental / "output/404.html").read_text("utf-8")
+
+
+LISTINGS = ("index", "archives/", "categorie", "etiquette", "auteur", "en/tag", "tags")
+
+
+def with_resume(workspace) -> Path:
+    """A generated article whose summary is its résumé, not its first paragraph."""
+    for path in sorted((workspace.content / "articles/generated").glob("*.md")):
+        if "::: résumé" in path.read_text("utf-8"):
+            return path
+    raise AssertionError("no generated article has a résumé")
+
+
+def append_paragraph(path: Path, sentence: str) -> None:
+    path.write_text(path.read_text("utf-8").rstrip("\n") + f"\n\n{sentence}\n", "utf-8")
+
+
+def test_a_text_edit_leaves_the_listings_that_show_no_text_alone(workspace):
+    # Listings show titles and summaries: their keys leave the texts out (render memo).
+    path = with_resume(workspace)
+    append_paragraph(path, "Un dernier paragraphe, ajouté au texte seul.")
+    pages = workspace.rebuild_and_compare()
+    slug = re.search(r"^Slug: (.*)$", path.read_text("utf-8"), re.MULTILINE).group(1)
+    assert f"{slug}/index.html" in pages["rendered"]
+    assert [name for name in pages["rendered"] if name.startswith(LISTINGS)] == []
+    assert {"index.html", "archives/index.html"} <= set(pages["textless"])
+    assert f"{slug}/index.html" not in pages["textless"]  # it shows its own text
+
+
+def test_listings_that_show_texts_follow_them(workspace):
+    # A theme whose cards show each article's text (through `content`), and whose archives
+    # show it raw (`_content`): an edit of a text must then reach them.
+    macros = workspace.theme / "templates/partials/macros.html"
+    card = '<p class="carte__suite">'
+    macros.write_text(
+        macros.read_text("utf-8").replace(card, "<!-- {{ article.content|length }} -->" + card, 1), "utf-8"
+    )
+    archives = workspace.theme / "templates/archives.html"
+    line = "<li>{{ m.article_date(article) }}"
+    archives.write_text(
+        archives.read_text("utf-8").replace(line, "<li>{{ article._content|length }} " + line[4:], 1), "utf-8"
+    )
+    pages = workspace.rebuild_and_compare()  # a theme change: every page is rendered
+    assert not {"index.html", "archives/index.html"} & set(pages["textless"])
+    path = with_resume(workspace)
+    append_paragraph(path, "Encore un paragraphe, que les listes montrent désormais.")
+    pages = workspace.rebuild_and_compare()  # equal to a clean build: every count followed
+    assert "archives/index.html" in pages["rendered"]
+    assert [name for name in pages["rendered"] if name.startswith(("etiquette", "categorie", "auteur"))]
 
 
 def test_a_setting_from_the_environment_is_a_change(tmp_path, monkeypatch):

@@ -1,10 +1,12 @@
 """One build in a fresh process, for `invoke bench`: prints its wall time in seconds.
 
-python -m carnet.bench.build_once CONTENT ROOT (project|vanilla)
+python -m carnet.bench.build_once CONTENT ROOT (project|machinery|vanilla)
 
 `project` builds as `invoke build` does, through carnet/builds/ (incremental when ROOT
-already holds a build); `vanilla` runs plain Pelican on the same settings, without
-the project's plugins and theme, into ROOT/output.
+already holds a build); `machinery` builds the same way without the plugins that go through
+the whole archive on every build (ARCHIVE_WIDE): what an edit costs Pelican and the build
+machinery alone, the floor under the project's own passes; `vanilla` runs plain Pelican on
+the same settings, without the project's plugins and theme, into ROOT/output.
 """
 
 import contextlib
@@ -23,6 +25,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = ROOT / "pelicanconf.py"
 # carnet/articles/metadata.py's UNKNOWN_DATE, which this room may not import (tests/test_bench.py).
 UNDATED = (1900, 1, 1)
+# The plugins with a pass over every article at each build, incremental or not: the index,
+# « À lire aussi », the tag map's collisions, the review, the script check. The others act on
+# each article as it is read (résumé, typography, metadata), or add files (theme, feeds).
+ARCHIVE_WIDE = frozenset({"search", "related", "tag_map", "article_review", "script_guard"})
 
 
 def main() -> None:
@@ -46,6 +52,9 @@ def main() -> None:
                 "DIRECT_TEMPLATES": ["index", "tags", "categories", "authors", "archives"],
             }
             Pelican(read_settings(str(SETTINGS), override=override)).run()
+        elif flavour == "machinery":
+            plugins = [name for name in read_settings(str(SETTINGS))["PLUGINS"] if name not in ARCHIVE_WIDE]
+            build_site(root, SETTINGS, overrides={"PATH": content, "PLUGINS": plugins})
         else:
             build_site(root, SETTINGS, overrides={"PATH": content})
     print(f"{time.perf_counter() - started:.4f}")

@@ -77,6 +77,8 @@ def run_size(articles: int, repeats: int, http_seconds: float, progress, task, c
         queries = measure.query_measures(site / "search-index", rounds=max(1, repeats * 3))
         progress.update(task, description=f"{articles} articles : service HTTP")
         http = measure.http_measures(site / "output", site / "search-index", http_seconds)
+        progress.update(task, description=f"{articles} articles : plancher d’une reconstruction")
+        machinery = machinery_edits(content, scratch / "machinery", repeats)
         return {
             "articles": articles,
             "build": {
@@ -88,7 +90,13 @@ def run_size(articles: int, repeats: int, http_seconds: float, progress, task, c
                 "project_cpu_s": measure.median([timing.cpu_s for timing in project]),
                 "cores": len(os.sched_getaffinity(0)),
             },
-            "rebuild": {"edit_s": edit_s, "add_s": add_s, "noop_s": noop_s, "live_edit_s": live_edit_s},
+            "rebuild": {
+                "edit_s": edit_s,
+                "add_s": add_s,
+                "noop_s": noop_s,
+                "live_edit_s": live_edit_s,
+                **machinery,
+            },
             "index": index,
             "query_ms": queries,
             "http": {
@@ -100,6 +108,18 @@ def run_size(articles: int, repeats: int, http_seconds: float, progress, task, c
                 "service": http["service_rss_mb"],
             },
         }
+
+
+def machinery_edits(content: Path, root: Path, repeats: int) -> dict:
+    """The same edit rebuilt by Pelican and the build machinery alone (build_once's
+    `machinery`): reading every article from the cache, linking, keying and writing the pages,
+    without the project's passes over the whole archive. Last, since it edits the content."""
+    full = measure.timed_build(content, root, "machinery").seconds
+    edits = []
+    for _ in range(repeats):
+        measure.edit_one(content)
+        edits.append(measure.timed_build(content, root, "machinery").seconds)
+    return {"machinery_full_s": full, "machinery_edit_s": measure.median(edits)}
 
 
 def judged_relevance() -> dict:
@@ -173,6 +193,8 @@ ROWS = [
     ("reconstruction après un ajout (s)", "rebuild", "add_s", "{:.2f}"),
     ("reconstruction sans changement (s)", "rebuild", "noop_s", "{:.2f}"),
     ("livereload : une retouche (s)", "rebuild", "live_edit_s", "{:.2f}"),
+    ("plancher : construction sans les passes sur l’archive (s)", "rebuild", "machinery_full_s", "{:.2f}"),
+    ("plancher : reconstruction après une édition (s)", "rebuild", "machinery_edit_s", "{:.2f}"),
     ("index complet (s)", "index", "full_s", "{:.2f}"),
     ("mise à jour de l’index (s)", "index", "update_s", "{:.3f}"),
     ("taille de l’index (Mo)", "index", "bytes", "{:.1f}"),

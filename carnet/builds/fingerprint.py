@@ -8,6 +8,9 @@ Three depths, so that one edited article does not make every page look changed:
 - a tag, category or author counts by its own fields; the articles it gathers count by
   address and title (templates list them through the listing pages, not through the tag).
 
+Each article and page also has a digest without its text, for the pages whose rendering read
+no text (RenderMemo's textless keys, texts_read.py).
+
 A value that cannot be read safely (an object of unknown shape, a structure too deep)
 raises `Unfingerprintable`, and the page is rendered as usual.
 """
@@ -44,8 +47,9 @@ class Fingerprints:
     """Digests for one build; articles are digested once and remembered."""
 
     def __init__(self):
-        self._own: dict[int, tuple[bytes, list[Content]]] = {}
+        self._own: dict[int, tuple[bytes, bytes, list[Content]]] = {}
         self._whole: dict[int, bytes] = {}
+        self._whole_shown_digests: dict[int, bytes] = {}
         self._taxonomy: dict[int, bytes] = {}
         self._addresses: dict[int, str] = {}
 
@@ -74,13 +78,13 @@ class Fingerprints:
                 _ = content.content
         place = {id(content): number for number, content in enumerate(contents)}
 
-        def own(content: Content) -> tuple[bytes, list[int]] | None:
+        def own(content: Content) -> tuple[bytes, bytes, list[int]] | None:
             try:
-                digest, linked = self._own_content(content)
+                digest, shown, linked = self._own_content(content)
             except Exception:  # said when a page reads it, as before (Unfingerprintable or not)
                 return None
             places = [place.get(id(other)) for other in linked]
-            return None if None in places else (digest, places)
+            return None if None in places else (digest, shown, places)
 
         try:
             found = map_shared(own, contents, processes)
@@ -89,11 +93,12 @@ class Fingerprints:
             return
         for content, kept in zip(contents, found, strict=True):
             if kept is not None and id(content) not in self._own:
-                self._own[id(content)] = (kept[0], [contents[number] for number in kept[1]])
+                self._own[id(content)] = (kept[0], kept[1], [contents[number] for number in kept[2]])
 
-    def digest(self, value) -> bytes:
+    def digest(self, value, textless: bool = False) -> bytes:
+        """`textless`: the articles and pages in `value` count without their texts."""
         hasher = hashlib.blake2b(digest_size=16)
-        self._feed(hasher, value, self._whole_content, 0, set())
+        self._feed(hasher, value, self._whole_shown if textless else self._whole_content, 0, set())
         return hasher.digest()
 
     # -- articles and pages ------------------------------------------------
@@ -101,14 +106,26 @@ class Fingerprints:
     def _whole_content(self, hasher, content: Content) -> None:
         key = id(content)
         if key not in self._whole:
-            own, linked = self._own_content(content)
+            own, _, linked = self._own_content(content)
             whole = hashlib.blake2b(own, digest_size=16)
             for other in linked:
                 whole.update(self._own_content(other)[0])
             self._whole[key] = whole.digest()
         hasher.update(self._whole[key])
 
-    def _own_content(self, content: Content) -> tuple[bytes, list[Content]]:
+    def _whole_shown(self, hasher, content: Content) -> None:
+        """`_whole_content` without the texts, for a page that reads none (texts_read.py)."""
+        key = id(content)
+        if key not in self._whole_shown_digests:
+            _, shown, linked = self._own_content(content)
+            whole = hashlib.blake2b(shown, digest_size=16)
+            for other in linked:
+                whole.update(self._own_content(other)[1])
+            self._whole_shown_digests[key] = whole.digest()
+        hasher.update(self._whole_shown_digests[key])
+
+    def _own_content(self, content: Content) -> tuple[bytes, bytes, list[Content]]:
+        """The content's own digest, the same without its text, and the contents it links to."""
         key = id(content)
         if key not in self._own:
             linked: list[Content] = []
@@ -117,12 +134,19 @@ class Fingerprints:
                 linked.append(other)
                 _feed_text(hasher, "→" + self.address(other))
 
-            hasher = hashlib.blake2b(digest_size=16)
-            _feed_text(hasher, type(content).__qualname__)
+            kind = type(content).__qualname__
             # `content` resolves {filename} links against the other articles' addresses.
-            _feed_text(hasher, content.content or "")
-            self._feed_attributes(hasher, content, link, 1, {id(content)})
-            self._own[key] = (hasher.digest(), linked)
+            text = content.content or ""
+            fields = hashlib.blake2b(digest_size=16)
+            self._feed_attributes(fields, content, link, 1, {id(content)})
+            with_text = hashlib.blake2b(digest_size=16)
+            _feed_text(with_text, kind)
+            _feed_text(with_text, text)
+            with_text.update(fields.digest())
+            shown = hashlib.blake2b(digest_size=16)
+            _feed_text(shown, kind + " without its text")
+            shown.update(fields.digest())
+            self._own[key] = (with_text.digest(), shown.digest(), linked)
         return self._own[key]
 
     # -- any value ---------------------------------------------------------

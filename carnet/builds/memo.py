@@ -3,6 +3,11 @@
 A page's key digests the site (settings, theme and plugin sources, versions), its
 template and path, and every context variable its templates read. When the previous
 build wrote the same path with the same key, its bytes are reused instead of rendering.
+
+A page whose render read no article's or page's text (texts_read.py: most listings, tag and
+author pages) gets a `textless` key, where the contents count without their texts: an edit
+of a text then leaves it alone. The manifest says which keys are textless, so that the next
+build digests each page as its key was made.
 """
 
 import hashlib
@@ -17,6 +22,7 @@ from .fingerprint import Fingerprints, Unfingerprintable
 from .kept import atomic_file, notice_unreadable
 from .parallel import Share
 from .templates import variables_read
+from .texts_read import install_text_watch, watch_templates, watching_texts
 
 logger = logging.getLogger(__name__)
 
@@ -35,18 +41,21 @@ _MISSING = object()
 
 class RenderMemo:
     def __init__(self, site_digest: bytes, previous_build: Path | None):
+        install_text_watch()  # a page's textless key rests on it
         self.site_digest = site_digest
         self.fingerprints = Fingerprints()
         self.previous_output = previous_build / "output" if previous_build else None
         manifest = load_manifest(previous_build) if previous_build else {}
         self.previous_keys = manifest.get("pages", {})
         self._previous_site = manifest.get("site")
+        self.previous_textless = _kept_textless(manifest.get("textless"))
         # The names each template reads: parsing the theme's templates again costs a quarter of a
         # second, and the site digest covers the theme, so under the same digest they are the same.
         self._names: dict[str, list[str] | None] = {}
         if self._previous_site == site_digest.hex():
             self._names = _kept_names(manifest.get("variables"))
         self.keys: dict[str, str] = {}
+        self.textless: set[str] = set()  # the pages of `keys` whose keys leave the texts out
         self.rendered: list[str] = []
         self.reused = 0
         self._pending: Pending | None = None
@@ -56,7 +65,7 @@ class RenderMemo:
         self.sharing = False
         # Per template: the names it reads, sorted, each as it enters the key (None: unknown).
         self._variables: dict[str, tuple[tuple[str, bytes], ...] | None] = {}
-        self._by_object: dict[int, tuple[object, bytes | Unfingerprintable]] = {}
+        self._by_object: dict[tuple[int, bool], tuple[object, bytes | Unfingerprintable]] = {}
         # Most of the values pages read are the settings' texts and numbers, the same on every
         # page: 130 000 of the 147 000 values 9 042 pages read at 5 000 articles.
         self._by_value: dict[tuple[type, object], bytes] = {}
@@ -65,8 +74,9 @@ class RenderMemo:
         """Whether no page of the previous build can be reused: none, or another site digest."""
         return not self.previous_keys or self._previous_site != self.site_digest.hex()
 
-    def key_for(self, template, context: dict) -> str | None:
-        """The page's key, or None when its inputs cannot be followed (it is then always rendered)."""
+    def key_for(self, template, context: dict, textless: bool = False) -> str | None:
+        """The page's key, or None when its inputs cannot be followed (it is then always rendered).
+        `textless`: the articles and pages it reads count without their texts."""
         if template.name not in self._variables:
             if template.name not in self._names:
                 found = variables_read(template)
@@ -80,19 +90,19 @@ class RenderMemo:
             return None
         hasher = hashlib.blake2b(self.site_digest, digest_size=16)
         hasher.update(f"{template.name}\n{context.get('output_file')}\n".encode())
-        parts = []
+        parts = [b"textless\n" if textless else b"texts\n"]
         try:
             for name, label in names:
                 value = context.get(name, _MISSING)
                 parts.append(label)
-                parts.append(b"<missing>" if value is _MISSING else self._digest(value))
+                parts.append(b"<missing>" if value is _MISSING else self._digest(value, textless))
         except Unfingerprintable as reason:
             logger.debug("incremental: %s is always rendered: %s", context.get("output_file"), reason)
             return None
         hasher.update(b"".join(parts))
         return hasher.hexdigest()
 
-    def _digest(self, value) -> bytes:
+    def _digest(self, value, textless: bool) -> bytes:
         """The digest of a context value, once per object and build: most pages share the site's
         lists and dictionaries, which stay as they are while the pages are written."""
         if value is None or isinstance(value, float):
@@ -104,13 +114,13 @@ class RenderMemo:
             if digest is None:
                 digest = self._by_value[key] = self.fingerprints.digest(value)
             return digest
-        kept = self._by_object.get(id(value))
+        kept = self._by_object.get((id(value), textless))
         if kept is None or kept[0] is not value:
             try:
-                kept = (value, self.fingerprints.digest(value))
+                kept = (value, self.fingerprints.digest(value, textless))
             except Unfingerprintable as reason:
                 kept = (value, reason)
-            self._by_object[id(value)] = kept  # the object is kept too: its id is not reused
+            self._by_object[(id(value), textless)] = kept  # the object is kept too: its id is not reused
         if isinstance(kept[1], Unfingerprintable):
             raise kept[1]
         return kept[1]
@@ -130,17 +140,27 @@ class RenderMemo:
         if self.sharing and self.share is not None and not self.share.owns(name):
             self._pending = Pending(name, None)
             return ""
-        key = self.key_for(template, context)
+        # Digested as the previous build made its key; nothing to compare with when every page
+        # is rendered: the key is then made after the page, knowing whether it read a text.
+        textless = name in self.previous_textless
+        key = None if self.renders_everything() else self.key_for(template, context, textless)
         previous = self.previous_page(name, key)
         if previous is None:
-            text = template.render(context)
+            watch_templates(template.environment)
+            with watching_texts() as texts:
+                text = template.render(context)
             self.rendered.append(name)
+            if key is None or textless != (not texts):
+                textless = not texts
+                key = self.key_for(template, context, textless)
         else:
             text = ""
             self._pending = Pending(name, previous)
             self.reused += 1
         if key is not None:
             self.keys[name] = key
+            if textless:
+                self.textless.add(name)
         return text
 
     def take_pending(self, name: str) -> "Pending | None":
@@ -154,23 +174,31 @@ class RenderMemo:
         return pending
 
     def merge(
-        self, keys: dict[str, str], rendered: list[str], reused: int, names: dict[str, list[str] | None]
+        self,
+        keys: dict[str, str],
+        textless: set[str],
+        rendered: list[str],
+        reused: int,
+        names: dict[str, list[str] | None],
     ) -> None:
         """Add what a render process did with its share of the pages."""
         self.keys.update(keys)
+        self.textless |= textless
         self._names.update(names)
         self.rendered.extend(rendered)
         self.reused += reused
 
-    def outcome(self) -> tuple[dict[str, str], list[str], int, dict[str, list[str] | None]]:
-        """What `merge` takes in: this process's keys, pages rendered and reused, names read."""
-        return self.keys, self.rendered, self.reused, self._names
+    def outcome(self) -> tuple[dict[str, str], set[str], list[str], int, dict[str, list[str] | None]]:
+        """What `merge` takes in: this process's keys (and which are textless), pages rendered
+        and reused, names read."""
+        return self.keys, self.textless, self.rendered, self.reused, self._names
 
     def save(self, build: Path) -> None:
         manifest = {
             "pages": self.keys,
             "rendered": sorted(self.rendered),
             "site": self.site_digest.hex(),
+            "textless": sorted(self.textless),
             "variables": self._names,
         }
         with atomic_file(build / MANIFEST_NAME) as handle:
@@ -190,6 +218,14 @@ def load_manifest(build: Path) -> dict:
         notice_unreadable(path, error, "toutes les pages seront rendues")
         return {"pages": {}, "rendered": []}
     return manifest
+
+
+def _kept_textless(kept) -> frozenset[str]:
+    """The pages whose keys the previous build made without the texts; none from a damaged
+    manifest (their keys then differ, and they are rendered)."""
+    if not isinstance(kept, list) or not all(isinstance(name, str) for name in kept):
+        return frozenset()
+    return frozenset(kept)
 
 
 def _kept_names(kept) -> dict[str, list[str] | None]:
