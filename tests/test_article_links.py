@@ -94,3 +94,25 @@ def test_an_incremental_build_keeps_the_links_resolved(tmp_path):
     schema = BeautifulSoup((output / "un-schema/index.html").read_text(encoding="utf-8"), "lxml")
     assert file_at(output, schema.select_one("#texte img")["src"]).read_bytes() == PNG
     no_placeholder_left(output)
+
+
+def test_a_file_that_only_the_resume_attaches_is_published_beside_the_article(tmp_path):
+    # Pelican gathers the files an article links from its text alone.
+    resume = "::: résumé\n- En une image : ![la photo]({attach}photo.png).\n:::\n\nLe texte, sans image."
+    content = tiny_content(tmp_path, {"photo.md": article("Une photo", resume)})
+    (content / "articles" / "photo.png").write_bytes(PNG)
+    site = build_test_site(tmp_path / "out", content, settings_file="pelicanconf.py")
+    image = site.html("une-photo/index.html").select_one("section.resume img")
+    assert image["src"] == "/une-photo/photo.png"
+    assert file_at(site.output, image["src"]).read_bytes() == PNG
+
+
+def test_with_relative_urls_the_resume_links_from_its_own_page(tmp_path):
+    site = build_test_site(tmp_path / "out", write_content(tmp_path), "pelicanconf.py", RELATIVE_URLS=True)
+    page = site.output / "la-suite/index.html"
+    resume = site.html("la-suite/index.html").select_one("section.resume")
+    targets = [link["href"] for link in resume.select("a")] + [image["src"] for image in resume.select("img")]
+    assert targets == ["../un-schema/", "../images/fiche.png"]
+    for target in targets:
+        assert (page.parent / target).resolve().exists(), target
+    no_placeholder_left(site.output)

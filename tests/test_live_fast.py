@@ -62,6 +62,13 @@ def test_a_text_edit_shows_before_the_exact_build_and_the_session_ends_on_a_clea
         assert not (project / "output/perdre-des-clients/index.html").exists()
         said = save(edited, original + "\nRéparé.\n")
         assert "Réparé." in (project / "output/perdre-des-clients/index.html").read_text("utf-8")
+        # A résumé that links another article: its link is resolved by the exact build alone.
+        link = "[Voir aussi]({filename}aujourdhui-jai-rencontre-un-partenaire.md) "
+        said = save(edited, original.replace("\n- ", "\n- " + link, 1) + "\nRéparé.\n")
+        assert not any(FAST in line for line in said), said
+        shown = (project / "output/perdre-des-clients/index.html").read_text("utf-8")
+        assert '<a href="/aujourdhui-jai-rencontre-un-partenaire/">Voir aussi</a>' in shown
+        assert "{filename}" not in shown
         # Two text edits in a row: the second comes during the first's exact build, which
         # stops and starts again with it; the page shows the last.
         forget_reloads(page)

@@ -50,7 +50,9 @@ def test_a_template_reading_the_raw_text_is_seen():
         )
     )
     watch_templates(environment)
+    watching = environment.getattr, environment.getitem
     watch_templates(environment)  # once is enough; twice changes nothing
+    assert (environment.getattr, environment.getitem) == watching
     article = an_article("<p>Brut.</p>")
     for name, expected in (("raw.html", True), ("item.html", True), ("t.html", False)):
         with watching_texts() as read:

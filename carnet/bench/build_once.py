@@ -25,9 +25,12 @@ ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = ROOT / "pelicanconf.py"
 # carnet/articles/metadata.py's UNKNOWN_DATE, which this room may not import (tests/test_bench.py).
 UNDATED = (1900, 1, 1)
-# The plugins with a pass over every article at each build, incremental or not: the index,
-# « À lire aussi », the tag map's collisions, the review, the script check. The others act on
-# each article as it is read (résumé, typography, metadata), or add files (theme, feeds).
+# The plugins whose passes over the whole archive make most of the project's own work in a
+# rebuild: the index, « À lire aussi », the tag map, the review, the script check. The others
+# act on each article as it is read (résumé, typography) or go through the articles cheaply
+# (metadata, authors, résumé links), or add files (theme, feeds). The site is not the same:
+# without the tag map, no English tag pages (7 793 pages instead of 9 042 at 5 000 articles),
+# and nothing is held back; so the floor is close, not exact.
 ARCHIVE_WIDE = frozenset({"search", "related", "tag_map", "article_review", "script_guard"})
 
 

@@ -133,6 +133,9 @@ def read_again(generator: ArticlesGenerator, path: Path, old: Article) -> Articl
         if not any(article is fresh for article in chain(*(getattr(proxy, name) for name in _WRITTEN))):
             raise Skipped(f"{path.name} est retenu par la relecture")
         fresh.refresh_metadata_intersite_links()
+    if fresh.resume_html and fresh._get_intrasite_link_regex().search(fresh.resume_html):
+        # Resolved once every generator has read its files (plugins/resume): the exact build.
+        raise Skipped(f"{path.name} : liens internes dans le résumé")
     if heard:
         raise Skipped(f"{path.name} : {heard[0].getMessage()}")
     if _header(fresh) != _header(old):

@@ -1,10 +1,12 @@
 """Pelican glue: the résumé block on article pages, in listings, feeds and meta descriptions."""
 
+import copy
 import logging
 
 from pelican import signals
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
+from pelican.utils import get_relative_path, path_to_url
 
 from carnet.articles import attributes
 from carnet.resume.origin import resume_origin
@@ -41,23 +43,40 @@ def attach_resume(instance) -> None:
         instance.description_text = rendered.fallback_text or instance.title
 
 
-def resolve_resume_links(generators) -> None:
-    """{filename}, {attach} and {static} links in the résumé point where the page's own do.
+def register_resume_files(generator) -> None:
+    """The files that only a résumé links with {static} or {attach}: Pelican gathers those an
+    article links from its text alone, and would neither publish nor find them."""
+    links = generator.context.setdefault("static_links", set())
+    for article in _every_article(generator):
+        if _may_link(article.resume_html):
+            as_text = copy.copy(article)
+            as_text._content = article.resume_html
+            links |= as_text.get_static_links()
 
-    Pelican resolves them in the article's text only; here, once every generator has read its
-    files (the static ones included), the résumé and the listing summary taken from it get the
-    same treatment. Before that, {attach} and {static} could not be resolved."""
+
+def resolve_resume_links(generators) -> None:
+    """{filename}, {attach} and {static} links in the résumé, resolved as Pelican resolves them
+    in the text, once every generator has read its files (the static ones included). The
+    listing summary taken from the résumé is Pelican's own `summary`, which it resolves next."""
     for generator in generators:
         if not isinstance(generator, ArticlesGenerator):
             continue
         for article in _every_article(generator):
-            # Pelican's marks open with { or | (INTRASITE_LINK_REGEX); most résumés have neither.
-            if "{" in article.resume_html or "|" in article.resume_html:
-                siteurl = article.get_siteurl()
-                article.resume_html = article._update_content(article.resume_html, siteurl)
-                metadata = article.metadata
-                if "summary" in metadata:  # taken from the résumé (attach_resume)
-                    metadata["summary"] = article._update_content(metadata["summary"], siteurl)
+            if _may_link(article.resume_html):
+                article.resume_html = article._update_content(article.resume_html, _own_page_siteurl(article))
+
+
+def _may_link(html: str) -> bool:
+    # Pelican's marks open with { or | (INTRASITE_LINK_REGEX); most résumés have neither.
+    return "{" in html or "|" in html
+
+
+def _own_page_siteurl(article) -> str:
+    """The site's address as the article's page sees it: the résumé shows on that page only.
+    With RELATIVE_URLS, relative to it, as Pelican's writer gives it to the page."""
+    if article.settings.get("RELATIVE_URLS"):
+        return path_to_url(get_relative_path(article.save_as))
+    return article.get_siteurl()
 
 
 def _every_article(generator: ArticlesGenerator):
@@ -75,4 +94,7 @@ def register():
     signals.readers_init.connect(use_resume_reader)
     # content_object_init: the HTML and its heading ids exist; summaries are not yet computed.
     signals.content_object_init.connect(attach_resume)
+    # article_generator_finalized: every article is read; the static files are not yet gathered.
+    signals.article_generator_finalized.connect(register_resume_files)
+    # all_generators_finalized: the static files are known, so {attach} and {static} resolve.
     signals.all_generators_finalized.connect(resolve_resume_links)
