@@ -8,6 +8,7 @@ import re
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from urllib.parse import unquote
 
 from carnet.text.chrome import REASONS, chrome_kind
 
@@ -16,6 +17,14 @@ from .header import read_header
 
 # `{filename}/articles/x.md`, `{static}/images/a.png`, and Pelican's older `|filename|` spelling.
 _FILE_LINK = re.compile(r"[{|](?P<what>filename|static|attach)[}|](?P<path>[^)\s\"'#?]+)")
+# Markdown's destination in angle brackets, which may hold spaces: `<{static}/images/mon image.png>`.
+_BRACKETED_LINK = re.compile(r"<[{|](?P<what>filename|static|attach)[}|](?P<path>[^>\n#?]+)[^>\n]*>")
+# Markdown's code, where a link's syntax is shown as text and Pelican leaves it: fenced blocks
+# and code spans.
+_FENCED_CODE = re.compile(
+    r"^[ \t]*(?P<fence>`{3,}|~{3,}).*?^[ \t]*(?P=fence)[ \t]*$", re.MULTILINE | re.DOTALL
+)
+_CODE_SPAN = re.compile(r"(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)")
 # Shorter paragraphs (« Oui. », a sign-off) may repeat on purpose.
 MIN_REPEATED_CHARS = 60
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)]|>)\s+")
@@ -42,18 +51,39 @@ def line_containing(text: str, needle: str) -> int | None:
     return line_of(text, offset) if offset >= 0 else None
 
 
+def _blanked(text: str, pattern: re.Pattern) -> str:
+    """`text` with what `pattern` finds turned into spaces, its lines and offsets unchanged."""
+    return pattern.sub(lambda match: re.sub(r"[^\n]", " ", match.group(0)), text)
+
+
+def _file_link_matches(content: str) -> list[tuple[int, str, str]]:
+    """(offset, `filename` or `static`…, the path as written) of each file link outside code."""
+    visible = _blanked(_blanked(content, _FENCED_CODE), _CODE_SPAN)
+    found = [(m.start(), m.group("what"), m.group("path").strip()) for m in _BRACKETED_LINK.finditer(visible)]
+    found += [
+        (m.start(), m.group("what"), m.group("path"))
+        for m in _FILE_LINK.finditer(_blanked(visible, _BRACKETED_LINK))
+    ]
+    return sorted(found)
+
+
+def _content_path(folder: str, written: str) -> str:
+    # As Pelican finds it: %20 and the like stand for the characters of the file's name.
+    written = unquote(written)
+    return posixpath.normpath(
+        written.lstrip("/") if written.startswith("/") else posixpath.join(folder, written)
+    )
+
+
 def file_link_places(source: str, text: str) -> list[tuple[int, str, str, str]]:
     """(line, `filename` or `static`…, the path as written, its path in content/) of each
     `{filename}` and `{static}` link: what the text says, kept with it from one build to the next."""
     folder = posixpath.dirname(source)
     content = body(text)
-    places = []
-    for match in _FILE_LINK.finditer(content):
-        written = match.group("path")
-        target = written.lstrip("/") if written.startswith("/") else posixpath.join(folder, written)
-        line = line_of(content, match.start())
-        places.append((line, match.group("what"), written, posixpath.normpath(target)))
-    return places
+    return [
+        (line_of(content, offset), what, written, _content_path(folder, written))
+        for offset, what, written in _file_link_matches(content)
+    ]
 
 
 def file_links(
@@ -77,12 +107,7 @@ def file_links(
 def targets(source: str, text: str) -> list[str]:
     """Paths in content/ that the `{filename}` links of `source` lead to."""
     folder = posixpath.dirname(source)
-    found = []
-    for match in _FILE_LINK.finditer(body(text)):
-        written = match.group("path")
-        target = written.lstrip("/") if written.startswith("/") else posixpath.join(folder, written)
-        found.append(posixpath.normpath(target))
-    return found
+    return [_content_path(folder, written) for _, _, written in _file_link_matches(body(text))]
 
 
 def leftover_findings(source: str, text: str) -> Iterable[Finding]:
