@@ -257,3 +257,24 @@ def test_a_setting_from_the_environment_is_a_change(tmp_path, monkeypatch):
     home = (tmp_path / "site/output/index.html").read_text("utf-8")
     assert "https://deux.example/" in home
     assert "https://un.example" not in home
+
+
+def test_a_page_written_over_the_home_page_is_kept_by_an_incremental_build(tmp_path):
+    # A page whose header says `Save_as: index.html` replaces the home page (Pelican writes it
+    # with override): a rebuild that links the unchanged pages must keep it, as a clean build.
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "pages").mkdir(exist_ok=True)
+    (content / "pages/accueil.md").write_text(
+        "Title: Accueil\nSlug: accueil\nSave_as: index.html\nUrl: \n\nBienvenue sur le carnet.\n", "utf-8"
+    )
+    overrides = {"PATH": str(content)}
+    incremental, clean = tmp_path / "incremental", tmp_path / "clean"
+    build_site(incremental, SETTINGS, overrides=overrides)
+    article = content / "articles/perdre-des-clients.md"
+    article.write_text(article.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
+    assert build_site(incremental, SETTINGS, overrides=overrides).changed
+    build_site(clean, SETTINGS, overrides=overrides, full=True)
+    home = (incremental / "output/index.html").read_bytes()
+    assert "Bienvenue sur le carnet." in home.decode("utf-8")
+    assert home == (clean / "output/index.html").read_bytes()
