@@ -1,9 +1,13 @@
 """The review's link checks read what Pelican reads: no link in Markdown's code, file names
 written with %20 or between angle brackets, and the résumé's plain links checked as the text's."""
 
+import json
+
 import pytest
 
+from carnet.builds.pipeline import build_site
 from carnet.review.sources import file_link_places, file_links, targets
+from tests.project import ROOT
 from tests.sitebuild import SiteBuildFailed, article, build_test_site, tiny_content
 
 HEADER = "Title: Un\nSlug: un\n\n"
@@ -42,3 +46,35 @@ def test_a_dead_plain_link_in_the_resume_is_said_with_its_line(tmp_path):
         build_test_site(tmp_path / "out", content, settings_file="pelicanconf.py")
     said = str(failed.value)
     assert "articles/a.md:10: /nulle-part/ : cette page ou ce fichier n’existe pas sur le site" in said
+
+
+def test_pelicans_link_warnings_are_said_in_french_with_their_file(tmp_path):
+    texts = {
+        "a.md": article("Un", "![a]({attach}../images/a.png)", Date="2020-01-01"),
+        "b.md": article("Deux", "![a]({attach}../images/a.png)", Date="2020-01-02"),
+        "c.md": article("Trois", "Voir [le fichier]({filename}/images/a.png)."),
+        "d.md": article("Quatre", "Voir [ceci]({fichier}/articles/a.md)."),
+        "e.md": article("Cinq", "![absente]({static}/images/absente.png)"),
+    }
+    content = tiny_content(tmp_path, texts)
+    (content / "images").mkdir()
+    (content / "images/a.png").write_bytes(b"\x89PNG")
+    build_site(tmp_path / "site", ROOT / "pelicanconf.py", overrides={"PATH": str(content)})
+    report = json.loads((tmp_path / "site/.site/current/report.json").read_text("utf-8"))
+    said = {(finding["file"], finding["message"]) for finding in report["findings"]}
+    relocated = [
+        file for file, message in said if message.startswith("{attach} ne peut pas placer images/a.png")
+    ]
+    assert relocated  # the file is linked from elsewhere too (c.md): it stays where it is
+    assert set(relocated) <= {"articles/a.md", "articles/b.md"}
+    assert ("articles/c.md", "{filename} mène à un fichier, /images/a.png, pas à un article") in said
+    assert any(message.startswith("marque de lien inconnue « {fichier} »") for _, message in said)
+    missing = "lien vers {static}/images/absente.png : le fichier content/images/absente.png n’existe pas"
+    assert ("articles/e.md", missing) in said
+    english = (
+        "Cannot get modification stamp",
+        "cannot relocate",
+        "used for linking",
+        "Replacement Indicator",
+    )
+    assert not [message for _, message in said if any(words in message for words in english)]

@@ -119,6 +119,33 @@ KNOWN = [
         "construction",
         "toutes les pages sont reconstruites : un réglage ne peut pas être suivi ({why})",
     ),
+    # A file that a {static} or {attach} link names and that is missing: the review says it,
+    # with the article's line (carnet/review/sources.py).
+    Known(re.compile(r"^Cannot get modification stamp for "), None, "lien cassé", ""),
+    Known(
+        re.compile(r"^The \{attach\} link in (?P<file>\S+) cannot relocate (?P<target>\S+) because"),
+        WARNING,
+        "lien vers un fichier",
+        "{{attach}} ne peut pas placer {target} à côté de cet article : un autre lien (ou un réglage) "
+        "l’a déjà placé ailleurs, où ce lien le trouve",
+        "liez ce fichier avec {{static}}, ou donnez à cet article sa propre copie",
+    ),
+    Known(
+        re.compile(
+            r"^\{filename\} used for linking to static content (?P<target>\S+) in (?P<file>\S+)\. Use"
+        ),
+        WARNING,
+        "lien vers un fichier",
+        "{{filename}} mène à un fichier, {target}, pas à un article",
+        "écrivez {{static}} devant le chemin de ce fichier",
+    ),
+    Known(
+        re.compile(r"^Replacement Indicator '(?P<what>[^']*)' not recognized in '(?P<origin>[^']*)'"),
+        WARNING,
+        "lien cassé",
+        "marque de lien inconnue « {{{what}}} » dans « {origin} » : le lien est publié tel quel",
+        "écrivez {{filename}}, {{static}}, {{attach}}, {{tag}}, {{category}}, {{author}} ou {{index}}",
+    ),
     Known(
         re.compile(r"^Empty alt attribute for image (?P<image>\S+) in (?P<file>\S+)"),
         WARNING,
