@@ -6,7 +6,7 @@ import json
 import pytest
 
 from carnet.builds.pipeline import build_site
-from carnet.review.sources import file_link_places, file_links, targets
+from carnet.review.sources import file_link_places, file_links
 from tests.project import ROOT
 from tests.sitebuild import SiteBuildFailed, article, build_test_site, tiny_content
 
@@ -23,7 +23,6 @@ def test_links_shown_as_code_are_not_links():
     assert file_link_places("articles/un.md", text) == [
         (14, "filename", "/articles/vrai.md", "articles/vrai.md")
     ]
-    assert targets("articles/un.md", text) == ["articles/vrai.md"]
 
 
 def test_file_names_with_spaces_are_found_as_pelican_finds_them():
@@ -78,3 +77,38 @@ def test_pelicans_link_warnings_are_said_in_french_with_their_file(tmp_path):
         "Replacement Indicator",
     )
     assert not [message for _, message in said if any(words in message for words in english)]
+
+
+def test_each_link_to_a_held_back_article_is_said_at_its_line(tmp_path):
+    texts = {
+        "retenu.md": article("Retenu", "Sans auteur.", Author=""),
+        "lecteur.md": article(
+            "Lecteur",
+            "Voir [ici]({filename}/articles/retenu.md).\n\n"
+            "Et [là]({filename}retenu.md), par son chemin relatif.",
+        ),
+    }
+    content = tiny_content(tmp_path, texts)
+    build_site(tmp_path / "site", ROOT / "pelicanconf.py", overrides={"PATH": str(content)})
+    report = json.loads((tmp_path / "site/.site/current/report.json").read_text("utf-8"))
+    said = [
+        (finding["file"], finding["line"], finding["message"])
+        for finding in report["findings"]
+        if "retenu dans cette construction" in finding["message"]
+    ]
+    message = "lien vers articles/retenu.md, retenu dans cette construction : la page manque"
+    assert said == [("articles/lecteur.md", 9, message), ("articles/lecteur.md", 11, message)]
+
+
+def test_a_resume_block_in_a_page_is_said_not_dropped_unseen(tmp_path):
+    content = tiny_content(tmp_path, {"a.md": article("Un")})
+    page = "Title: À propos\nSlug: a-propos\n\nQui écrit.\n\n::: résumé\n- Un point\n:::\n\nLa suite.\n"
+    (content / "pages/a-propos.md").write_text(page, "utf-8")
+    build_site(tmp_path / "site", ROOT / "pelicanconf.py", overrides={"PATH": str(content)})
+    report = json.loads((tmp_path / "site/.site/current/report.json").read_text("utf-8"))
+    said = [(f["file"], f["line"], f["message"]) for f in report["findings"] if f["file"].startswith("pages/")]
+    message = "le bloc « ::: résumé » n’est affiché que sur les articles ; cette page ne le montre pas"
+    assert said == [("pages/a-propos.md", 6, message)]
+    shown = (tmp_path / "site/output/a-propos/index.html").read_text("utf-8")
+    assert "Qui écrit." in shown
+    assert "La suite." in shown

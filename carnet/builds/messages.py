@@ -66,6 +66,13 @@ KNOWN = [
         "retirez-le : les pages n’exécutent aucun script venu d’un article",
     ),
     Known(
+        re.compile(r"^resume: (?P<file>[^:\s]+):(?P<line>\d+): (?P<what>.+)$", re.S),
+        WARNING,
+        "résumé",
+        "{what}",
+        "faites de ce texte un article, ou retirez le bloc : le reste de la page est publié",
+    ),
+    Known(
         re.compile(r"^author_profiles: (?P<file>\S+) describes '(?P<name>.+)', who signs no article"),
         WARNING,
         "auteurs",

@@ -177,6 +177,7 @@ class RenderedResume:
     # Without a résumé: the article's first paragraph stands in for it (HTML, text).
     fallback_html: str = ""
     fallback_text: str = ""
+    line: int | None = None  # the block's first line; None without a block
 
 
 # Python-Markdown's toc extension writes headings as <h2 id="…">…</h2>: a pattern reads them
@@ -200,6 +201,7 @@ def render_extraction(extraction: Extraction, article_html: str) -> RenderedResu
         rendered.fallback_html, rendered.fallback_text = first_paragraph(article_html)
     if block is None:
         return rendered
+    rendered.line = block.line
     rendered.problems.extend(block.problems)
     targets, link_problems = section_targets(block.points, headings_of(article_html))
     rendered.problems.extend(link_problems)

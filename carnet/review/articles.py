@@ -22,7 +22,6 @@ from .sources import (
     leftover_findings,
     line_containing,
     long_paragraphs,
-    targets,
     written_on,
 )
 
@@ -221,19 +220,20 @@ def blocked_files(findings: list[Finding]) -> dict[str, list[str]]:
     return blocked
 
 
-def links_to_held_back(articles, blocked: dict[str, list[str]], source_text: Callable) -> list[Finding]:
-    """A published article that links to one held back links to a page that is not there."""
+def links_to_held_back(articles, blocked: dict[str, list[str]], links_of: Callable) -> list[Finding]:
+    """A published article that links to one held back links to a page that is not there: each
+    link, at its line. `links_of(article)`: its text's `file_link_places` (kept in its review)."""
     found = []
     for article in articles:
         if article.relative_source_path in blocked:
             continue
-        for target in targets(article.relative_source_path, source_text(article)):
-            if target in blocked:
+        for line, what, _, target in dict.fromkeys(links_of(article)):
+            if what == "filename" and target in blocked:
                 found.append(
                     Finding(
                         WARNING,
                         article.relative_source_path,
-                        line_containing(source_text(article), target),
+                        line,
                         "lien cassé",
                         f"lien vers {target}, retenu dans cette construction : la page manque",
                         f"corrigez d’abord {target}",

@@ -104,12 +104,6 @@ def file_links(
             )
 
 
-def targets(source: str, text: str) -> list[str]:
-    """Paths in content/ that the `{filename}` links of `source` lead to."""
-    folder = posixpath.dirname(source)
-    return [_content_path(folder, written) for _, _, written in _file_link_matches(body(text))]
-
-
 def leftover_findings(source: str, text: str) -> Iterable[Finding]:
     """Each line of the body that the importer would take for a page's chrome (a blog's,
     a forum's or a newsletter's, carnet/text/chrome.py): left behind by a copy-paste."""

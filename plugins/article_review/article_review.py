@@ -89,7 +89,7 @@ def review_articles(generator) -> None:
         findings.extend(article_findings(article, text, generator.path, kept.of(article, text)))
     findings.extend(duplicate_findings(listed, source_text))
     blocked = blocked_files(findings)
-    findings.extend(links_to_held_back(listed, blocked, source_text))
+    findings.extend(links_to_held_back(listed, blocked, lambda a: kept.of(a, source_text(a)).file_links))
     for finding in sorted(findings, key=lambda f: (f.file, f.line or 0)):
         report(finding)
     for name in lists:

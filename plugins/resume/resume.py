@@ -24,6 +24,15 @@ def use_resume_reader(readers) -> None:
 
 def attach_resume(instance) -> None:
     if not isinstance(instance, Article):
+        rendered = instance.metadata.get("resume_rendered")
+        if rendered is not None and rendered.line is not None:
+            # The reader took the block out of the page's text: say so, or it would vanish unseen.
+            logger.warning(
+                "resume: %s:%s: le bloc « ::: résumé » n’est affiché que sur les articles ; "
+                "cette page ne le montre pas",
+                instance.relative_source_path,
+                rendered.line,
+            )
         return
     rendered = instance.metadata.pop("resume_rendered", None) or RenderedResume()
     instance.__dict__.pop("resume_rendered", None)
