@@ -106,7 +106,9 @@ def test_a_resume_block_in_a_page_is_said_not_dropped_unseen(tmp_path):
     (content / "pages/a-propos.md").write_text(page, "utf-8")
     build_site(tmp_path / "site", ROOT / "pelicanconf.py", overrides={"PATH": str(content)})
     report = json.loads((tmp_path / "site/.site/current/report.json").read_text("utf-8"))
-    said = [(f["file"], f["line"], f["message"]) for f in report["findings"] if f["file"].startswith("pages/")]
+    said = [
+        (f["file"], f["line"], f["message"]) for f in report["findings"] if f["file"].startswith("pages/")
+    ]
     message = "le bloc « ::: résumé » n’est affiché que sur les articles ; cette page ne le montre pas"
     assert said == [("pages/a-propos.md", 6, message)]
     shown = (tmp_path / "site/output/a-propos/index.html").read_text("utf-8")

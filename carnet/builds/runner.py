@@ -13,6 +13,7 @@ from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
 from carnet.review.findings import ERROR, Finding
+from carnet.search.garbage import fewer_collections
 
 from .content_links import refused_places
 from .messages import exception_finding
@@ -85,7 +86,7 @@ def run_pelican(
     collector = Collector(Path(settings["PATH"]))
     try:
         # ReadAhead: the articles are read on every core before Pelican reads them (READ_PROCESSES).
-        with collector, without_pelican_summary(), listening(listener), ReadAhead():
+        with collector, without_pelican_summary(), listening(listener), ReadAhead(), fewer_collections():
             Pelican(settings).run()
         report = collector.report
         if report.failed(strict):

@@ -20,6 +20,7 @@ from . import forked_analysis
 from .documents import SearchDocument, word_counts
 from .documents import vocabulary as words_vocabulary
 from .forking import PIPE_BYTES
+from .garbage import fewer_collections
 from .schema import build_schema
 from .segment_writing import fast_segment, field_index
 
@@ -341,7 +342,11 @@ class IndexStream:
 def main() -> None:
     """Entry point of the second process: analyse texts as they come, then build the
     index described by the last message."""
-    source = sys.stdin.buffer
+    with fewer_collections():
+        _serve(sys.stdin.buffer)
+
+
+def _serve(source) -> None:
     schema = build_schema()
     analysed: Analysed = {}
     while True:
