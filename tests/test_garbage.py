@@ -26,6 +26,18 @@ def test_the_thresholds_are_set_inside_and_given_back_after_even_on_an_error():
     assert gc.get_threshold() == before
 
 
+def test_overlapping_builds_give_them_back_when_the_last_ends():
+    # Two builds in two threads may end in either order: the last one gives them back.
+    before = gc.get_threshold()
+    first, second = fewer_collections(), fewer_collections()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.get_threshold() == ARCHIVE_THRESHOLDS
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before
+
+
 def test_a_build_runs_with_them(tmp_path):
     seen = []
 

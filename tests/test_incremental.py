@@ -259,22 +259,25 @@ def test_a_setting_from_the_environment_is_a_change(tmp_path, monkeypatch):
     assert "https://un.example" not in home
 
 
-def test_a_page_written_over_the_home_page_is_kept_by_an_incremental_build(tmp_path):
-    # A page whose header says `Save_as: index.html` replaces the home page (Pelican writes it
-    # with override): a rebuild that links the unchanged pages must keep it, as a clean build.
+def test_an_article_written_over_the_home_page_follows_its_edit(tmp_path):
+    # An article whose header says `Save_as: index.html` replaces the home page: Pelican writes
+    # it first (override), then skips the listing's own index.html. When only the article
+    # changed, the listing's unchanged key must not link the previous home page over it.
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    (content / "pages").mkdir(exist_ok=True)
-    (content / "pages/accueil.md").write_text(
-        "Title: Accueil\nSlug: accueil\nSave_as: index.html\nUrl: \n\nBienvenue sur le carnet.\n", "utf-8"
-    )
+    home = content / "articles/accueil.md"
+    header = "Title: Accueil\nDate: 2020-01-01\nAuthor: Camille\nCategory: Partenariat\nTags: partenariat\n"
+    header += "Slug: accueil\nLang: fr\nSave_as: index.html\nUrl: \n\n"
+    # A résumé: the listing's card of this article (its summary) stays as it was.
+    header += "::: résumé\n- Un point\n:::\n\nBienvenue.\n\n"
+    home.write_text(header + "Sur le carnet.\n", "utf-8")
     overrides = {"PATH": str(content)}
     incremental, clean = tmp_path / "incremental", tmp_path / "clean"
     build_site(incremental, SETTINGS, overrides=overrides)
-    article = content / "articles/perdre-des-clients.md"
-    article.write_text(article.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
+    home.write_text(header + "Sur le carnet !!!\n", "utf-8")  # its words, and so « À lire aussi », alike
     assert build_site(incremental, SETTINGS, overrides=overrides).changed
     build_site(clean, SETTINGS, overrides=overrides, full=True)
-    home = (incremental / "output/index.html").read_bytes()
-    assert "Bienvenue sur le carnet." in home.decode("utf-8")
-    assert home == (clean / "output/index.html").read_bytes()
+    page = (incremental / "output/index.html").read_bytes()
+    assert "!!!" in page.decode("utf-8")
+    assert manifest(incremental)["rendered"].count("index.html") == 1  # the listing's was not rendered
+    assert page == (clean / "output/index.html").read_bytes()

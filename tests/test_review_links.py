@@ -114,3 +114,28 @@ def test_a_resume_block_in_a_page_is_said_not_dropped_unseen(tmp_path):
     shown = (tmp_path / "site/output/a-propos/index.html").read_text("utf-8")
     assert "Qui écrit." in shown
     assert "La suite." in shown
+
+
+def test_code_as_python_markdown_sees_it():
+    text = HEADER + (
+        "Un span sur deux lignes : `[un autre\narticle]({filename}/articles/exemple.md)` ici.\n\n"
+        "```md est une clôture ; voir [ceci]({filename}/articles/manquant.md)\n\n"
+        "~~~ {.python}\n[ex]({filename}/articles/exemple.md)\n~~~\n"
+    )
+    # The span goes on over the paragraph's next line; a fence followed by words is no fence.
+    places = file_link_places("articles/un.md", text)
+    assert [(line, written) for line, _, written, _ in places] == [(7, "/articles/manquant.md")]
+
+
+def test_a_missing_file_linked_from_a_page_is_said(tmp_path):
+    content = tiny_content(tmp_path, {"a.md": article("Un")})
+    page = "Title: À propos\nSlug: a-propos\n\n![x]({static}/images/absente.png)\n"
+    (content / "pages/a-propos.md").write_text(page, "utf-8")
+    build_site(tmp_path / "site", ROOT / "pelicanconf.py", overrides={"PATH": str(content)})
+    report = json.loads((tmp_path / "site/.site/current/report.json").read_text("utf-8"))
+    said = [
+        (f["file"], f["message"]) for f in report["findings"] if "introuvable ou illisible" in f["message"]
+    ]
+    assert said == [
+        ("images/absente.png", "fichier lié par un article ou une page, introuvable ou illisible")
+    ]

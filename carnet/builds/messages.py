@@ -126,9 +126,24 @@ KNOWN = [
         "construction",
         "toutes les pages sont reconstruites : un réglage ne peut pas être suivi ({why})",
     ),
-    # A file that a {static} or {attach} link names and that is missing: the review says it,
-    # with the article's line (carnet/review/sources.py).
-    Known(re.compile(r"^Cannot get modification stamp for "), None, "lien cassé", ""),
+    # A file that a {static} or {attach} link names and that is missing or unreadable: for an
+    # article the review says it too, with the line (carnet/review/sources.py); pages have no review.
+    Known(
+        re.compile(r"^Cannot get modification stamp for (?P<file>\S+)"),
+        WARNING,
+        "lien cassé",
+        "fichier lié par un article ou une page, introuvable ou illisible",
+        "corrigez le lien, ou remettez le fichier dans content/",
+    ),
+    # Pelican's word once it stops repeating a warning (LimitFilter): the first ones were said.
+    Known(re.compile(r"^Other resources were not found"), None, "lien cassé", ""),
+    Known(
+        re.compile(r"^More \{attach\} warnings silenced"),
+        WARNING,
+        "lien vers un fichier",
+        "d’autres liens {{attach}} ne peuvent pas placer leur fichier (Pelican ne les nomme pas)",
+        "liez ces fichiers avec {{static}}, ou donnez à chaque article sa propre copie",
+    ),
     Known(
         re.compile(r"^The \{attach\} link in (?P<file>\S+) cannot relocate (?P<target>\S+) because"),
         WARNING,
@@ -139,7 +154,7 @@ KNOWN = [
     ),
     Known(
         re.compile(
-            r"^\{filename\} used for linking to static content (?P<target>\S+) in (?P<file>\S+)\. Use"
+            r"^\{filename\} used for linking to static content (?P<target>.+?) in (?P<file>\S+)\. Use"
         ),
         WARNING,
         "lien vers un fichier",
@@ -147,7 +162,10 @@ KNOWN = [
         "écrivez {{static}} devant le chemin de ce fichier",
     ),
     Known(
-        re.compile(r"^Replacement Indicator '(?P<what>[^']*)' not recognized in '(?P<origin>[^']*)'"),
+        re.compile(
+            r"^Replacement Indicator (?P<q>['\"])(?P<what>.*?)(?P=q) not recognized in "
+            r"(?P<r>['\"])(?P<origin>.*?)(?P=r), skipping"
+        ),
         WARNING,
         "lien cassé",
         "marque de lien inconnue « {{{what}}} » dans « {origin} » : le lien est publié tel quel",

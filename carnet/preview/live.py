@@ -4,6 +4,7 @@
 (the bench times it on its archives): ROOT/output served on a free port of 127.0.0.1.
 """
 
+import gc
 import hashlib
 import os
 import sys
@@ -145,6 +146,10 @@ class LiveSite:
             # the next build runs whatever they hold).
             self.kept.forget()
             raise
+        finally:
+            # A build collects its garbage rarely (carnet/search/garbage.py) and Pelican's objects
+            # hold one another: collected now, or the session would keep several builds' worth.
+            gc.collect()
         if result.changed:
             self.kept.keep()
         return result

@@ -8,7 +8,6 @@ import re
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from urllib.parse import unquote
 
 from carnet.text.chrome import REASONS, chrome_kind
 
@@ -20,11 +19,15 @@ _FILE_LINK = re.compile(r"[{|](?P<what>filename|static|attach)[}|](?P<path>[^)\s
 # Markdown's destination in angle brackets, which may hold spaces: `<{static}/images/mon image.png>`.
 _BRACKETED_LINK = re.compile(r"<[{|](?P<what>filename|static|attach)[}|](?P<path>[^>\n#?]+)[^>\n]*>")
 # Markdown's code, where a link's syntax is shown as text and Pelican leaves it: fenced blocks
-# and code spans.
+# (Python-Markdown's fenced_code pattern: a fence at the line's start, a language or
+# {attributes}, the same fence closing) and code spans, which may go on over the paragraph's
+# next lines. Indented code blocks are not told apart from a list's indented lines.
 _FENCED_CODE = re.compile(
-    r"^[ \t]*(?P<fence>`{3,}|~{3,}).*?^[ \t]*(?P=fence)[ \t]*$", re.MULTILINE | re.DOTALL
+    r"^(?P<fence>~{3,}|`{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*(?:hl_lines=(?P<q>[\"']).*?(?P=q)[ ]*)?)\n"
+    r".*?(?<=\n)(?P=fence)[ ]*$",
+    re.MULTILINE | re.DOTALL,
 )
-_CODE_SPAN = re.compile(r"(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)")
+_CODE_SPAN = re.compile(r"(?<!\\)(?P<ticks>`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
 # Shorter paragraphs (« Oui. », a sign-off) may repeat on purpose.
 MIN_REPEATED_CHARS = 60
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)]|>)\s+")
@@ -68,8 +71,8 @@ def _file_link_matches(content: str) -> list[tuple[int, str, str]]:
 
 
 def _content_path(folder: str, written: str) -> str:
-    # As Pelican finds it: %20 and the like stand for the characters of the file's name.
-    written = unquote(written)
+    # As Pelican gathers the files that articles link (Content.get_static_links): %20 is a space.
+    written = written.replace("%20", " ")
     return posixpath.normpath(
         written.lstrip("/") if written.startswith("/") else posixpath.join(folder, written)
     )

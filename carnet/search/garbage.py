@@ -8,18 +8,32 @@ no memory saved (the same peaks, measured). Rarer collections keep the young gar
 
 import contextlib
 import gc
+import threading
 
 # Collect the youngest objects every 50 000 allocations (700 by default), a full collection
 # after 20 × 100 of those: in practice none during a build.
 ARCHIVE_THRESHOLDS = (50_000, 20, 100)
 
 
+_lock = threading.Lock()
+_inside = 0  # blocks open now, in any thread: the first sets the thresholds, the last gives them back
+_before = gc.get_threshold()
+
+
 @contextlib.contextmanager
 def fewer_collections():
-    """Rarer collections inside the block (and in the processes forked there); as before after it."""
-    before = gc.get_threshold()
-    gc.set_threshold(*ARCHIVE_THRESHOLDS)
+    """Rarer collections inside the block (and in the processes forked there); as before after
+    the last block ends, however blocks nest or overlap in threads."""
+    global _inside, _before
+    with _lock:
+        if _inside == 0:
+            _before = gc.get_threshold()
+            gc.set_threshold(*ARCHIVE_THRESHOLDS)
+        _inside += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _lock:
+            _inside -= 1
+            if _inside == 0:
+                gc.set_threshold(*_before)
