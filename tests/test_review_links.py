@@ -100,15 +100,18 @@ def test_each_link_to_a_held_back_article_is_said_at_its_line(tmp_path):
     assert said == [("articles/lecteur.md", 9, message), ("articles/lecteur.md", 11, message)]
 
 
-def test_a_resume_block_in_a_page_is_said_not_dropped_unseen(tmp_path):
+def findings_with_a_page(tmp_path, page: str) -> list[dict]:
+    """What `invoke build` reports (report.json) on one article and the page `page`."""
     content = tiny_content(tmp_path, {"a.md": article("Un")})
-    page = "Title: À propos\nSlug: a-propos\n\nQui écrit.\n\n::: résumé\n- Un point\n:::\n\nLa suite.\n"
     (content / "pages/a-propos.md").write_text(page, "utf-8")
     build_site(tmp_path / "site", ROOT / "pelicanconf.py", overrides={"PATH": str(content)})
-    report = json.loads((tmp_path / "site/.site/current/report.json").read_text("utf-8"))
-    said = [
-        (f["file"], f["line"], f["message"]) for f in report["findings"] if f["file"].startswith("pages/")
-    ]
+    return json.loads((tmp_path / "site/.site/current/report.json").read_text("utf-8"))["findings"]
+
+
+def test_a_resume_block_in_a_page_is_said_not_dropped_unseen(tmp_path):
+    page = "Title: À propos\nSlug: a-propos\n\nQui écrit.\n\n::: résumé\n- Un point\n:::\n\nLa suite.\n"
+    findings = findings_with_a_page(tmp_path, page)
+    said = [(f["file"], f["line"], f["message"]) for f in findings if f["file"].startswith("pages/")]
     message = "le bloc « ::: résumé » n’est affiché que sur les articles ; cette page ne le montre pas"
     assert said == [("pages/a-propos.md", 6, message)]
     shown = (tmp_path / "site/output/a-propos/index.html").read_text("utf-8")
@@ -128,14 +131,9 @@ def test_code_as_python_markdown_sees_it():
 
 
 def test_a_missing_file_linked_from_a_page_is_said(tmp_path):
-    content = tiny_content(tmp_path, {"a.md": article("Un")})
     page = "Title: À propos\nSlug: a-propos\n\n![x]({static}/images/absente.png)\n"
-    (content / "pages/a-propos.md").write_text(page, "utf-8")
-    build_site(tmp_path / "site", ROOT / "pelicanconf.py", overrides={"PATH": str(content)})
-    report = json.loads((tmp_path / "site/.site/current/report.json").read_text("utf-8"))
-    said = [
-        (f["file"], f["message"]) for f in report["findings"] if "introuvable ou illisible" in f["message"]
-    ]
+    findings = findings_with_a_page(tmp_path, page)
+    said = [(f["file"], f["message"]) for f in findings if "introuvable ou illisible" in f["message"]]
     assert said == [
         ("images/absente.png", "fichier lié par un article ou une page, introuvable ou illisible")
     ]

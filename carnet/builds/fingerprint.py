@@ -104,25 +104,23 @@ class Fingerprints:
     # -- articles and pages ------------------------------------------------
 
     def _whole_content(self, hasher, content: Content) -> None:
-        key = id(content)
-        if key not in self._whole:
-            own, _, linked = self._own_content(content)
-            whole = hashlib.blake2b(own, digest_size=16)
-            for other in linked:
-                whole.update(self._own_content(other)[0])
-            self._whole[key] = whole.digest()
-        hasher.update(self._whole[key])
+        self._whole_of(hasher, content, 0, self._whole)
 
     def _whole_shown(self, hasher, content: Content) -> None:
         """`_whole_content` without the texts, for a page that reads none (texts_read.py)."""
+        self._whole_of(hasher, content, 1, self._whole_shown_digests)
+
+    def _whole_of(self, hasher, content: Content, part: int, kept: dict[int, bytes]) -> None:
+        """The content's own digest (`part` of `_own_content`: 0 with its text, 1 without) with
+        those of the contents it links to, once per build."""
         key = id(content)
-        if key not in self._whole_shown_digests:
-            _, shown, linked = self._own_content(content)
-            whole = hashlib.blake2b(shown, digest_size=16)
-            for other in linked:
-                whole.update(self._own_content(other)[1])
-            self._whole_shown_digests[key] = whole.digest()
-        hasher.update(self._whole_shown_digests[key])
+        if key not in kept:
+            own = self._own_content(content)
+            whole = hashlib.blake2b(own[part], digest_size=16)
+            for other in own[2]:
+                whole.update(self._own_content(other)[part])
+            kept[key] = whole.digest()
+        hasher.update(kept[key])
 
     def _own_content(self, content: Content) -> tuple[bytes, bytes, list[Content]]:
         """The content's own digest, the same without its text, and the contents it links to."""
