@@ -51,3 +51,25 @@ def test_a_build_runs_with_them(tmp_path):
         signals.finalized.disconnect(note)
     assert seen == [ARCHIVE_THRESHOLDS]
     assert gc.get_threshold() != ARCHIVE_THRESHOLDS
+
+
+def test_a_finished_build_keeps_none_of_its_articles(tmp_path):
+    # Pelican keeps each text it made (memoized, on the class), and through it the whole build:
+    # livereload's session, which builds again at each save, grew by a build each time.
+    import weakref
+
+    kept = []
+
+    def note(generator) -> None:
+        kept.extend(weakref.ref(article) for article in generator.articles)
+
+    signals.article_generator_finalized.connect(note)
+    try:
+        build_test_site(
+            tmp_path / "out", tiny_content(tmp_path, {"a.md": article("Un"), "b.md": article("Deux")})
+        )
+    finally:
+        signals.article_generator_finalized.disconnect(note)
+    gc.collect()
+    assert len(kept) == 2
+    assert [ref() for ref in kept] == [None, None]

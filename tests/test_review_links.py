@@ -137,3 +137,23 @@ def test_a_missing_file_linked_from_a_page_is_said(tmp_path):
     assert said == [
         ("images/absente.png", "fichier lié par un article ou une page, introuvable ou illisible")
     ]
+
+
+def test_a_pages_dead_links_are_said_at_their_lines(tmp_path):
+    page = (
+        "Title: À propos\nSlug: a-propos\n\nUn lien [mort](/nulle-part/).\n\n"
+        "Et [un absent]({filename}/articles/absent.md), mais [un présent]({filename}/articles/a.md).\n"
+    )
+    said = [
+        (f["file"], f["line"], f["message"])
+        for f in findings_with_a_page(tmp_path, page)
+        if f["file"] == "pages/a-propos.md"
+    ]
+    assert said == [
+        ("pages/a-propos.md", 4, "/nulle-part/ : cette page ou ce fichier n’existe pas sur le site"),
+        (
+            "pages/a-propos.md",
+            6,
+            "{filename}/articles/absent.md : Pelican n’a trouvé ni cet article ni ce fichier dans content/",
+        ),
+    ]

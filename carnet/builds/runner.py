@@ -20,6 +20,7 @@ from .messages import exception_finding
 from .pelican_cache import prepare_content_cache
 from .read_ahead import ReadAhead
 from .report import BuildReport, Collector, in_order
+from .texts_read import forget_kept_texts
 
 # Sent with the build folder when a build fails; plugins may listen (carnet.build_failed).
 BUILD_FAILED = blinker.signal("carnet.build_failed")
@@ -102,6 +103,8 @@ def run_pelican(
         finding = exception_finding(error, Path(settings_file).resolve().parent)
         report.findings.append(finding)
         raise BuildFailed(finding.message, report) from error
+    finally:
+        forget_kept_texts()
     return report
 
 

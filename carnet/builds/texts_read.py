@@ -51,6 +51,14 @@ def _get_summary(self: Content, siteurl: str) -> str:
     return _TEXT_SUMMARY.__get__(self, type(self))(siteurl)
 
 
+def forget_kept_texts() -> None:
+    """Pelican keeps every text and summary it made (`memoized`, on the class, by content), and
+    through each content the whole build it belongs to: a session that builds again and again
+    (livereload) would keep every build. Forgotten once a build is over."""
+    _TEXT_CONTENT.cache.clear()
+    _TEXT_SUMMARY.cache.clear()
+
+
 def install_text_watch() -> None:
     """Route Pelican's text and summary through the watch (outside a render: unchanged)."""
     Content.get_content = _get_content

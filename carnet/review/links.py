@@ -1,4 +1,5 @@
-"""Once every page is written: the plain links of each article lead to a written file."""
+"""Once every page is written: the plain links of each article and page lead to a written file,
+and a page's Pelican links ({filename}, {static}…) were resolved (pages have no review before)."""
 
 import re
 from collections.abc import Iterable
@@ -16,19 +17,21 @@ _ID = re.compile(r"\bid=\"([^\"]+)\"")
 _INTRASITE = re.compile(r"[{|](?:filename|static|attach|author|category|tag|index)[|}]")
 
 
-def written_link_findings(output: Path, articles) -> Iterable[Finding]:
+def written_link_findings(output: Path, articles, pages=()) -> Iterable[Finding]:
+    """`articles`: their marks were checked by the review, before; `pages`: not."""
     ids: dict[Path, set[str]] = {}
-    for article in articles:
+    for article, resolved in [*((article, False) for article in articles), *((page, True) for page in pages)]:
         page = output / article.save_as
-        # The text as read (Pelican resolves its own marks, and says when it cannot), and the
-        # résumé, whose marks are resolved by then (plugins/resume); its points' links to the
-        # article's sections (#x) are said by the résumé's own rules.
-        references = [*_links(article._content or ""), *_links(getattr(article, "resume_html", ""), False)]
+        # An article's text as read (its review said which marks lead nowhere), a page's as
+        # published (a mark left in it led nowhere); and the résumé, whose marks are resolved by
+        # then (plugins/resume), its points' links to the article's sections (#x) said by its rules.
+        html = (article.content if resolved else article._content) or ""
+        references = [*_links(html), *_links(getattr(article, "resume_html", ""), False)]
         if not references:
             continue
         text = None
         for reference in dict.fromkeys(references):
-            problem = broken(output, page, reference, ids)
+            problem = broken(output, page, reference, ids, marks_left=resolved)
             if problem:
                 text = text if text is not None else read_source(article.source_path)
                 yield Finding(
@@ -48,12 +51,16 @@ def _links(html: str, sections: bool = True) -> list[str]:
     return [link for link in _HREF.findall(html) if sections or not link.startswith("#")]
 
 
-def broken(output: Path, page: Path, reference: str, ids: dict[Path, set[str]]) -> str | None:
+def broken(
+    output: Path, page: Path, reference: str, ids: dict[Path, set[str]], marks_left: bool = False
+) -> str | None:
+    """What is wrong with `reference` on `page`; `marks_left`: the HTML was resolved by Pelican,
+    so a mark still there is one it could not resolve."""
+    if _INTRASITE.search(reference):
+        return "Pelican n’a trouvé ni cet article ni ce fichier dans content/" if marks_left else None
     parts = urlsplit(reference)
     if parts.scheme or parts.netloc or reference.startswith(("mailto:", "tel:", "data:")):
         return None
-    if _INTRASITE.search(reference):
-        return None  # said by Pelican, with the file it misses
     path = unquote(parts.path)
     if not path:
         target = page

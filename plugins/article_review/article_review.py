@@ -47,6 +47,7 @@ REVIEWS_KEY = "article_review_texts"
 # the check must wait for the static files, which Pelican copies last, and that signal receives
 # only the Pelican object, not the context. Emptied at `finalized`.
 _published: list = []
+_pages: list = []  # the published pages, whose links only this check reads
 
 
 def report(finding: Finding) -> None:
@@ -117,13 +118,15 @@ def review_archive(generator) -> None:
 
 
 def count_pages(generator) -> None:
+    _pages[:] = [*generator.pages, *generator.hidden_pages]
     SITE_COUNTS.send({"pages": len(generator.pages)})
 
 
 def check_written_links(pelican) -> None:
-    for finding in written_link_findings(Path(pelican.output_path), _published):
+    for finding in written_link_findings(Path(pelican.output_path), _published, _pages):
         report(finding)
     _published.clear()
+    _pages.clear()
 
 
 def register():
