@@ -36,6 +36,9 @@ def test_file_names_with_spaces_are_found_as_pelican_finds_them():
     missing = list(file_links("articles/un.md", text, set().__contains__))
     assert [finding.line for finding in missing] == [4, 6]
     assert "content/images/mon image.png n’existe pas" in missing[0].message
+    assert "{static}/images/schema.png" in missing[0].fix  # a file's path, not an article's
+    attached = list(file_links("articles/un.md", HEADER + "![a]({attach}schema.png)\n", set().__contains__))
+    assert "depuis le dossier de l’article" in attached[0].fix
 
 
 def test_a_dead_plain_link_in_the_resume_is_said_with_its_line(tmp_path):

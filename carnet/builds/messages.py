@@ -129,7 +129,7 @@ KNOWN = [
     # A file that a {static} or {attach} link names and that is missing or unreadable: for an
     # article the review says it too, with the line (carnet/review/sources.py); pages have no review.
     Known(
-        re.compile(r"^Cannot get modification stamp for (?P<file>\S+)"),
+        re.compile(r"^Cannot get modification stamp for (?P<file>[^\n]+)"),
         WARNING,
         "lien cassé",
         "fichier lié par un article ou une page, introuvable ou illisible",

@@ -89,6 +89,16 @@ def file_link_places(source: str, text: str) -> list[tuple[int, str, str, str]]:
     ]
 
 
+# How to write a file link's path, by kind of link.
+_PATH_FIXES = {
+    "filename": "corrigez le chemin (depuis content/, par exemple {filename}/articles/autre.md)",
+    "static": "corrigez le chemin du fichier (depuis content/ s’il commence par /, par exemple "
+    "{static}/images/schema.png ; sinon depuis le dossier de l’article)",
+    "attach": "corrigez le chemin du fichier (depuis le dossier de l’article, par exemple "
+    "{attach}schema.png ; depuis content/ s’il commence par /)",
+}
+
+
 def file_links(
     source: str, text: str, exists: Callable[[str], bool], places: list[tuple] | None = None
 ) -> Iterable[Finding]:
@@ -103,7 +113,7 @@ def file_links(
                 line,
                 "lien cassé",
                 f"lien vers {{{what}}}{written} : le fichier content/{target} n’existe pas",
-                "corrigez le chemin (depuis content/, par exemple {filename}/articles/autre.md)",
+                _PATH_FIXES[what],
             )
 
 
