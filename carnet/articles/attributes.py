@@ -96,6 +96,19 @@ def search_terms(tag: Tag) -> list[str]:
     return tag.search_terms if is_map_tag(tag) else []
 
 
+def every_article(generator) -> list[Article]:
+    """Every article an ArticlesGenerator holds, hidden ones, drafts (online under /brouillons/)
+    and translations included: what a pass over their HTML must see."""
+    return [
+        *generator.articles,
+        *generator.translations,
+        *generator.hidden_articles,
+        *generator.hidden_translations,
+        *generator.drafts,
+        *generator.drafts_translations,
+    ]
+
+
 def article_tags(article) -> list[Tag]:
     """Pelican gives an article a `tags` attribute only when its header has tags."""
     return article.metadata.get("tags") or []

@@ -135,15 +135,16 @@ class Fingerprints:
             kind = type(content).__qualname__
             # `content` resolves {filename} links against the other articles' addresses.
             text = content.content or ""
-            fields = hashlib.blake2b(digest_size=16)
-            self._feed_attributes(fields, content, link, 1, {id(content)})
+            hasher = hashlib.blake2b(digest_size=16)
+            self._feed_attributes(hasher, content, link, 1, {id(content)})
+            fields = hasher.digest()
             with_text = hashlib.blake2b(digest_size=16)
             _feed_text(with_text, kind)
             _feed_text(with_text, text)
-            with_text.update(fields.digest())
+            with_text.update(fields)
             shown = hashlib.blake2b(digest_size=16)
             _feed_text(shown, kind + " without its text")
-            shown.update(fields.digest())
+            shown.update(fields)
             self._own[key] = (with_text.digest(), shown.digest(), linked)
         return self._own[key]
 

@@ -56,7 +56,7 @@ def register_resume_files(generator) -> None:
     """The files that only a résumé links with {static} or {attach}: Pelican gathers those an
     article links from its text alone, and would neither publish nor find them."""
     links = generator.context.setdefault("static_links", set())
-    for article in _every_article(generator):
+    for article in attributes.every_article(generator):
         if _may_link(article.resume_html):
             as_text = copy.copy(article)
             as_text._content = article.resume_html
@@ -70,7 +70,7 @@ def resolve_resume_links(generators) -> None:
     for generator in generators:
         if not isinstance(generator, ArticlesGenerator):
             continue
-        for article in _every_article(generator):
+        for article in attributes.every_article(generator):
             if _may_link(article.resume_html):
                 article.resume_html = article._update_content(article.resume_html, _own_page_siteurl(article))
 
@@ -86,15 +86,6 @@ def _own_page_siteurl(article) -> str:
     if article.settings.get("RELATIVE_URLS"):
         return path_to_url(get_relative_path(article.save_as))
     return article.get_siteurl()
-
-
-def _every_article(generator: ArticlesGenerator):
-    yield from generator.articles
-    yield from generator.translations
-    yield from generator.hidden_articles
-    yield from generator.hidden_translations
-    yield from generator.drafts
-    yield from generator.drafts_translations
 
 
 def register():

@@ -17,15 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 def warn_live_scripts(generator) -> None:
-    everything = [
-        *generator.articles,
-        *generator.translations,
-        *generator.hidden_articles,
-        *generator.hidden_translations,
-        *generator.drafts,  # a draft page is online too, under /brouillons/
-        *generator.drafts_translations,
-    ]
-    for article in everything:
+    for article in attributes.every_article(generator):
         # The HTML as read, not `content`: its links are resolved once the static files are
         # known, and Pelican would keep a result worked out this early (with {attach} unresolved).
         html = [article._content or "", article.resume_html]
