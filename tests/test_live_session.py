@@ -9,9 +9,8 @@ import signal
 import threading
 from pathlib import Path
 
-from carnet.builds.inputs import inputs_digest
 from carnet.builds.pipeline import build_site
-from carnet.preview.live import LIVE_OVERRIDES, KeptDigests
+from carnet.preview.live import LIVE_OVERRIDES
 from tests.project import project_copy
 from tests.test_livereload import Preview
 
@@ -105,32 +104,6 @@ def test_whatever_the_saves_the_session_ends_on_the_site_of_a_clean_full_build(t
     assert "aujourdhui-jai-rencontre-un-partenaire/index.html" not in live
 
     assert_same_as_a_clean_build(project, live, tmp_path)
-
-
-def test_the_kept_content_digest_is_the_build_digest_after_every_kind_of_save(tmp_path):
-    content = tmp_path / "content"
-    (content / "articles").mkdir(parents=True)
-    for name in "abc":
-        (content / "articles" / f"{name}.md").write_text(f"Title: {name}\n\nTexte {name}.\n", "utf-8")
-    kept = KeptDigests()
-    saves = [
-        lambda: None,
-        lambda: (content / "articles/a.md").write_text("Title: a\n\nTexte A.\n", "utf-8"),  # same size
-        lambda: (content / "articles/d.md").write_text("Title: d\n\nNouveau.\n", "utf-8"),
-        lambda: (content / "articles/b.md").unlink(),
-        lambda: (content / "articles/c.md").rename(content / "articles/e.md"),
-        lambda: (content / "images").mkdir(),
-        lambda: (content / "images/photo.png").write_bytes(b"\x89PNG"),
-        lambda: (content / "images/copie.png").symlink_to(content / "images/photo.png"),
-        lambda: (content / "images/copie.png").unlink(),
-    ]
-    digests = []
-    for save in saves:
-        save()
-        digests.append(kept.content_digest("code", content))
-        assert digests[-1] == inputs_digest("code", content)
-    # An empty folder is no file, and a link removed gives back the digest before it.
-    assert len(set(digests)) == len(saves) - 2
 
 
 def test_a_save_to_the_code_restarts_the_session_which_builds_with_the_new_code(tmp_path):

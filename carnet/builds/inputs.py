@@ -4,6 +4,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from .source_digests import SourceDigests
 from .sources import code_digest, tree_digest
 
 
@@ -28,8 +29,9 @@ def _named(value) -> str:
     return f"{getattr(value, '__module__', type(value).__module__)}.{name}"
 
 
-def inputs_digest(code: str, content: Path) -> str:
-    """The code digest and every content file: equal digests, equal sites."""
+def inputs_digest(code: str, content: Path, sources: SourceDigests | None = None) -> str:
+    """The code digest and every content file: equal digests, equal sites. `sources`: the
+    files' digests kept by the previous build (source_digests.py); without, every file is read."""
     hasher = hashlib.blake2b(code.encode(), digest_size=16)
-    tree_digest(content, hasher)
+    (sources or SourceDigests()).feed(content, hasher)
     return hasher.hexdigest()

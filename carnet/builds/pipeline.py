@@ -4,8 +4,10 @@ into a fresh folder from what the live build already holds, and make it live at 
     .site/builds/<id>/inputs.json         digest of what the build read
     .site/builds/<id>/render-manifest.json   key of every page (plugins/incremental)
     .site/cache/<code digest>/            Pelican's content cache, per settings and code
+    .site/sources.pickle                  each content file's digest, by its status
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -18,14 +20,17 @@ from .area import BuildArea
 from .inputs import build_digest, inputs_digest
 from .keep_times import keep_times
 from .kept import atomic_file, notice_unreadable, remove_leftovers
+from .pelican_cache import CHECKSUM_METHOD
 from .report import BuildReport
 from .runner import refuse_links_out, run_pelican, show_messages
+from .source_digests import SourceDigests
 
 INPUTS_FILE = "inputs.json"
 # What the build found (builds/report.py): said again when nothing changed since.
 REPORT_FILE = "report.json"
 # Content caches kept: one per settings file in use (build and publish), the newest first.
 CACHES_KEPT = 2
+SOURCES_FILE = "sources.pickle"
 
 
 @dataclass
@@ -43,14 +48,15 @@ def build_site(
     overrides: dict | None = None,
     on_wait=None,
     code_digest=build_digest,
-    content_digest=inputs_digest,
+    sources: SourceDigests | None = None,
 ) -> BuildResult:
     """Build the site under `root` (output/, search-index/, .site/) atomically.
 
     `full` ignores the live build and the content cache: every page is read and rendered.
     Raises BuildFailed (a link out of content/, or what Pelican reported) or
-    KeyboardInterrupt, leaving the live build as it was. `code_digest` and `content_digest`
-    give build_digest's and inputs_digest's values (livereload keeps what they read in memory)."""
+    KeyboardInterrupt, leaving the live build as it was. `code_digest` gives build_digest's
+    value, and `sources` the content files' digests as the previous build left them
+    (livereload keeps both in memory; by default they are read from .site/)."""
     root, settings_file = Path(root), Path(settings_file)
     overrides = dict(overrides or {})
     show_messages()
@@ -64,7 +70,11 @@ def build_site(
             settings,
             {"settings": settings_file.name, "strict": strict, **overrides},
         )
-        inputs = content_digest(code, Path(settings["PATH"]))
+        if sources is None:
+            sources = SourceDigests() if full else SourceDigests.load(area.state / SOURCES_FILE)
+        inputs = inputs_digest(code, Path(settings["PATH"]), sources)
+        with contextlib.suppress(OSError):  # it only saves reading the files again
+            sources.save(area.state / SOURCES_FILE)
         live = None if full else area.live_build()
         if live is not None and read_inputs(live) == inputs and (live / "output").is_dir():
             area.link_published_names()  # a build killed while it switched may have left them out
@@ -82,7 +92,13 @@ def build_site(
             # These name this build's folders (and the runner adds its own): the pages do not depend on them.
             incremental["BUILD_VOLATILE_SETTINGS"] = sorted([*incremental, "CACHE_PATH"])
             incremental.update(cache)
-            report = run_pelican(settings_file, folder, strict=strict, overrides={**overrides, **incremental})
+            report = run_pelican(
+                settings_file,
+                folder,
+                strict=strict,
+                overrides={**overrides, **incremental},
+                file_stamps=sources.pelican_stamps(),
+            )
             # Unchanged files keep their time: nginx's validators (mtime-size) survive the build.
             published = area.live_build()
             if published is not None and (published / "output").is_dir():
@@ -139,6 +155,6 @@ def content_cache(caches: Path, code: str, fresh: bool) -> dict:
         "CACHE_CONTENT": True,
         "LOAD_CONTENT_CACHE": True,
         "CONTENT_CACHING_LAYER": "reader",
-        "CHECK_MODIFIED_METHOD": "md5",
+        "CHECK_MODIFIED_METHOD": CHECKSUM_METHOD,
         "GZIP_CACHE": False,  # compressing takes longer than reading the bigger file
     }

@@ -63,16 +63,18 @@ def run_pelican(
     strict: bool = False,
     overrides: dict | None = None,
     listener: logging.Handler | None = None,
+    file_stamps: dict | None = None,
 ) -> BuildReport:
     """Build the site into `build`/output and its index into `build`/search-index, and
     return what was found. Every problem is gathered (none stops the run at once); then
     an error that is not one held-back article's, or with `strict` any warning or
     held-back article, raises BuildFailed. `listener` also hears every log record of
     the run, as it was logged (the tests read Pelican's and the plugins' own words).
+    `file_stamps`: content files' checksums already taken (source_digests.py).
 
     Unlike `pelican` on the command line, an interrupted build raises instead of
     returning normally, so that the caller never publishes half a site."""
-    prepare_content_cache()
+    prepare_content_cache(file_stamps)
     init_logging(level=logging.WARNING, name="pelican")
     FatalLogger.fatal_lvl = logging.CRITICAL + 1  # nothing stops the run: everything is reported
     # Pelican drops a warning it has already logged in this process: livereload's next

@@ -5,15 +5,14 @@
 """
 
 import gc
-import hashlib
-import os
 import sys
 from pathlib import Path
 
+from carnet.builds.area import BuildArea
 from carnet.builds.inputs import build_digest
-from carnet.builds.inputs import inputs_digest as _inputs_digest
-from carnet.builds.pipeline import BuildResult, build_site
+from carnet.builds.pipeline import SOURCES_FILE, BuildResult, build_site
 from carnet.builds.runner import BuildFailed
+from carnet.builds.source_digests import SourceDigests
 
 from .fast_edit import KeptGenerator, Skipped, fast_edit, same_pages
 from .interrupt import BuildSuperseded
@@ -26,17 +25,14 @@ LIVE_OVERRIDES = {"CONTENT_SECURITY_POLICY_LIVERELOAD": True, "RENDER_SHARED_EDI
 
 
 class KeptDigests:
-    """builds/inputs.py's two digests, with what they read kept between the session's builds.
+    """build_digest's value (settings, theme, plugins, carnet/), kept between the session's
+    builds while the saves are all in the content folder. The content files' digests are kept
+    too (`sources`, source_digests.py), as every build keeps them in .site/."""
 
-    The content digest is inputs_digest's, byte for byte (the next `invoke build` reads it),
-    over the same files, but a file whose size, time and inode have not changed is not read
-    again. The code digest (settings, theme, plugins, carnet/) is kept while the saves are
-    all in the content folder."""
-
-    def __init__(self):
+    def __init__(self, sources: SourceDigests | None = None):
         self.changed: list[Path] | None = None
         self._code: tuple[tuple, str] | None = None
-        self._files: dict[str, tuple[tuple[int, int, int], bytes]] = {}
+        self.sources = sources or SourceDigests()
 
     def code_digest(self, settings_files: list[Path], settings: dict, options: dict) -> str:
         key = (tuple(settings_files), repr(sorted(options.items())), settings["PATH"])
@@ -45,56 +41,6 @@ class KeptDigests:
         if not (kept and all(path.resolve().is_relative_to(content) for path in self.changed)):
             self._code = (key, build_digest(settings_files, settings, options))
         return self._code[1]
-
-    def content_digest(self, code: str, content: Path) -> str:
-        content = Path(content)
-        listed = _files_under(content) if content.is_dir() else None
-        if listed is None:  # a file, nothing, or a link inside: inputs_digest as it is
-            self._files = {}
-            return _inputs_digest(code, content)
-        hasher = hashlib.blake2b(code.encode(), digest_size=16)
-        files = {}
-        for relative, path, stamp in listed:
-            kept = self._files.get(path)
-            if kept is not None and kept[0] == stamp:
-                data = kept[1]
-            else:
-                with open(path, "rb") as handle:
-                    data = handle.read()
-            files[path] = (stamp, data)
-            hasher.update(f"{relative}\0{len(data)}\0".encode())
-            hasher.update(data)
-        self._files = files
-        return hasher.hexdigest()
-
-
-def _files_under(folder: Path) -> list[tuple[str, str, tuple[int, int, int]]] | None:
-    """The files tree_digest reads, in its order (sorted paths, compiled caches aside), with
-    their stamps: (relative name, path, (time, size, inode)). One scandir walk, where rglob
-    and sorting Paths took 0.6 s for 5 000 articles; None when a link is met (rglob's own
-    way of following links is then the one used)."""
-    found = []
-
-    def walk(directory: str, parts: tuple[str, ...]) -> bool:
-        with os.scandir(directory) as entries:
-            for entry in entries:
-                if entry.is_symlink():
-                    return False
-                if entry.name == "__pycache__":
-                    continue
-                if entry.is_dir():
-                    if not walk(entry.path, (*parts, entry.name)):
-                        return False
-                elif entry.is_file():
-                    status = entry.stat()
-                    stamp = (status.st_mtime_ns, status.st_size, status.st_ino)
-                    found.append(((*parts, entry.name), entry.path, stamp))
-        return True
-
-    if not walk(str(folder), ()):
-        return None
-    found.sort(key=lambda file: file[0])  # as Paths sort: part by part
-    return [("/".join(parts), path, stamp) for parts, path, stamp in found]
 
 
 class LiveSite:
@@ -106,7 +52,7 @@ class LiveSite:
         self.root = Path(root)
         self.settings_file = Path(settings_file)
         self.overrides = {**(overrides or {}), **LIVE_OVERRIDES}
-        self.digests = KeptDigests()
+        self.digests = KeptDigests(SourceDigests.load(BuildArea(self.root).state / SOURCES_FILE))
         self.kept = KeptGenerator()
         self.shown: Path | None = None  # the fast build the browsers were reloaded on
         self.skipped: str | None = None  # why the last save had no fast step
@@ -136,7 +82,7 @@ class LiveSite:
                 overrides=self.overrides,
                 on_wait=on_wait,
                 code_digest=self.digests.code_digest,
-                content_digest=self.digests.content_digest,
+                sources=self.digests.sources,
             )
         except BuildSuperseded:
             self.kept.caught = None
