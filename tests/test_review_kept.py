@@ -51,3 +51,20 @@ def test_a_rebuild_says_what_a_clean_build_says(tmp_path):
         assert now == findings(tmp_path / f"clean-{number}", content, full=True), f"step {number}"
         assert now != said, f"step {number} changed nothing the review says"
         said = now
+
+
+def test_a_rebuild_reads_the_text_of_the_edited_article_alone(tmp_path, monkeypatch):
+    """The reviews are kept by their file's checksum, the one Pelican's cache takes anyway:
+    the review opens no unchanged text."""
+    from carnet.review import articles as review_articles
+
+    content = tmp_path / "content"
+    write_site(content)
+    findings(tmp_path / "site", content)
+    read: list[str] = []
+    original = review_articles.read_source
+    monkeypatch.setattr(review_articles, "read_source", lambda path: read.append(path) or original(path))
+    edited = article("Quatre", "Un texte revu.", Tags="confiance")
+    (content / "articles" / "quatre.md").write_text(edited, "utf-8")
+    findings(tmp_path / "site", content)
+    assert [path.rsplit("/", 1)[-1] for path in read] == ["quatre.md"]

@@ -153,6 +153,39 @@ def test_the_build_warns_and_a_strict_build_fails(tmp_path):
         build_test_site(tmp_path / "out2", again, settings_file="pelicanconf.py")
 
 
+def script_warnings(result) -> list[tuple]:
+    return [tuple(f) for f in result.report.findings if f.kind == "script"]
+
+
+def test_a_rebuild_warns_again_from_what_it_kept_without_scanning_the_unchanged(tmp_path, monkeypatch):
+    from carnet.builds.pipeline import build_site
+
+    content = tiny_content(tmp_path, {"piege.md": HOSTILE, "sain.md": CLEAN})
+    overrides = {"PATH": str(content)}
+    first = script_warnings(build_site(tmp_path / "site", ROOT / "pelicanconf.py", overrides=overrides))
+    assert len(first) == 5
+    scanned: list[str] = []
+    # As Pelican imported it, from PLUGIN_PATHS.
+    script_guard = next(
+        m for n, m in sys.modules.items() if n.endswith("script_guard") and hasattr(m, "scripts_in")
+    )
+    original = script_guard.scripts_in
+    monkeypatch.setattr(script_guard, "scripts_in", lambda a: scanned.append(a.source_path) or original(a))
+    sain = content / "articles" / "sain.md"
+    sain.write_text(CLEAN.replace("sans script", "toujours sans script"), "utf-8")
+    again = build_site(tmp_path / "site", ROOT / "pelicanconf.py", overrides=overrides)
+    assert script_warnings(again) == first
+    assert [path.rsplit("/", 1)[-1] for path in scanned] == ["sain.md"]
+    # The trap edited: its warnings follow the text (one piece removed, lines moved).
+    piege = content / "articles" / "piege.md"
+    script = '<script>document.body.dataset.pirate = "script";</script>'
+    piege.write_text(HOSTILE.replace(script, ""), "utf-8")
+    edited = script_warnings(build_site(tmp_path / "site", ROOT / "pelicanconf.py", overrides=overrides))
+    clean = script_warnings(build_site(tmp_path / "clean", ROOT / "pelicanconf.py", overrides=overrides))
+    assert edited == clean
+    assert len(edited) == 4
+
+
 # The <meta> policy
 
 

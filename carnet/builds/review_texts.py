@@ -1,9 +1,10 @@
-"""What the review found in each article's text, kept from one build to the next.
+"""What the review and the script check found in each article, kept from one build to the next.
 
-The rules on one text (header, leftovers, images, links to files, the paragraphs that the
-archive-wide repetition check compares: carnet/review/articles.py TextReview) find the same
-in the same text: kept with Pelican's content cache, an unchanged article is not read
-through again, only its links to files are checked against content/ again.
+The review's rules on one text (header, leftovers, images, links to files, the paragraphs that
+the archive-wide repetition check compares: carnet/review/articles.py TextReview) find the same
+in the same text; so does the script check in the HTML read from it. Kept with Pelican's
+content cache (one per settings and code), by file and checksum, an unchanged article is not
+read through again: only the review's links to files are checked against content/ again.
 """
 
 import pickle
@@ -14,32 +15,43 @@ from carnet.review.articles import KeptReviews
 from .kept import atomic_file, notice_unreadable
 
 # Changed when what is kept changes: an older file is then ignored, not misread.
-FORMAT = 2
+FORMAT = 3  # 3: by the file's checksum, not the text's digest
 FILE_NAME = "review-texts.pickle"
+SCRIPTS_FORMAT = 1
+SCRIPTS_FILE_NAME = "script-checks.pickle"
 
 
-def _path(settings: dict) -> Path | None:
-    return Path(settings["CACHE_PATH"]) / FILE_NAME if settings.get("CACHE_CONTENT") else None
+def _path(settings: dict, name: str) -> Path | None:
+    return Path(settings["CACHE_PATH"]) / name if settings.get("CACHE_CONTENT") else None
 
 
-def load_reviews(settings: dict) -> KeptReviews:
-    """Read from the content cache when the build loads it (LOAD_CONTENT_CACHE), else empty."""
-    path = _path(settings)
+def load_kept(settings: dict, name: str, version: int) -> dict:
+    """What a build kept under `name` with the content cache, when the build loads the cache
+    (LOAD_CONTENT_CACHE); else, or in another format, nothing."""
+    path = _path(settings, name)
     if path is None or not settings.get("LOAD_CONTENT_CACHE") or not path.is_file():
-        return KeptReviews()
+        return {}
     try:
         kept = pickle.loads(path.read_bytes())
-        return KeptReviews(kept["reviews"] if kept.get("format") == FORMAT else None)
-    except Exception as error:  # whatever a damaged pickle raises: the texts are reviewed again
+        return dict(kept["kept"]) if kept.get("format") == version else {}
+    except Exception as error:  # whatever a damaged pickle raises: the articles are read again
         notice_unreadable(path, error, "les articles seront relus")
-        return KeptReviews()
+        return {}
 
 
-def save_reviews(settings: dict, reviews: KeptReviews) -> None:
-    """Keep this build's texts only: an article gone, or whose text changed, leaves nothing."""
-    path = _path(settings)
+def save_kept(settings: dict, name: str, version: int, kept: dict) -> None:
+    """Keep `kept` (this build's only: an article gone, or changed, leaves nothing)."""
+    path = _path(settings, name)
     if path is None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_file(path) as handle:
-        pickle.dump({"format": FORMAT, "reviews": reviews.used}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump({"format": version, "kept": kept}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_reviews(settings: dict) -> KeptReviews:
+    return KeptReviews(load_kept(settings, FILE_NAME, FORMAT))
+
+
+def save_reviews(settings: dict, reviews: KeptReviews) -> None:
+    save_kept(settings, FILE_NAME, FORMAT, reviews.used)

@@ -61,16 +61,35 @@ class HeldBack:
 
 
 class SourceTexts:
-    """Each article's Markdown as the author wrote it, read once per build."""
+    """Each article's Markdown as the author wrote it, read once per build when needed, and
+    its file's checksum, by which its review is kept. `checksum(path)`: by default the md5 of
+    the file's bytes; the build gives the one its content cache takes anyway."""
 
-    def __init__(self):
+    def __init__(self, checksum: Callable[[str], bytes] | None = None):
+        self._checksum = checksum or file_md5
         self._texts: dict[str, str] = {}
+        self._checksums: dict[str, str] = {}
 
     def __call__(self, article) -> str:
         cached = self._texts.get(article.source_path)
         if cached is None:
             cached = self._texts[article.source_path] = read_source(article.source_path)
         return cached
+
+    def checksum(self, article) -> str:
+        cached = self._checksums.get(article.source_path)
+        if cached is None:
+            try:
+                cached = self._checksum(article.source_path).hex()
+            except OSError:
+                cached = ""  # unreadable: already said by the reader; its text reads as ""
+            self._checksums[article.source_path] = cached
+        return cached
+
+
+def file_md5(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return hashlib.md5(handle.read()).digest()
 
 
 def read_source(path: str) -> str:
@@ -113,46 +132,37 @@ class TextReview(NamedTuple):
 
 
 class KeptReviews:
-    """`TextReview`s by (source, digest of the text); `used` says which this build read."""
+    """`TextReview`s by (source, checksum of its file); `used` says which this build read."""
 
     def __init__(self, reviews: dict | None = None):
         self.reviews: dict[tuple[str, str], TextReview] = dict(reviews or {})
         self.used: dict[tuple[str, str], TextReview] = {}
-        self._last: dict[str, tuple[str, TextReview]] = {}  # source -> the text last asked, its review
 
     @staticmethod
-    def key(article, text: str) -> tuple[str, str]:
-        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-        return (article.relative_source_path, digest)
+    def key(article, texts: SourceTexts) -> tuple[str, str]:
+        return (article.relative_source_path, texts.checksum(article))
 
-    def review_all(self, pairs: list[tuple], map_reviews: Callable = map) -> None:
-        """What `of` does for each of the (article, text) `pairs`, the reviews not kept yet made
-        through `map_reviews(function, pairs)`: the build shares them between processes. `of`
-        then finds each text's review without digesting it again."""
-        keys = [self.key(article, text) for article, text in pairs]
-        missing: dict[tuple[str, str], tuple] = {}
-        for key, pair in zip(keys, pairs, strict=True):
+    def review_all(self, articles: list, texts: SourceTexts, map_reviews: Callable = map) -> None:
+        """What `of` does for each article, the reviews not kept yet made through
+        `map_reviews(function, [(article, text), …])`: the build shares them between processes.
+        Only the texts of those are read."""
+        keys = [self.key(article, texts) for article in articles]
+        missing: dict[tuple[str, str], object] = {}
+        for key, article in zip(keys, articles, strict=True):
             if key not in self.reviews:
-                missing.setdefault(key, pair)
-        reviews = map_reviews(_text_review, list(missing.values()))
-        self.reviews.update(zip(missing, reviews, strict=True))
-        for key, (article, text) in zip(keys, pairs, strict=True):
-            self._remember(article, text, key, self.reviews[key])
+                missing.setdefault(key, article)
+        pairs = [(article, texts(article)) for article in missing.values()]
+        self.reviews.update(zip(missing, map_reviews(_text_review, pairs), strict=True))
+        for key in keys:
+            self.used[key] = self.reviews[key]
 
-    def of(self, article, text: str) -> TextReview:
-        last = self._last.get(article.relative_source_path)
-        if last is not None and last[0] is text:  # asked again in this build: not digested again
-            return last[1]
-        key = self.key(article, text)
+    def of(self, article, texts: SourceTexts) -> TextReview:
+        key = self.key(article, texts)
         review = self.reviews.get(key)
         if review is None:
-            review = self.reviews[key] = text_review(article, text)
-        self._remember(article, text, key, review)
-        return review
-
-    def _remember(self, article, text: str, key: tuple[str, str], review: TextReview) -> None:
+            review = self.reviews[key] = text_review(article, texts(article))
         self.used[key] = review
-        self._last[article.relative_source_path] = (text, review)
+        return review
 
 
 def _text_review(pair: tuple) -> TextReview:
@@ -172,15 +182,12 @@ def text_review(article, text: str) -> TextReview:
     )
 
 
-def article_findings(
-    article, text: str, content_path: str, review: TextReview | None = None
-) -> list[Finding]:
-    """`review`: the text's `TextReview`, when known."""
-    review = text_review(article, text) if review is None else review
+def article_findings(article, review: TextReview, content_path: str) -> list[Finding]:
+    """Everything found in `article`, whose text's review is `review`."""
     found = list(review.header)
     found.extend(resume_findings(article))
     exists = lambda path: os.path.isfile(os.path.join(content_path, path))  # noqa: E731
-    found.extend(file_links(article.relative_source_path, text, exists, list(review.file_links)))
+    found.extend(file_links(article.relative_source_path, "", exists, list(review.file_links)))
     found.extend(review.leftovers_and_images)
     return found
 

@@ -16,6 +16,7 @@ from carnet.articles import attributes
 from carnet.articles.attributes import article_tags, tag_key
 from carnet.builds import read_ahead
 from carnet.builds.parallel import map_shared
+from carnet.builds.pelican_cache import file_checksum
 from carnet.builds.review_texts import load_reviews, save_reviews
 from carnet.review.articles import (
     SourceTexts,
@@ -64,7 +65,9 @@ def read_dates_in_french(readers) -> None:
 
 
 def source_texts(generator) -> SourceTexts:
-    return generator.context.setdefault(SOURCES_KEY, SourceTexts())
+    # By the content cache's own checksums: taken once per build, most from the build's
+    # digests of content/ (carnet/builds/source_digests.py), so that unchanged texts are not read.
+    return generator.context.setdefault(SOURCES_KEY, SourceTexts(file_checksum))
 
 
 def reviews(generator):
@@ -80,17 +83,17 @@ def review_articles(generator) -> None:
     listed = [article for name in lists for article in getattr(generator, name)]
     source_text, kept, settings = source_texts(generator), reviews(generator), generator.settings
     # A full build reviews every text while the other core waits: the texts are shared.
-    texts = [(article, source_text(article)) for article in listed]
     kept.review_all(
-        texts, lambda review, pairs: map_shared(review, pairs, read_ahead.worker_count(settings, len(pairs)))
+        listed,
+        source_text,
+        lambda review, pairs: map_shared(review, pairs, read_ahead.worker_count(settings, len(pairs))),
     )
     findings = []
     for article in listed:
-        text = source_text(article)
-        findings.extend(article_findings(article, text, generator.path, kept.of(article, text)))
+        findings.extend(article_findings(article, kept.of(article, source_text), generator.path))
     findings.extend(duplicate_findings(listed, source_text))
     blocked = blocked_files(findings)
-    findings.extend(links_to_held_back(listed, blocked, lambda a: kept.of(a, source_text(a)).file_links))
+    findings.extend(links_to_held_back(listed, blocked, lambda a: kept.of(a, source_text).file_links))
     for finding in sorted(findings, key=lambda f: (f.file, f.line or 0)):
         report(finding)
     for name in lists:
@@ -105,7 +108,7 @@ def review_archive(generator) -> None:
     """What needs the whole archive: paragraphs repeated across articles."""
     published = [*generator.articles, *generator.translations, *generator.hidden_articles]
     source_text, kept = source_texts(generator), reviews(generator)
-    texts = [(a.relative_source_path, kept.of(a, source_text(a))) for a in published]
+    texts = [(a.relative_source_path, kept.of(a, source_text)) for a in published]
     by_source = {article.relative_source_path: article for article in published}
     summaries = [(source, review.paragraphs, review.written_on) for source, review in texts]
     for finding in repetitions(summaries, lambda source: paragraph_starts(source_text(by_source[source]))):
