@@ -24,6 +24,7 @@ from .pelican_cache import CHECKSUM_METHOD
 from .report import BuildReport
 from .runner import refuse_links_out, run_pelican, show_messages
 from .source_digests import SourceDigests
+from .sources import forget_code_digests
 
 INPUTS_FILE = "inputs.json"
 # What the build found (builds/report.py): said again when nothing changed since.
@@ -60,6 +61,7 @@ def build_site(
     root, settings_file = Path(root), Path(settings_file)
     overrides = dict(overrides or {})
     show_messages()
+    forget_code_digests()  # the code may have changed since the last build in this process
     area = BuildArea(root)
     with area.lock(on_wait=on_wait):
         settings = read_settings(str(settings_file), override=overrides)

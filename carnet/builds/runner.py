@@ -20,6 +20,7 @@ from .messages import exception_finding
 from .pelican_cache import prepare_content_cache
 from .read_ahead import ReadAhead
 from .report import BuildReport, Collector, in_order
+from .sources import forget_code_digests
 from .texts_read import forget_kept_texts
 
 # Sent with the build folder when a build fails; plugins may listen (carnet.build_failed).
@@ -107,6 +108,7 @@ def run_pelican(
         raise BuildFailed(finding.message, report) from error
     finally:
         forget_kept_texts()
+        forget_code_digests()
     return report
 
 

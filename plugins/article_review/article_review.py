@@ -16,7 +16,7 @@ from carnet.articles import attributes
 from carnet.articles.attributes import article_tags, tag_key
 from carnet.builds import read_ahead
 from carnet.builds.parallel import map_shared
-from carnet.builds.pelican_cache import file_checksum
+from carnet.builds.pelican_cache import checksum_taken
 from carnet.builds.review_texts import load_reviews, save_reviews
 from carnet.review.articles import (
     SourceTexts,
@@ -67,7 +67,7 @@ def read_dates_in_french(readers) -> None:
 def source_texts(generator) -> SourceTexts:
     # By the content cache's own checksums: taken once per build, most from the build's
     # digests of content/ (carnet/builds/source_digests.py), so that unchanged texts are not read.
-    return generator.context.setdefault(SOURCES_KEY, SourceTexts(file_checksum))
+    return generator.context.setdefault(SOURCES_KEY, SourceTexts(checksum_taken))
 
 
 def reviews(generator):

@@ -81,7 +81,7 @@ class MemoWriter(Writer):
     def _open_w(self, filename, encoding, override=False):
         # Pelican opens the page it has just rendered: a reused page is linked instead, and a
         # page of another process's share is only counted, as Pelican counts what it writes.
-        pending = self.memo.take_pending(os.path.relpath(filename, os.path.abspath(self.output_path)))
+        pending = self.memo.take_pending(self._relative(filename))
         if pending is not None:
             # Pelican keeps the file an override wrote, and skips this write (or refuses it below).
             kept = filename in self._overridden_files
@@ -93,6 +93,14 @@ class MemoWriter(Writer):
             # Written twice in this build (override): the first may be a link into the live build.
             os.unlink(filename)
         return super()._open_w(filename, encoding, override)
+
+    def _relative(self, filename: str) -> str:
+        """The page's name in the output folder: Pelican joined it there (sanitised_join), and
+        os.path.relpath costs more than the rest of linking a page."""
+        prefix = os.path.join(os.path.abspath(self.output_path), "")
+        if filename.startswith(prefix):
+            return filename[len(prefix) :]
+        return os.path.relpath(filename, prefix)
 
     def _count_written(self, filename, override) -> None:
         """Pelican's Writer._open_w without the open: the same refusals of a file written twice."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from pelican import signals
 
 from carnet.articles import attributes
-from carnet.builds.pelican_cache import file_checksum
+from carnet.builds.pelican_cache import checksum_taken
 from carnet.builds.review_texts import SCRIPTS_FILE_NAME, SCRIPTS_FORMAT, load_kept, save_kept
 from carnet.review.scanning import article_scripts, may_hold_script
 
@@ -25,7 +25,7 @@ def warn_live_scripts(generator) -> None:
     used = {}
     for article in attributes.every_article(generator):
         try:
-            key = (article.relative_source_path, file_checksum(article.source_path))
+            key = (article.relative_source_path, checksum_taken(article.source_path))
         except OSError:
             key = None  # unreadable: already said by the reader
         found = kept.get(key) if key is not None else None
