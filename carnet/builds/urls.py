@@ -6,6 +6,7 @@ the templates. Once every generator has read and settled its content (translatio
 slugs, overrides), the answers can no longer change until the next build, so the first one is
 kept on the object; `thaw` forgets them when the build ends (livereload reads again)."""
 
+import os
 from collections.abc import Iterable
 
 from pelican.contents import Content, Static
@@ -26,9 +27,33 @@ def _get_url_setting(self: Content, key: str) -> str:
         return value
 
 
+# Pelican works out a content's path in content/ with os.path.relpath at every use (each
+# address it formats, among others): 0.6 s of an edit at 5 000 articles. The answer depends
+# on the two paths alone (and the working folder, when one is relative).
+_original_relative_source_path = Content.get_relative_source_path
+_relative_paths: dict[tuple, str] = {}
+
+
+def _get_relative_source_path(self: Content, source_path: str | None = None) -> str | None:
+    if not source_path:
+        source_path = self.source_path
+    if source_path is None:
+        return None
+    content = self.settings["PATH"]
+    key = (content, source_path)
+    if not (os.path.isabs(content) and os.path.isabs(source_path)):
+        key = (*key, os.getcwd())
+    found = _relative_paths.get(key)
+    if found is None:
+        found = _relative_paths[key] = _original_relative_source_path(self, source_path)
+    return found
+
+
 def install() -> None:
-    """Route Pelican's address lookup through the kept answers (an object not frozen is unchanged)."""
+    """Route Pelican's address lookup through the kept answers (an object not frozen is
+    unchanged), and its path of a content in content/ through the paths already worked out."""
     Content.get_url_setting = _get_url_setting
+    Content.get_relative_source_path = _get_relative_source_path
 
 
 def settled_contents(generators: Iterable) -> list[Content]:
@@ -68,3 +93,4 @@ class FrozenUrls:
         for content in self._contents:
             content.__dict__.pop(FROZEN_ATTRIBUTE, None)
         self._contents = []
+        _relative_paths.clear()  # a long livereload session renames files

@@ -53,12 +53,13 @@ def resolve_article(article, resolver: Resolver, canonical: dict[str, Tag]) -> l
     return strays
 
 
-def written_tags(articles, tag_map: TagMap | None) -> list[WrittenTag]:
-    """Each tag of each article, as the collision check sees it."""
+def written_tags(articles, tag_map: TagMap | None, with_lines: bool = True) -> list[WrittenTag]:
+    """Each tag of each article, as the collision check sees it. `with_lines`: each source
+    names the line of its `Tags:` (which reads the file); without, the file alone."""
     written = []
     for article in articles:
         place = article.relative_source_path
-        line = tags_line(article.source_path or "")
+        line = tags_line(article.source_path or "") if with_lines else None
         for tag in article_tags(article):
             key = tag_key(tag)
             entry = tag_map.tags[key] if tag_map is not None and key is not None else None

@@ -36,8 +36,11 @@ def warn_strays(article, strays: list[Tag], source: str, clashing: set[str]) -> 
 def report_collisions(articles, tag_map: TagMap | None, source: str | None) -> set[str]:
     """One error for every page that two different tags would write (it fails the build);
     returns the slugs concerned."""
-    collisions = find_collisions(written_tags(articles, tag_map))
+    # The `Tags:` lines are looked up only to say a collision: reading every article's header
+    # for them took 0.2 s of each build at 5 000 articles.
+    collisions = find_collisions(written_tags(articles, tag_map, with_lines=False))
     if collisions:
+        collisions = find_collisions(written_tags(articles, tag_map))
         logger.error("tag_map: %s", "\n".join(describe(collision, source) for collision in collisions))
     return {tag.slug for collision in collisions for tag, _ in collision.tags}
 
