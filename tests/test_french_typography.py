@@ -6,7 +6,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carnet.text.dates import french_date, french_short_date
+from carnet.text.dates import LONG_DATE, SHORT_DATE, french_date, french_short_date
 from carnet.text.spacing import NARROW_NBSP, NBSP, french_spacing, french_spacing_html
 
 
@@ -19,6 +19,26 @@ def test_long_date_reads_as_a_french_blog_writes_it():
 def test_an_iso_date_as_the_search_index_stores_it_reads_the_same():
     # The search service's results print the index's ISO dates through this same function.
     assert french_date("2009-04-16") == french_date(datetime.date(2009, 4, 16)) == "jeudi 16 avril 2009"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.datetimes(min_value=datetime.datetime(1900, 1, 1), max_value=datetime.datetime(2100, 1, 1)),
+    st.sampled_from([None, datetime.UTC, datetime.timezone(datetime.timedelta(hours=-10))]),
+    st.sampled_from([LONG_DATE, SHORT_DATE]),
+)
+def test_kept_dates_are_the_dates_babel_writes(moment, zone, pattern):
+    """Formatted once per value: equal instants in other zones, naive or not, each get their own."""
+    from babel.dates import format_date, format_datetime
+
+    value = moment if zone is None else moment.replace(tzinfo=zone)
+    for shown in (value, value.date(), value.astimezone(datetime.UTC) if zone else value):
+        expected = (
+            format_datetime(shown, pattern, locale="fr_FR")
+            if isinstance(shown, datetime.datetime)
+            else format_date(shown, pattern, locale="fr_FR")
+        )
+        assert french_date(shown, pattern) == expected
 
 
 def test_short_date():
