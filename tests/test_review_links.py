@@ -160,3 +160,27 @@ def test_a_pages_dead_links_are_said_at_their_lines(tmp_path):
             "{filename}/articles/absent.md : Pelican n’a trouvé ni cet article ni ce fichier dans content/",
         ),
     ]
+
+
+def test_a_link_in_an_indented_code_block_holds_nothing_back_and_a_list_items_link_is_checked(tmp_path):
+    """Only Markdown tells an indented code block from a list's indented lines: the review
+    keeps the links that the article's HTML holds where Pelican resolves them."""
+    shown_as_code = (
+        "Pour lier un article, écrivez :\n\n"
+        "    [un exemple]({filename}/articles/exemple-absent.md)\n\n"
+        "Et [un nom\\_échappé]({static}/images/mon\\_schema.png), que Pelican trouve.\n"
+    )
+    in_a_list = "- Un point de liste\n\n    qui continue par [un lien]({filename}/articles/absent.md).\n"
+    texts = {"code.md": article("Code", shown_as_code), "liste.md": article("Liste", in_a_list)}
+    content = tiny_content(tmp_path, texts)
+    (content / "images").mkdir()
+    (content / "images/mon_schema.png").write_bytes(b"\x89PNG")
+    result = build_site(tmp_path / "site", ROOT / "pelicanconf.py", overrides={"PATH": str(content)})
+    broken = [(f.file, f.line, f.message) for f in result.report.findings if f.kind == "lien cassé"]
+    source = (content / "articles/liste.md").read_text("utf-8").split("\n")
+    line = next(n for n, written in enumerate(source, start=1) if "absent.md" in written)
+    message = "lien vers {filename}/articles/absent.md : le fichier content/articles/absent.md n’existe pas"
+    assert broken == [("articles/liste.md", line, message)]
+    page = (tmp_path / "site/output/code/index.html").read_text("utf-8")
+    assert "<code>[un exemple]({filename}/articles/exemple-absent.md)" in page
+    assert 'src="/images/mon_schema.png"' in page or 'href="/images/mon_schema.png"' in page

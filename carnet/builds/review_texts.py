@@ -15,7 +15,7 @@ from carnet.review.articles import KeptReviews
 from .kept import atomic_file, notice_unreadable
 
 # Changed when what is kept changes: an older file is then ignored, not misread.
-FORMAT = 3  # 3: by the file's checksum, not the text's digest
+FORMAT = 4  # 3: by the file’s checksum, not the text’s digest; 4: links shown as code left out
 FILE_NAME = "review-texts.pickle"
 SCRIPTS_FORMAT = 1
 SCRIPTS_FILE_NAME = "script-checks.pickle"

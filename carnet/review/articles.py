@@ -22,6 +22,7 @@ from .sources import (
     leftover_findings,
     line_containing,
     long_paragraphs,
+    shown_as_links,
     written_on,
 )
 
@@ -175,11 +176,21 @@ def text_review(article, text: str) -> TextReview:
     required = settings.get("REQUIRED_METADATA", DEFAULTS["REQUIRED_METADATA"])
     return TextReview(
         tuple(header_findings(source, text, required, settings.get("DEFAULT_CATEGORY"))),
-        tuple(file_link_places(source, text)),
+        tuple(live_file_links(article, file_link_places(source, text))),
         (*leftover_findings(source, text), *image_findings(source, text, article._content or "")),
         long_paragraphs(text),
         written_on(text),
     )
+
+
+def live_file_links(article, places: list[tuple]) -> list[tuple]:
+    """The file links of the article's text that its HTML (or its résumé's, not yet resolved)
+    holds where Pelican resolves them: a link shown as code leads nowhere."""
+    if not places:
+        return places
+    html = (article._content or "") + (getattr(article, "resume_html", "") or "")
+    found = article._get_intrasite_link_regex().finditer(html)
+    return shown_as_links(places, [(match.group("what"), match.group("value")) for match in found])
 
 
 def article_findings(article, review: TextReview, content_path: str) -> list[Finding]:

@@ -3,6 +3,7 @@ files, scrape leftovers, repeated paragraphs, images without alt. No Pelican her
 
 import functools
 import hashlib
+import html
 import posixpath
 import re
 from array import array
@@ -21,7 +22,8 @@ _BRACKETED_LINK = re.compile(r"<[{|](?P<what>filename|static|attach)[}|](?P<path
 # Markdown's code, where a link's syntax is shown as text and Pelican leaves it: fenced blocks
 # (Python-Markdown's fenced_code pattern: a fence at the line's start, a language or
 # {attributes}, the same fence closing) and code spans, which may go on over the paragraph's
-# next lines. Indented code blocks are not told apart from a list's indented lines.
+# next lines. (Indented code blocks, which only Markdown's own rules tell apart from a list's
+# indented lines, are left to `shown_as_links`.)
 _FENCED_CODE = re.compile(
     r"^(?P<fence>~{3,}|`{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*(?:hl_lines=(?P<q>[\"']).*?(?P=q)[ ]*)?)\n"
     r".*?(?<=\n)(?P=fence)[ ]*$",
@@ -31,6 +33,8 @@ _CODE_SPAN = re.compile(r"(?<!\\)(?P<ticks>`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)(?
 # Shorter paragraphs (« Oui. », a sign-off) may repeat on purpose.
 MIN_REPEATED_CHARS = 60
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)]|>)\s+")
+# Markdown's backslash escapes (`\_`), which its output no longer has.
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _SRC = re.compile(r"\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
 
@@ -71,8 +75,9 @@ def _file_link_matches(content: str) -> list[tuple[int, str, str]]:
 
 
 def _content_path(folder: str, written: str) -> str:
-    # As Pelican gathers the files that articles link (Content.get_static_links): %20 is a space.
-    written = written.replace("%20", " ")
+    # As Pelican gathers the files that articles link (Content.get_static_links): %20 is a
+    # space; and as Markdown wrote the address, without its backslash escapes (`mon\_schema`).
+    written = _ESCAPED.sub(r"\1", written).replace("%20", " ")
     return posixpath.normpath(
         written.lstrip("/") if written.startswith("/") else posixpath.join(folder, written)
     )
@@ -87,6 +92,21 @@ def file_link_places(source: str, text: str) -> list[tuple[int, str, str, str]]:
         (line_of(content, offset), what, written, _content_path(folder, written))
         for offset, what, written in _file_link_matches(content)
     ]
+
+
+def shown_as_links(places: list[tuple], linked: Iterable[tuple[str, str]]) -> list[tuple]:
+    """The `file_link_places` that the article's HTML holds as links: `linked` gives the
+    (kind, address) of each, as Pelican finds those it resolves (in a tag's address, not in
+    its text). The others are code shown as text (an indented code block, which the source
+    alone does not tell apart from a list's indented lines), and lead nowhere."""
+    live = {(what, _address_path(address)) for what, address in linked}
+    return [place for place in places if (place[1], _ESCAPED.sub(r"\1", place[2]).strip()) in live]
+
+
+def _address_path(address: str) -> str:
+    """The path of an address in the HTML, as the source writes it: without its #anchor or
+    ?query (file_link_places leaves them out) and its HTML escapes."""
+    return html.unescape(re.split(r"[#?]", address, maxsplit=1)[0]).strip()
 
 
 # How to write a file link's path, by kind of link.
