@@ -25,6 +25,8 @@ KEPT = {
     "pages cache": ".site/cache/*/PagesGenerator-Readers",
     "related terms": ".site/cache/*/related-terms.pickle",
     "review of the texts": ".site/cache/*/review-texts.pickle",
+    "script checks": ".site/cache/*/script-checks.pickle",
+    "content files' digests": ".site/sources.pickle",
     "page keys": ".site/current/render-manifest.json",
     "inputs digest": ".site/current/inputs.json",
     "index digests": ".site/current/search-index/documents.json",
