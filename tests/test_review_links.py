@@ -90,6 +90,7 @@ def test_each_link_to_a_held_back_article_is_said_at_its_line(tmp_path):
             "Voir [ici]({filename}/articles/retenu.md).\n\n"
             "Et [là]({filename}retenu.md), par son chemin relatif.",
         ),
+        "resume.md": article("Résumé", "::: résumé\n- Lire [ceci]({filename}retenu.md)\n:::\n\nLe texte."),
     }
     content = tiny_content(tmp_path, texts)
     build_site(tmp_path / "site", ROOT / "pelicanconf.py", overrides={"PATH": str(content)})
@@ -100,7 +101,15 @@ def test_each_link_to_a_held_back_article_is_said_at_its_line(tmp_path):
         if "retenu dans cette construction" in finding["message"]
     ]
     message = "lien vers articles/retenu.md, retenu dans cette construction : la page manque"
-    assert said == [("articles/lecteur.md", 9, message), ("articles/lecteur.md", 11, message)]
+    assert said == [
+        ("articles/lecteur.md", 9, message),
+        ("articles/lecteur.md", 11, message),
+        ("articles/resume.md", 10, message),
+    ]
+    # Said once: not again as a dead address of the résumé once its mark is resolved.
+    assert [f for f in report["findings"] if f["file"] == "articles/resume.md"] == [
+        f for f in report["findings"] if f["file"] == "articles/resume.md" and f["line"] == 10
+    ]
 
 
 def findings_with_a_page(tmp_path, page: str) -> list[dict]:

@@ -23,10 +23,11 @@ def written_link_findings(output: Path, articles, pages=()) -> Iterable[Finding]
     for article, resolved in [*((article, False) for article in articles), *((page, True) for page in pages)]:
         page = output / article.save_as
         # An article's text as read (its review said which marks lead nowhere), a page's as
-        # published (a mark left in it led nowhere); and the résumé, whose marks are resolved by
-        # then (plugins/resume), its points' links to the article's sections (#x) said by its rules.
+        # published (a mark left in it led nowhere); and the résumé as read too (plugins/resume
+        # resolves its marks), its points' links to the article's sections (#x) said by its rules.
         html = (article.content if resolved else article._content) or ""
-        references = [*_links(html), *_links(getattr(article, "resume_html", ""), False)]
+        resume = getattr(article, "resume_html_as_read", None) or getattr(article, "resume_html", "")
+        references = [*_links(html), *_links(resume, False)]
         if not references:
             continue
         text = None

@@ -72,6 +72,8 @@ def resolve_resume_links(generators) -> None:
             continue
         for article in attributes.every_article(generator):
             if _may_link(article.resume_html):
+                # As read, for the written-links check: the review has said its marks already.
+                article.resume_html_as_read = article.resume_html
                 article.resume_html = article._update_content(article.resume_html, _own_page_siteurl(article))
 
 
