@@ -193,3 +193,19 @@ def test_a_link_in_an_indented_code_block_holds_nothing_back_and_a_list_items_li
     page = (tmp_path / "site/output/code/index.html").read_text("utf-8")
     assert "<code>[un exemple]({filename}/articles/exemple-absent.md)" in page
     assert 'src="/images/mon_schema.png"' in page or 'href="/images/mon_schema.png"' in page
+
+
+def test_only_markdowns_own_escapes_are_read_as_markdown_reads_them():
+    r"""Python-Markdown unescapes `\_` but keeps `\~`: the address Pelican sees keeps it too."""
+    import re
+
+    import markdown
+
+    from carnet.review.sources import shown_as_links
+
+    body = "[a]({filename}/articles/mon\\_texte.md) et [b]({filename}/articles/a\\~b.md)\n"
+    places = file_link_places("articles/un.md", HEADER + body)
+    assert [target for *_, target in places] == ["articles/mon_texte.md", "articles/a\\~b.md"]
+    hrefs = re.findall(r'href="\{filename\}([^"]+)"', markdown.markdown(body))
+    assert hrefs == ["/articles/mon_texte.md", "/articles/a\\~b.md"]
+    assert shown_as_links(places, [("filename", href) for href in hrefs]) == places

@@ -123,8 +123,8 @@ def checksum_taken(filename: str) -> bytes:
     status again: what Pelican's cache went by when it gave the file's article. For what is
     kept per article beside the cache (the review's, the script check's), 5 000 status calls
     fewer each. Raises OSError when the file cannot be read."""
-    kept = _stamps.get(os.path.abspath(filename))
-    return kept[1] if kept is not None and kept[0][0] == CHECKSUM_METHOD else file_checksum(filename)
+    kept = _stamps.get(os.path.abspath(filename))  # only CHECKSUM_METHOD's are kept
+    return kept[1] if kept is not None else file_checksum(filename)
 
 
 def _gzip(raw, gzipped: bool, mode: str = "rb"):

@@ -7,12 +7,15 @@ content cache (one per settings and code), by file and checksum, an unchanged ar
 read through again: only the review's links to files are checked against content/ again.
 """
 
+import logging
 import pickle
 from pathlib import Path
 
 from carnet.review.articles import KeptReviews
 
 from .kept import atomic_file, notice_unreadable
+
+logger = logging.getLogger(__name__)
 
 # Changed when what is kept changes: an older file is then ignored, not misread.
 FORMAT = 4  # 3: by the file’s checksum, not the text’s digest; 4: links shown as code left out
@@ -39,14 +42,18 @@ def load_kept(settings: dict, name: str, version: int) -> dict:
         return {}
 
 
-def save_kept(settings: dict, name: str, version: int, kept: dict) -> None:
-    """Keep `kept` (this build's only: an article gone, or changed, leaves nothing)."""
+def save_kept(settings: dict, name: str, version: int, kept: dict, loaded: dict | None = None) -> None:
+    """Keep `kept` (this build's only: an article gone, or changed, leaves nothing), unless it is
+    what was `loaded`. A file that cannot be written is a warning, as Pelican's own cache's."""
     path = _path(settings, name)
-    if path is None:
+    if path is None or kept == loaded:
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_file(path) as handle:
-        pickle.dump({"format": version, "kept": kept}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_file(path) as handle:
+            pickle.dump({"format": version, "kept": kept}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError as error:
+        logger.warning("%s non enregistré : %s", path, error)
 
 
 def load_reviews(settings: dict) -> KeptReviews:
@@ -54,4 +61,4 @@ def load_reviews(settings: dict) -> KeptReviews:
 
 
 def save_reviews(settings: dict, reviews: KeptReviews) -> None:
-    save_kept(settings, FILE_NAME, FORMAT, reviews.used)
+    save_kept(settings, FILE_NAME, FORMAT, reviews.used, reviews.loaded)

@@ -23,7 +23,8 @@ from typing import NamedTuple
 from .kept import atomic_file, notice_unreadable
 from .pelican_cache import CHECKSUM_METHOD
 
-# Changed when what is kept changes: an older file is then ignored, not misread.
+# Changed when what is kept changes (CHECKSUM_METHOD included): an older file is then
+# ignored, not misread.
 FORMAT = 1
 # Two seconds (FAT's times) and a margin: finer clocks tick in milliseconds.
 RACY_NS = 3_000_000_000
@@ -75,8 +76,14 @@ class SourceDigests:
         for relative, path, status in files_under(folder):
             entry = self._kept.get(path)
             if entry is None or entry.status != status or not self._settled(entry):
-                entry = self._read(path, status)
-            if entry.md5:  # not read whole, or changed while read: digested, not kept
+                try:
+                    entry = self._read(path, status)
+                except FileNotFoundError:
+                    continue  # removed since it was listed: as if listed a moment later
+                except OSError as error:
+                    # Unreadable (Pelican says so when it reads it): its status stands for its bytes.
+                    entry = FileDigest(status, 0, f"{type(error).__name__}:{status}".encode(), b"")
+            if entry.md5:  # read whole, unchanged while read: kept (else digested only)
                 self.files[path] = entry
             hasher.update(f"{relative}\0{entry.status[2]}\0".encode())
             hasher.update(entry.digest)
@@ -122,18 +129,21 @@ def files_under(folder: Path) -> list[tuple[str, str, Status]]:
     found = []
 
     def walk(directory: str, parts: tuple[str, ...]) -> None:
-        with os.scandir(directory) as entries:
-            for entry in entries:
-                if entry.name == "__pycache__":
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    walk(entry.path, (*parts, entry.name))
-                elif entry.is_file():  # a link to a file counts as the file
-                    try:
-                        status = status_of(entry.stat())
-                    except FileNotFoundError:
-                        continue  # removed meanwhile
-                    found.append(((*parts, entry.name), os.path.abspath(entry.path), status))
+        try:
+            listed = list(os.scandir(directory))
+        except OSError:
+            return  # an unreadable folder: skipped, as Path.rglob and Pelican's os.walk skip it
+        for entry in listed:
+            if entry.name == "__pycache__":
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, (*parts, entry.name))
+            elif entry.is_file():  # a link to a file counts as the file
+                try:
+                    status = status_of(entry.stat())
+                except FileNotFoundError:
+                    continue  # removed meanwhile
+                found.append(((*parts, entry.name), os.path.abspath(entry.path), status))
 
     if folder.is_dir():
         walk(str(folder), ())

@@ -81,9 +81,11 @@ class SourceTexts:
         cached = self._checksums.get(article.source_path)
         if cached is None:
             try:
-                cached = self._checksum(article.source_path).hex()
+                checksum = self._checksum(article.source_path)
             except OSError:
-                cached = ""  # unreadable: already said by the reader; its text reads as ""
+                checksum = b""  # unreadable: already said by the reader; its text reads as ""
+            # Pelican's stamp of a file it could not read is "" (a str).
+            cached = checksum.hex() if isinstance(checksum, bytes) else str(checksum)
             self._checksums[article.source_path] = cached
         return cached
 
@@ -136,7 +138,8 @@ class KeptReviews:
     """`TextReview`s by (source, checksum of its file); `used` says which this build read."""
 
     def __init__(self, reviews: dict | None = None):
-        self.reviews: dict[tuple[str, str], TextReview] = dict(reviews or {})
+        self.loaded: dict[tuple[str, str], TextReview] = dict(reviews or {})
+        self.reviews: dict[tuple[str, str], TextReview] = dict(self.loaded)
         self.used: dict[tuple[str, str], TextReview] = {}
 
     @staticmethod

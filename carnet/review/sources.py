@@ -33,8 +33,9 @@ _CODE_SPAN = re.compile(r"(?<!\\)(?P<ticks>`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)(?
 # Shorter paragraphs (« Oui. », a sign-off) may repeat on purpose.
 MIN_REPEATED_CHARS = 60
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)]|>)\s+")
-# Markdown's backslash escapes (`\_`), which its output no longer has.
-_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+# Markdown's backslash escapes (`\_`), which its output no longer has: Python-Markdown's own
+# characters (Markdown.ESCAPED_CHARS, the same with the project's extensions), not all signs.
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()>#+\-.!])")
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _SRC = re.compile(r"\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
 

@@ -41,7 +41,7 @@ def warn_live_scripts(generator) -> None:
                 line if line is not None else "?",
                 message,
             )
-    save_kept(generator.settings, SCRIPTS_FILE_NAME, SCRIPTS_FORMAT, used)
+    save_kept(generator.settings, SCRIPTS_FILE_NAME, SCRIPTS_FORMAT, used, kept)
 
 
 def scripts_in(article) -> list[tuple[int | None, str]]:
