@@ -62,8 +62,13 @@ def test_a_rebuild_reads_the_text_of_the_edited_article_alone(tmp_path, monkeypa
     write_site(content)
     findings(tmp_path / "site", content)
     read: list[str] = []
-    original = review_articles.read_source
-    monkeypatch.setattr(review_articles, "read_source", lambda path: read.append(path) or original(path))
+    original = review_articles.SourceTexts.__call__
+
+    def counted(self, article):
+        read.append(article.source_path)
+        return original(self, article)
+
+    monkeypatch.setattr(review_articles.SourceTexts, "__call__", counted)
     edited = article("Quatre", "Un texte revu.", Tags="confiance")
     (content / "articles" / "quatre.md").write_text(edited, "utf-8")
     findings(tmp_path / "site", content)

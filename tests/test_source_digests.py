@@ -215,3 +215,37 @@ def test_a_file_gone_or_unreadable_when_read_leaves_the_others_digested(tmp_path
     (content / "c.md").write_text("Texte plus long.", "utf-8")  # its status moves: so does the digest
     listed[:] = files_under(content)
     assert inputs_digest("code", content, SourceDigests()) != first
+
+
+def test_a_file_written_during_the_build_is_built_again_even_if_it_ends_as_it_began(tmp_path):
+    """An editor's autosave during a build: Pelican reads one version, the file ends as the
+    digest saw it. The next build must not say « nothing changed » and keep what Pelican read."""
+    from pelican import signals
+
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    source = content / "articles" / "texte.md"
+    version_a, version_b = article("Un texte", "Version A."), article("Un texte", "Version B.")
+    source.write_text(version_a, "utf-8")
+    root, overrides = tmp_path / "site", {"PATH": str(content)}
+    build_site(root, ROOT / "pelicanconf.py", overrides=overrides)
+    source.write_text(article("Un texte", "Version C."), "utf-8")  # something to build
+
+    def while_reading(_):
+        source.write_text(version_b, "utf-8")  # after the digest, before Pelican reads it
+
+    def once_read(_):
+        source.write_text(article("Un texte", "Version C."), "utf-8")  # as the digest saw it
+
+    signals.initialized.connect(while_reading)
+    signals.article_generator_finalized.connect(once_read)
+    try:
+        assert build_site(root, ROOT / "pelicanconf.py", overrides=overrides).changed
+    finally:
+        signals.initialized.disconnect(while_reading)
+        signals.article_generator_finalized.disconnect(once_read)
+    page = root / "output" / "un-texte" / "index.html"
+    assert "Version B." in page.read_text("utf-8")  # what Pelican read
+    assert build_site(root, ROOT / "pelicanconf.py", overrides=overrides).changed
+    assert "Version C." in page.read_text("utf-8")
+    assert not build_site(root, ROOT / "pelicanconf.py", overrides=overrides).changed

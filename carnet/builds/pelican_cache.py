@@ -28,23 +28,32 @@ _pelican_file_stamp = FileStampDataCacher._get_file_stamp
 CHECKSUM_METHOD = "md5"
 # Per file: its status when its checksum was taken, and the checksum (forget_file_stamps).
 _stamps: dict[str, tuple[tuple, object]] = {}
+# Per file: its status when this build first looked at it. A file written during the build
+# (an editor's autosave) has no checksum for the rest of it: Pelican reads it at some moment
+# and would keep what it read under the checksum of another moment's bytes, and the next build
+# would take that for the file's text; with CHANGED_DURING_BUILD, it reads the file again.
+_first_seen: dict[str, tuple] = {}
+CHANGED_DURING_BUILD = b"\0changed during the build"
 
 
-def prepare_content_cache(known_stamps: dict | None = None) -> None:
+def prepare_content_cache(known_stamps: dict | None = None, first_seen: dict | None = None) -> None:
     """Before each build: replace the two methods (and the file stamps'), once per process,
     and forget the stamps of the previous build. `known_stamps`: checksums taken already, by
-    absolute path, each with the signature `_get_file_stamp` gives it (source_digests.py)."""
+    absolute path, each with the signature `_get_file_stamp` gives it; `first_seen`: the status
+    of each file when the build first listed it (source_digests.py)."""
     if FileDataCacher.save_cache is not _save_cache:
         FileDataCacher.__init__ = _init
         FileDataCacher.save_cache = _save_cache
         FileStampDataCacher._get_file_stamp = _get_file_stamp
     forget_file_stamps()
     _stamps.update(known_stamps or {})
+    _first_seen.update(first_seen or {})
 
 
 def forget_file_stamps() -> None:
     """Each build takes each file's checksum again (livereload runs many builds in one process)."""
     _stamps.clear()
+    _first_seen.clear()
 
 
 def _init(self, settings, cache_name, caching_policy, load_policy):
@@ -98,15 +107,12 @@ def file_checksum(filename: str, take=None) -> bytes:
     "md5" (`take()` takes it, by default by reading the file), once per build while the file's
     status does not change. Raises OSError when the file cannot be read."""
     status = os.stat(filename)
-    signature = (
-        CHECKSUM_METHOD,
-        status.st_dev,
-        status.st_ino,
-        status.st_size,
-        status.st_mtime_ns,
-        status.st_ctime_ns,
-    )
+    seen = (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+    signature = (CHECKSUM_METHOD, *seen)
     path = os.path.abspath(filename)
+    if _first_seen.setdefault(path, seen) != seen:
+        _stamps[path] = (None, CHANGED_DURING_BUILD)  # what `checksum_taken` gives from now on
+        return CHANGED_DURING_BUILD
     kept = _stamps.get(path)
     if kept is None or kept[0] != signature:
         if take is None:
@@ -122,7 +128,8 @@ def checksum_taken(filename: str) -> bytes:
     """The checksum this build last took of the file (`file_checksum`), without checking its
     status again: what Pelican's cache went by when it gave the file's article. For what is
     kept per article beside the cache (the review's, the script check's), 5 000 status calls
-    fewer each. Raises OSError when the file cannot be read."""
+    fewer each; CHANGED_DURING_BUILD once the build saw the file written. Raises OSError when
+    the file cannot be read."""
     kept = _stamps.get(os.path.abspath(filename))  # only CHECKSUM_METHOD's are kept
     return kept[1] if kept is not None else file_checksum(filename)
 

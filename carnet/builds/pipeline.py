@@ -27,6 +27,7 @@ from .source_digests import SourceDigests
 from .sources import forget_code_digests
 
 INPUTS_FILE = "inputs.json"
+CHANGED_DURING_BUILD = "+changé pendant la construction"
 # What the build found (builds/report.py): said again when nothing changed since.
 REPORT_FILE = "report.json"
 # Content caches kept: one per settings file in use (build and publish), the newest first.
@@ -100,7 +101,12 @@ def build_site(
                 strict=strict,
                 overrides={**overrides, **incremental},
                 file_stamps=sources.pelican_stamps(),
+                first_seen=sources.listed,
             )
+            if sources.changed_since(Path(settings["PATH"])):
+                # A file was written during the build, which may hold its bytes of any moment:
+                # the next build must not find it « unchanged » if it ends as it began.
+                inputs += CHANGED_DURING_BUILD
             # Unchanged files keep their time: nginx's validators (mtime-size) survive the build.
             published = area.live_build()
             if published is not None and (published / "output").is_dir():

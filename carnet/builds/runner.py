@@ -65,17 +65,19 @@ def run_pelican(
     overrides: dict | None = None,
     listener: logging.Handler | None = None,
     file_stamps: dict | None = None,
+    first_seen: dict | None = None,
 ) -> BuildReport:
     """Build the site into `build`/output and its index into `build`/search-index, and
     return what was found. Every problem is gathered (none stops the run at once); then
     an error that is not one held-back article's, or with `strict` any warning or
     held-back article, raises BuildFailed. `listener` also hears every log record of
     the run, as it was logged (the tests read Pelican's and the plugins' own words).
-    `file_stamps`: content files' checksums already taken (source_digests.py).
+    `file_stamps`: content files' checksums already taken, `first_seen` the status of each
+    when the build listed it (source_digests.py).
 
     Unlike `pelican` on the command line, an interrupted build raises instead of
     returning normally, so that the caller never publishes half a site."""
-    prepare_content_cache(file_stamps)
+    prepare_content_cache(file_stamps, first_seen)
     init_logging(level=logging.WARNING, name="pelican")
     FatalLogger.fatal_lvl = logging.CRITICAL + 1  # nothing stops the run: everything is reported
     # Pelican drops a warning it has already logged in this process: livereload's next

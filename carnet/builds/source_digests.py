@@ -50,6 +50,7 @@ class SourceDigests:
         self._kept = kept or {}
         self._saved_ns = saved_ns  # the file system's time when `kept` was saved
         self.files: dict[str, FileDigest] = {}  # this build's, once `feed` has run
+        self.listed: dict[str, Status] = {}  # every file `feed` listed, with its status then
         self.read = 0  # files read by this build (not taken from what was kept)
 
     @classmethod
@@ -73,7 +74,9 @@ class SourceDigests:
         paths (`__pycache__` aside, links followed to files but not into folders, as
         Path.rglob); keep this build's digests in `files`."""
         self.files, self.read = {}, 0
-        for relative, path, status in files_under(folder):
+        listed = files_under(folder)
+        self.listed = {path: status for _, path, status in listed}
+        for relative, path, status in listed:
             entry = self._kept.get(path)
             if entry is None or entry.status != status or not self._settled(entry):
                 try:
@@ -102,6 +105,11 @@ class SourceDigests:
         if after != status or len(data) != status[2]:
             return FileDigest((*after[:2], len(data), *after[3:]), read_ns, digest, b"")
         return FileDigest(status, read_ns, digest, getattr(hashlib, CHECKSUM_METHOD)(data).digest())
+
+    def changed_since(self, folder: Path) -> bool:
+        """Whether a file under `folder` came, went or was written since `feed` listed them:
+        then the build may hold other bytes than those the digest was made of."""
+        return {path: status for _, path, status in files_under(folder)} != self.listed
 
     def pelican_stamps(self) -> dict[str, tuple[tuple, bytes]]:
         """Pelican's checksum of each file, with the status it was taken at, as

@@ -70,12 +70,25 @@ class SourceTexts:
         self._checksum = checksum or file_md5
         self._texts: dict[str, str] = {}
         self._checksums: dict[str, str] = {}
+        self._read: dict[str, str] = {}  # the checksum of the bytes each text was read from
 
     def __call__(self, article) -> str:
-        cached = self._texts.get(article.source_path)
+        path = article.source_path
+        cached = self._texts.get(path)
         if cached is None:
-            cached = self._texts[article.source_path] = read_source(article.source_path)
+            try:
+                data = Path(path).read_bytes()
+                self._read[path] = hashlib.md5(data).hexdigest()
+                cached = data.decode("utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                cached = ""  # already said by the reader
+            self._texts[path] = cached
         return cached
+
+    def read_as(self, article, checksum: str) -> bool:
+        """Whether the text read (if any) is the bytes of `checksum`: a file written during
+        the build may have been read after its checksum was taken."""
+        return self._read.get(article.source_path, checksum) == checksum
 
     def checksum(self, article) -> str:
         cached = self._checksums.get(article.source_path)
@@ -157,16 +170,20 @@ class KeptReviews:
                 missing.setdefault(key, article)
         pairs = [(article, texts(article)) for article in missing.values()]
         self.reviews.update(zip(missing, map_reviews(_text_review, pairs), strict=True))
-        for key in keys:
-            self.used[key] = self.reviews[key]
+        for key, article in zip(keys, articles, strict=True):
+            self._use(key, article, texts)
 
     def of(self, article, texts: SourceTexts) -> TextReview:
         key = self.key(article, texts)
-        review = self.reviews.get(key)
-        if review is None:
-            review = self.reviews[key] = text_review(article, texts(article))
-        self.used[key] = review
-        return review
+        if key not in self.reviews:
+            self.reviews[key] = text_review(article, texts(article))
+        self._use(key, article, texts)
+        return self.reviews[key]
+
+    def _use(self, key: tuple[str, str], article, texts: SourceTexts) -> None:
+        """Kept for the next build: unless its text was read from other bytes than its key's."""
+        if texts.read_as(article, key[1]):
+            self.used[key] = self.reviews[key]
 
 
 def _text_review(pair: tuple) -> TextReview:
