@@ -7,7 +7,7 @@ import pelican.cache
 from pelican.cache import FileStampDataCacher
 from pelican.settings import DEFAULT_CONFIG
 
-from carnet.builds.pelican_cache import CHANGED_DURING_BUILD, file_checksum, prepare_content_cache
+from carnet.builds.pelican_cache import changed_mark, file_checksum, prepare_content_cache
 
 
 def cacher(tmp_path, method: str = "md5") -> FileStampDataCacher:
@@ -42,12 +42,14 @@ def test_a_file_is_read_once_per_build_while_it_does_not_change(tmp_path, monkey
     # Written during the build: no checksum of it holds for the rest of this build (Pelican
     # would keep what it read under another moment's checksum), whatever is asked.
     source.write_text("Un autre texte.", "utf-8")
-    assert stamps._get_file_stamp(str(source)) == CHANGED_DURING_BUILD
-    assert file_checksum(str(source)) == CHANGED_DURING_BUILD
+    mark = changed_mark()
+    assert stamps._get_file_stamp(str(source)) == mark
+    assert file_checksum(str(source)) == mark
     assert len(opened) == 1
-    prepare_content_cache()  # the next build
+    prepare_content_cache()  # the next build: its own mark, never a saved one
+    assert changed_mark() != mark
     changed = stamps._get_file_stamp(str(source))
-    assert changed not in (first[0], CHANGED_DURING_BUILD)
+    assert changed not in (first[0], mark, changed_mark())
     assert len(opened) == 2
 
     # Rewritten with the same size, and its time put back: its change time still moved (the
@@ -56,9 +58,9 @@ def test_a_file_is_read_once_per_build_while_it_does_not_change(tmp_path, monkey
     time.sleep(0.05)
     source.write_text("Un autre texto.", "utf-8")
     os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert stamps._get_file_stamp(str(source)) == CHANGED_DURING_BUILD
+    assert stamps._get_file_stamp(str(source)) == changed_mark()
     prepare_content_cache()
-    assert stamps._get_file_stamp(str(source)) not in (changed, first[0], CHANGED_DURING_BUILD)
+    assert stamps._get_file_stamp(str(source)) not in (changed, first[0], changed_mark())
     assert len(opened) == 3
 
 

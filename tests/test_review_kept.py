@@ -73,3 +73,26 @@ def test_a_rebuild_reads_the_text_of_the_edited_article_alone(tmp_path, monkeypa
     (content / "articles" / "quatre.md").write_text(edited, "utf-8")
     findings(tmp_path / "site", content)
     assert [path.rsplit("/", 1)[-1] for path in read] == ["quatre.md"]
+
+
+def test_a_text_that_could_not_be_read_leaves_no_review_to_keep(tmp_path):
+    """Pelican read the file and took its checksum; then it was gone a moment (an editor's
+    backup rename) when the review read it: the review of "" must not be kept under it."""
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+
+    from carnet.review.articles import KeptReviews, SourceTexts
+
+    path = tmp_path / "parti.md"
+    settings = {**DEFAULT_CONFIG, "PATH": str(tmp_path)}
+    gone = Article("", metadata={"title": "Parti"}, settings=settings, source_path=str(path))
+    texts = SourceTexts(lambda _: b"\x01" * 16)  # the checksum taken while it was there
+    kept = KeptReviews()
+    review = kept.of(gone, texts)
+    assert review.header is not None  # this build still has a review of what it could read
+    assert kept.used == {}
+    path.write_text("Title: Là\n\nUn texte.\n", "utf-8")
+    present = Article("", metadata={"title": "Là"}, settings=settings, source_path=str(path))
+    here = SourceTexts()  # the md5 of its bytes
+    kept.of(present, here)
+    assert list(kept.used) == [("parti.md", here.checksum(present))]

@@ -31,9 +31,16 @@ _stamps: dict[str, tuple[tuple, object]] = {}
 # Per file: its status when this build first looked at it. A file written during the build
 # (an editor's autosave) has no checksum for the rest of it: Pelican reads it at some moment
 # and would keep what it read under the checksum of another moment's bytes, and the next build
-# would take that for the file's text; with CHANGED_DURING_BUILD, it reads the file again.
+# would take that for the file's text; with the build's own mark instead (changed_mark), it
+# reads the file again. A mark of its own for each build: one saved with an entry of the cache
+# (or beside it, by the script check) never matches what a later build says of a file.
 _first_seen: dict[str, tuple] = {}
-CHANGED_DURING_BUILD = b"\0changed during the build"
+_changed_mark = [b"\0changed during the build " + os.urandom(8)]
+
+
+def changed_mark() -> bytes:
+    """What this build gives as the checksum of a file written since it first looked at it."""
+    return _changed_mark[0]
 
 
 def prepare_content_cache(known_stamps: dict | None = None, first_seen: dict | None = None) -> None:
@@ -54,6 +61,7 @@ def forget_file_stamps() -> None:
     """Each build takes each file's checksum again (livereload runs many builds in one process)."""
     _stamps.clear()
     _first_seen.clear()
+    _changed_mark[0] = b"\0changed during the build " + os.urandom(8)
 
 
 def _init(self, settings, cache_name, caching_policy, load_policy):
@@ -111,8 +119,8 @@ def file_checksum(filename: str, take=None) -> bytes:
     signature = (CHECKSUM_METHOD, *seen)
     path = os.path.abspath(filename)
     if _first_seen.setdefault(path, seen) != seen:
-        _stamps[path] = (None, CHANGED_DURING_BUILD)  # what `checksum_taken` gives from now on
-        return CHANGED_DURING_BUILD
+        _stamps[path] = (None, changed_mark())  # what `checksum_taken` gives from now on
+        return changed_mark()
     kept = _stamps.get(path)
     if kept is None or kept[0] != signature:
         if take is None:
@@ -128,7 +136,7 @@ def checksum_taken(filename: str) -> bytes:
     """The checksum this build last took of the file (`file_checksum`), without checking its
     status again: what Pelican's cache went by when it gave the file's article. For what is
     kept per article beside the cache (the review's, the script check's), 5 000 status calls
-    fewer each; CHANGED_DURING_BUILD once the build saw the file written. Raises OSError when
+    fewer each; `changed_mark()` once the build saw the file written. Raises OSError when
     the file cannot be read."""
     kept = _stamps.get(os.path.abspath(filename))  # only CHECKSUM_METHOD's are kept
     return kept[1] if kept is not None else file_checksum(filename)

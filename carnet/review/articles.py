@@ -80,8 +80,11 @@ class SourceTexts:
                 data = Path(path).read_bytes()
                 self._read[path] = hashlib.md5(data).hexdigest()
                 cached = data.decode("utf-8-sig")
-            except (OSError, UnicodeDecodeError):
+            except OSError:
                 cached = ""  # already said by the reader
+                self._read[path] = ""  # nothing read: no checksum's review to keep
+            except UnicodeDecodeError:
+                cached = ""  # already said by the reader, and its review is that of ""
             self._texts[path] = cached
         return cached
 
