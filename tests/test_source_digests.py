@@ -249,3 +249,48 @@ def test_a_file_written_during_the_build_is_built_again_even_if_it_ends_as_it_be
     assert build_site(root, ROOT / "pelicanconf.py", overrides=overrides).changed
     assert "Version C." in page.read_text("utf-8")
     assert not build_site(root, ROOT / "pelicanconf.py", overrides=overrides).changed
+
+
+def test_an_article_made_and_removed_during_the_build_goes_with_the_next_build(tmp_path):
+    """Neither the build's first listing of content/ nor its last saw it; Pelican did."""
+    from pelican import signals
+
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    (content / "articles" / "texte.md").write_text(article("Un texte", "Version A."), "utf-8")
+    root, overrides = tmp_path / "site", {"PATH": str(content)}
+    build_site(root, ROOT / "pelicanconf.py", overrides=overrides)
+    (content / "articles" / "texte.md").write_text(article("Un texte", "Version B."), "utf-8")
+    ghost = content / "articles" / "fantome.md"
+
+    def made(_):
+        ghost.write_text(article("Un fantôme", "Là un instant."), "utf-8")
+
+    def removed(_):
+        ghost.unlink()
+
+    signals.initialized.connect(made)
+    signals.article_generator_finalized.connect(removed)
+    try:
+        assert build_site(root, ROOT / "pelicanconf.py", overrides=overrides).changed
+    finally:
+        signals.initialized.disconnect(made)
+        signals.article_generator_finalized.disconnect(removed)
+    assert (root / "output" / "un-fantome" / "index.html").is_file()  # Pelican read it
+    assert build_site(root, ROOT / "pelicanconf.py", overrides=overrides).changed
+    assert not (root / "output" / "un-fantome").exists()
+    assert not build_site(root, ROOT / "pelicanconf.py", overrides=overrides).changed
+
+
+def test_a_link_to_a_folder_inside_content_does_not_make_every_build_a_change(tmp_path):
+    content = tmp_path / "content"
+    (content / "articles" / "vrais").mkdir(parents=True)
+    (content / "articles" / "vrais" / "texte.md").write_text(article("Un texte", "Le texte."), "utf-8")
+    (content / "images").mkdir()
+    (content / "schemas").mkdir()
+    (content / "schemas" / "a.png").write_bytes(b"\x89PNG")
+    (content / "images" / "schemas").symlink_to(content / "schemas", target_is_directory=True)
+    root, overrides = tmp_path / "site", {"PATH": str(content)}
+    build_site(root, ROOT / "pelicanconf.py", overrides=overrides)
+    assert (root / "output" / "images" / "schemas" / "a.png").is_file()  # Pelican followed it
+    assert not build_site(root, ROOT / "pelicanconf.py", overrides=overrides).changed

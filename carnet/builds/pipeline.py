@@ -22,7 +22,7 @@ from .keep_times import keep_times
 from .kept import atomic_file, notice_unreadable, remove_leftovers
 from .pelican_cache import CHECKSUM_METHOD
 from .report import BuildReport
-from .runner import refuse_links_out, run_pelican, show_messages
+from .runner import refuse_links_out, run_pelican, show_messages, sources_found
 from .source_digests import SourceDigests
 from .sources import forget_code_digests
 
@@ -103,7 +103,7 @@ def build_site(
                 file_stamps=sources.pelican_stamps(),
                 first_seen=sources.listed,
             )
-            if sources.changed_since(Path(settings["PATH"])):
+            if sources.changed_since(Path(settings["PATH"]), sources_found()):
                 # A file was written during the build, which may hold its bytes of any moment:
                 # the next build must not find it « unchanged » if it ends as it began.
                 inputs += CHANGED_DURING_BUILD

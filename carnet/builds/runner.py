@@ -2,11 +2,12 @@
 
 import contextlib
 import logging
+import os
 import sys
 from pathlib import Path
 
 import blinker
-from pelican import Pelican
+from pelican import Pelican, signals
 from pelican.log import FatalLogger, LimitFilter
 from pelican.log import console as pelican_console
 from pelican.log import init as init_logging
@@ -25,6 +26,26 @@ from .texts_read import forget_kept_texts
 
 # Sent with the build folder when a build fails; plugins may listen (carnet.build_failed).
 BUILD_FAILED = blinker.signal("carnet.build_failed")
+# The content files Pelican found in the last build (read, or failed to), by absolute path: a
+# file made and removed while the build ran is in none of the build's listings of content/.
+_sources_found: set[str] = set()
+
+
+def _remember_sources(generators) -> None:
+    _sources_found.clear()
+    for generator in generators[:1]:  # the generators share one context
+        base = generator.settings["PATH"]
+        for key in ("generated_content", "static_content"):
+            names = generator.context.get(key, {})
+            _sources_found.update(os.path.abspath(os.path.join(base, name)) for name in names)
+
+
+signals.all_generators_finalized.connect(_remember_sources, weak=False)
+
+
+def sources_found() -> set[str]:
+    """The content files the last build's Pelican found (read, or failed to read)."""
+    return set(_sources_found)
 
 
 class BuildFailed(RuntimeError):

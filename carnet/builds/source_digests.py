@@ -106,10 +106,17 @@ class SourceDigests:
             return FileDigest((*after[:2], len(data), *after[3:]), read_ns, digest, b"")
         return FileDigest(status, read_ns, digest, getattr(hashlib, CHECKSUM_METHOD)(data).digest())
 
-    def changed_since(self, folder: Path) -> bool:
-        """Whether a file under `folder` came, went or was written since `feed` listed them:
-        then the build may hold other bytes than those the digest was made of."""
-        return {path: status for _, path, status in files_under(folder)} != self.listed
+    def changed_since(self, folder: Path, found: set[str] = frozenset()) -> bool:
+        """Whether a file under `folder` came, went or was written since `feed` listed them, or
+        Pelican `found` a file that neither listing saw (made and removed meanwhile): then the
+        build may hold other bytes than those the digest was made of."""
+        if {path: status for _, path, status in files_under(folder)} != self.listed:
+            return True
+        unlisted = {path for path in found if path not in self.listed}
+        if unlisted:  # Pelican follows links to folders, which the listing does not
+            listed = {os.path.realpath(path) for path in self.listed}
+            return any(os.path.realpath(path) not in listed for path in unlisted)
+        return False
 
     def pelican_stamps(self) -> dict[str, tuple[tuple, bytes]]:
         """Pelican's checksum of each file, with the status it was taken at, as
