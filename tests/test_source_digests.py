@@ -2,9 +2,12 @@
 the same inputs digest as reading every file, files read only when their status moved or
 their last change was too close to the reading, and Pelican's checksums taken from them."""
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
+
+from pelican import signals
 
 from carnet.builds import pelican_cache, source_digests
 from carnet.builds.inputs import inputs_digest
@@ -217,11 +220,22 @@ def test_a_file_gone_or_unreadable_when_read_leaves_the_others_digested(tmp_path
     assert inputs_digest("code", content, SourceDigests()) != first
 
 
+@contextlib.contextmanager
+def meanwhile(before_reading, once_read):
+    """Run `before_reading` once the build has taken its digests, before Pelican reads the
+    articles, and `once_read` once it has read them: a save while the build runs."""
+    signals.initialized.connect(before_reading)
+    signals.article_generator_finalized.connect(once_read)
+    try:
+        yield
+    finally:
+        signals.initialized.disconnect(before_reading)
+        signals.article_generator_finalized.disconnect(once_read)
+
+
 def test_a_file_written_during_the_build_is_built_again_even_if_it_ends_as_it_began(tmp_path):
     """An editor's autosave during a build: Pelican reads one version, the file ends as the
     digest saw it. The next build must not say « nothing changed » and keep what Pelican read."""
-    from pelican import signals
-
     content = tmp_path / "content"
     (content / "articles").mkdir(parents=True)
     source = content / "articles" / "texte.md"
@@ -237,13 +251,8 @@ def test_a_file_written_during_the_build_is_built_again_even_if_it_ends_as_it_be
     def once_read(_):
         source.write_text(article("Un texte", "Version C."), "utf-8")  # as the digest saw it
 
-    signals.initialized.connect(while_reading)
-    signals.article_generator_finalized.connect(once_read)
-    try:
+    with meanwhile(while_reading, once_read):
         assert build_site(root, ROOT / "pelicanconf.py", overrides=overrides).changed
-    finally:
-        signals.initialized.disconnect(while_reading)
-        signals.article_generator_finalized.disconnect(once_read)
     page = root / "output" / "un-texte" / "index.html"
     assert "Version B." in page.read_text("utf-8")  # what Pelican read
     assert build_site(root, ROOT / "pelicanconf.py", overrides=overrides).changed
@@ -253,8 +262,6 @@ def test_a_file_written_during_the_build_is_built_again_even_if_it_ends_as_it_be
 
 def test_an_article_made_and_removed_during_the_build_goes_with_the_next_build(tmp_path):
     """Neither the build's first listing of content/ nor its last saw it; Pelican did."""
-    from pelican import signals
-
     content = tmp_path / "content"
     (content / "articles").mkdir(parents=True)
     (content / "articles" / "texte.md").write_text(article("Un texte", "Version A."), "utf-8")
@@ -269,13 +276,8 @@ def test_an_article_made_and_removed_during_the_build_goes_with_the_next_build(t
     def removed(_):
         ghost.unlink()
 
-    signals.initialized.connect(made)
-    signals.article_generator_finalized.connect(removed)
-    try:
+    with meanwhile(made, removed):
         assert build_site(root, ROOT / "pelicanconf.py", overrides=overrides).changed
-    finally:
-        signals.initialized.disconnect(made)
-        signals.article_generator_finalized.disconnect(removed)
     assert (root / "output" / "un-fantome" / "index.html").is_file()  # Pelican read it
     assert build_site(root, ROOT / "pelicanconf.py", overrides=overrides).changed
     assert not (root / "output" / "un-fantome").exists()
