@@ -23,8 +23,12 @@ SETTINGS = ROOT / "pelicanconf.py"
 QUERIES = ["confiance", "partenariat", "tag:partnership", "fidélisation", "formation -confiance"]
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    return {str(path.relative_to(folder)): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+def tree(folder: Path) -> dict[str, bytes | None]:
+    """Every file's bytes and every folder (None) under `folder`: an empty folder left over counts."""
+    found = {}
+    for path in folder.rglob("*"):
+        found[str(path.relative_to(folder))] = path.read_bytes() if path.is_file() else None
+    return found
 
 
 def manifest(root: Path) -> dict:
@@ -64,7 +68,7 @@ class Workspace:
         clean = self.base / f"clean-{self.clean_builds}"
         self.build(clean, full=True)
         mine, reference = tree(self.incremental / "output"), tree(clean / "output")
-        assert sorted(mine) == sorted(reference), "files missing or left over"
+        assert sorted(mine) == sorted(reference), "files or folders missing or left over"
         differing = sorted(name for name in reference if mine[name] != reference[name])
         assert differing == [], f"pages differ from a clean build: {differing[:10]}"
         for query in QUERIES:

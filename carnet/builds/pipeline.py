@@ -79,10 +79,10 @@ def build_site(
         with contextlib.suppress(OSError):  # it only saves reading the files again
             sources.save(area.state / SOURCES_FILE)
         live = None if full else area.live_build()
-        if live is not None and read_inputs(live) == inputs and (live / "output").is_dir():
+        if live is not None and read_inputs(live).get("inputs") == inputs and (live / "output").is_dir():
             area.link_published_names()  # a build killed while it switched may have left them out
             return BuildResult(live, changed=False, report=read_report(live))
-        folder = area.new_build()
+        folder = area.new_build(reusable=lambda spare: made_with(spare, code))
         try:  # from here a failure or a stopped build (a new save) leaves no folder behind
             incremental = {
                 "INCREMENTAL_BUILD": str(folder),
@@ -119,20 +119,45 @@ def build_site(
         with atomic_file(folder / REPORT_FILE) as handle:
             handle.write(report.as_json().encode())
         with atomic_file(folder / INPUTS_FILE) as handle:
-            handle.write(json.dumps({"inputs": inputs}).encode())
+            handle.write(json.dumps({"inputs": inputs, "code": code}).encode())
         area.publish(folder)
     return BuildResult(folder, changed=True, report=report)
 
 
-def read_inputs(build: Path) -> str | None:
+def read_inputs(build: Path) -> dict:
+    """What `build` was made from: its inputs digest (« inputs ») and its code digest (« code »);
+    nothing from a build that did not say."""
     path = build / INPUTS_FILE
     if not path.is_file():
-        return None  # a build from before this file existed
+        return {}  # a build from before this file existed, or a livereload fast step's
     try:
-        return json.loads(path.read_text("utf-8"))["inputs"]
-    except (OSError, ValueError, KeyError, TypeError) as error:
+        kept = json.loads(path.read_text("utf-8"))
+        if not isinstance(kept, dict):
+            raise ValueError("pas un dictionnaire")
+        return kept
+    except (OSError, ValueError) as error:
         notice_unreadable(path, error, "le site est reconstruit")
-        return None
+        return {}
+
+
+def made_with(build: Path, code: str) -> bool:
+    """Whether `build` was made under the code digest `code` (the same settings and plugins)."""
+    try:
+        return json.loads((build / INPUTS_FILE).read_text("utf-8")).get("code") == code
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def forget_inputs(build: Path) -> None:
+    """`build` no longer claims its inputs digest (its pages were changed in place): the next
+    build always runs. Its code digest stays, for that build to reuse the spare's folders."""
+    code = read_inputs(build).get("code")
+    path = build / INPUTS_FILE
+    if code is None:
+        path.unlink(missing_ok=True)
+        return
+    with atomic_file(path) as handle:
+        handle.write(json.dumps({"code": code}).encode())
 
 
 def read_report(build: Path) -> BuildReport:

@@ -31,7 +31,7 @@ from carnet.builds.index_update import INDEX_RUN
 from carnet.builds.kept import atomic_file
 from carnet.builds.memo import MANIFEST_NAME, load_manifest
 from carnet.builds.pelican_cache import forget_file_stamps
-from carnet.builds.pipeline import INPUTS_FILE
+from carnet.builds.pipeline import forget_inputs
 
 # The review plugin keeps the source texts it read in the context (by file): the edited
 # file must be read anew.
@@ -196,7 +196,7 @@ def _publish(area: BuildArea, live: Path, generator: ArticlesGenerator, pages: l
     links took 1.4 s at 5 000 articles). First the live build stops claiming to match the
     files: no inputs digest (the exact build that follows always runs, whatever the files
     hold by then) and no key for these pages (it never reuses them as the page of a key)."""
-    (live / INPUTS_FILE).unlink(missing_ok=True)
+    forget_inputs(live)
     names = [page.save_as for page in pages]
     forget_keys(live, names)
     scratch = Path(tempfile.mkdtemp(prefix="fast-", dir=area.state))
