@@ -20,6 +20,7 @@ from carnet.builds.listings import lend_members_while_writing
 from carnet.builds.memo import MemoTemplate, RenderMemo, link_in_place
 from carnet.builds.parallel import Share, Worker, fork_workers, join, stop
 from carnet.builds.sources import site_digest
+from carnet.builds.translations import install as install_linear_translations
 from carnet.builds.urls import FrozenUrls, install, settled_contents
 
 logger = logging.getLogger(__name__)
@@ -250,6 +251,7 @@ def end_output(sender=None, **data) -> None:
 
 def register():
     install()
+    install_linear_translations()
     # all_generators_finalized: the generators, which get_writer does not receive.
     signals.all_generators_finalized.connect(keep_generators)
     # get_writer: every page goes through the writer, which can reuse it or render it, in one
