@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from carnet.builds import area
 from carnet.builds.pipeline import build_site
 from carnet.builds.runner import BuildFailed
 from tests.project import ROOT
@@ -63,8 +64,8 @@ def site(tmp_path) -> Site:
 
 
 def test_the_next_build_is_made_in_the_spare_folders_and_equals_a_clean_one(site):
-    live = (site.root / ".site/current").resolve()
-    kept_before = {build: tree(build) for build in (live, (site.root / ".site/previous").resolve())}
+    live, previous = (site.root / ".site/current").resolve(), (site.root / ".site/previous").resolve()
+    kept_before = {build: tree(build) for build in (live, previous)}
     folder_of_un = (site.spare / "output/un").stat().st_ino
     (site.content / "articles/trois.md").unlink()  # its folder, in the spare, must go
     (site.content / "articles/quatre.md").write_text(article("Article quatre", Slug="quatre"), "utf-8")
@@ -79,6 +80,7 @@ def test_the_next_build_is_made_in_the_spare_folders_and_equals_a_clean_one(site
     # through hard links: none was written through.
     assert tree(live) == kept_before[live]
     assert (site.root / ".site/previous").resolve() == live
+    assert tree(site.spare) == kept_before[previous]  # no longer kept: the next spare, untouched
 
 
 def test_a_folder_the_live_build_has_empty_stays_the_others_go(site):
@@ -126,17 +128,76 @@ def test_something_else_in_place_of_the_spare_is_set_aside(site, tmp_path, rogue
     assert tree(site.root / "output") == site.clean_tree("propre")
 
 
-def test_a_failed_build_leaves_the_kept_builds_whole_and_its_folder_is_not_reused(site):
+def test_a_failed_build_is_thrown_away_and_the_spare_waits_for_the_next(site):
     live = (site.root / ".site/current").resolve()
     before = tree(live)
-    os.rename(site.spare, site.base / "vraie-reserve")  # the failed build's folder becomes the spare
-    (site.content / "articles/casse.md").write_text("Title: Cassé\nDate: pas une date\n\nTexte.\n", "utf-8")
+    # An unknown group in the tag map (a content file: the same code digest) fails the build.
+    (site.content / "tagmap.toml").write_text('[tags.x]\ngroup = "inconnu"\nfr = "X"\nen = "x"\n', "utf-8")
     with pytest.raises(BuildFailed):
-        build_site(site.root, SETTINGS, overrides=site.overrides, strict=True)
-    assert (site.spare / "output").is_dir()
+        site.build()
     assert tree(live) == before
-    (site.content / "articles/casse.md").unlink()
-    site.edit("trois", "Après l’article cassé.")
+    assert (site.root / ".site/current").resolve() == live
+    # Its folder was the spare: thrown away with what it wrote, never the spare again.
+    assert not site.spare.exists()
+    assert len(list((site.root / ".site/builds").iterdir())) == 2
+    (site.content / "tagmap.toml").unlink()
+    site.edit("trois", "Après la table cassée.")
     site.build()
     assert tree(live) == before
+    assert tree(site.root / "output") == site.clean_tree("propre")
+
+
+def test_a_spare_that_cannot_be_emptied_gives_way_to_a_fresh_folder(site, monkeypatch):
+    live = (site.root / ".site/current").resolve()
+    # An empty folder the live build has stays in a reused spare: here it tells one from a fresh folder.
+    for build in (live, site.spare):
+        (build / "output/marque").mkdir()
+    before = tree(live)
+    emptied = area.remove_files
+
+    def stopped_midway(folder):
+        emptied(folder / "output" / "un")
+        raise PermissionError(13, "Permission non accordée", str(folder / "output/deux/index.html"))
+
+    monkeypatch.setattr(area, "remove_files", stopped_midway)
+    site.edit("trois", "Avec une réserve qui résiste.")
+    result = site.build()
+    assert not (result.folder / "output/marque").exists()
+    assert tree(live) == before
+    assert tree(site.root / "output") == site.clean_tree("propre")
+
+
+def test_a_full_build_starts_from_an_empty_folder(site):
+    folder_of_un = (site.spare / "output/un").stat().st_ino
+    result = site.build(full=True)
+    assert (result.folder / "output/un").stat().st_ino != folder_of_un
+    assert (site.spare / "output/un").stat().st_ino == folder_of_un  # still there for the next
+
+
+def test_remove_files_keeps_the_folders_and_never_follows_a_link(tmp_path):
+    live, spare, elsewhere = tmp_path / "live", tmp_path / "spare", tmp_path / "ailleurs"
+    for folder in (live / "a", spare / "a/b/c", elsewhere):
+        folder.mkdir(parents=True)
+    (live / "a/page.html").write_text("en ligne", "utf-8")
+    os.link(live / "a/page.html", spare / "a/page.html")  # a page the two builds share
+    (spare / "a/b/c/vieux.html").write_text("ancien", "utf-8")
+    (spare / "inputs.json").write_text("{}", "utf-8")
+    (elsewhere / "garder.txt").write_text("à garder", "utf-8")
+    (spare / "a/lien").symlink_to(elsewhere, target_is_directory=True)
+    folders = area.remove_files(spare)
+    assert sorted(folders) == ["a", "a/b", "a/b/c"]
+    assert folders.index("a") < folders.index("a/b") < folders.index("a/b/c")
+    assert [path for path in spare.rglob("*") if not path.is_dir() or path.is_symlink()] == []
+    assert (live / "a/page.html").read_text("utf-8") == "en ligne"
+    assert (live / "a/page.html").stat().st_nlink == 1
+    assert (elsewhere / "garder.txt").read_text("utf-8") == "à garder"
+
+
+def test_a_folder_of_the_spare_the_live_build_lacks_cannot_stand_where_a_page_goes(site):
+    (site.spare / "output/conflit/dedans").mkdir(parents=True)  # an article's folder, two builds ago
+    (site.content / "articles/quatre.md").write_text(
+        article("Article quatre", Slug="quatre", Save_as="conflit", URL="conflit"), "utf-8"
+    )
+    result = site.build()
+    assert (result.folder / "output/conflit").is_file()
     assert tree(site.root / "output") == site.clean_tree("propre")

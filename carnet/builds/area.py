@@ -101,13 +101,18 @@ class BuildArea:
         self.builds.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now().strftime(STAMP)
         folder = self.builds / f"{stamp}-{os.getpid()}-{time.monotonic_ns() % 100000:05d}"
-        if reusable is not None and self._spare_is_a_folder():
+        live = self.live_build()
+        if reusable is not None and live is not None and self._spare_is_a_folder():
             if reusable(self.spare):
                 os.rename(self.spare, folder)
-                # Its files may be hard links to the live build's: removed, never written.
-                self._reused_folders[folder] = remove_files(folder)
-                return folder
-            self._throw_away([self.spare])
+                try:
+                    self._reused_folders[folder] = _emptied(folder, live)
+                    return folder
+                except OSError:  # a file that cannot be removed: a fresh folder instead
+                    self._reused_folders.pop(folder, None)
+                    self._throw_away([folder], spare=False)
+            else:
+                self._throw_away([self.spare], spare=False)
         folder.mkdir()
         return folder
 
@@ -134,9 +139,10 @@ class BuildArea:
         self.clean_up()
 
     def discard(self, build: Path) -> None:
-        """Put away a build that will not go live (failed, or stopped by a new save)."""
+        """Throw away a build that will not go live (failed, or stopped by a new save): never
+        the spare, which must have been made whole."""
         self._reused_folders.pop(build, None)
-        self._throw_away([build])
+        self._throw_away([build], spare=False)
 
     def _remove_unused_folders(self, build: Path, live: Path | None) -> None:
         """The spare's folders that `build` left empty; one the live build also has empty stays,
@@ -182,14 +188,14 @@ class BuildArea:
         gone += [folder for folder in builds if folder.resolve() not in keep]
         self._throw_away(gone)
 
-    def _throw_away(self, folders: list[Path]) -> None:
-        """The first folder becomes the spare if there is none; the others leave at once, renamed
-        into trash/: deleting thousands of files takes seconds, so a separate process does it
-        without holding up the build."""
+    def _throw_away(self, folders: list[Path], spare: bool = True) -> None:
+        """With `spare`, the first build folder becomes the spare if there is none; the others
+        leave at once, renamed into trash/: deleting thousands of files takes seconds, so a
+        separate process does it without holding up the build."""
         trash = self.state / "trash"
         trash.mkdir(parents=True, exist_ok=True)
         for folder in folders:
-            if folder.parent == self.builds and not os.path.lexists(self.spare):
+            if spare and folder.parent == self.builds and not os.path.lexists(self.spare):
                 folder.rename(self.spare)
             elif folder == self.spare:
                 folder.rename(trash / f"{SPARE}-{os.getpid()}-{time.monotonic_ns()}")
@@ -264,17 +270,30 @@ class BuildArea:
             self._point(self.current, folder)
 
 
+def _emptied(folder: Path, live: Path) -> list[str]:
+    """Remove the files of a reused folder (some are hard links to the live build's pages:
+    removed, never written), then the folders the live build does not have: they hold no page
+    of the build to come, and one could stand where it writes a file. The folders kept, each
+    after its parent. Raises OSError when a file or folder cannot be removed."""
+    folders = remove_files(folder)
+    gone = set()
+    for relative in reversed(folders):  # each before its parent
+        if not os.path.isdir(live / relative):
+            os.rmdir(folder / relative)  # its own folders were not in the live build either
+            gone.add(relative)
+    return [relative for relative in folders if relative not in gone]
+
+
 def remove_files(folder: Path) -> list[str]:
     """Remove every file and link under `folder`, keeping its folders; their paths under
-    `folder`, each after its parent."""
+    `folder`, each after its parent. The top folder's files go first (a build's inputs.json:
+    killed midway, the folder matches nothing). Raises OSError when one cannot be removed."""
     kept: list[str] = []
     pending = [""]
     while pending:
         relative = pending.pop()
-        try:
-            entries = list(os.scandir(os.path.join(folder, relative)))
-        except OSError:
-            continue
+        with os.scandir(os.path.join(folder, relative)) as listing:
+            entries = list(listing)
         for entry in entries:
             inner = os.path.join(relative, entry.name)
             if entry.is_dir(follow_symlinks=False):

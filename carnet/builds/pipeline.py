@@ -82,7 +82,8 @@ def build_site(
         if live is not None and read_inputs(live).get("inputs") == inputs and (live / "output").is_dir():
             area.link_published_names()  # a build killed while it switched may have left them out
             return BuildResult(live, changed=False, report=read_report(live))
-        folder = area.new_build(reusable=lambda spare: made_with(spare, code))
+        # A full build starts from nothing, folders too.
+        folder = area.new_build(reusable=None if full else lambda spare: made_with(spare, code))
         try:  # from here a failure or a stopped build (a new save) leaves no folder behind
             incremental = {
                 "INCREMENTAL_BUILD": str(folder),
@@ -92,6 +93,9 @@ def build_site(
                 "REVIEW_LIVE_BUILD": str(area.live_build() or ""),
             }
             cache = content_cache(area.state / "cache", code, fresh=full)
+            # The build's folder holds no file: Pelican's emptying it (publishconf.py) would only
+            # remove the spare's folders, to make them again.
+            incremental["DELETE_OUTPUT_DIRECTORY"] = False
             # These name this build's folders (and the runner adds its own): the pages do not depend on them.
             incremental["BUILD_VOLATILE_SETTINGS"] = sorted([*incremental, "CACHE_PATH"])
             incremental.update(cache)
