@@ -2,7 +2,9 @@
 computed from nothing: by property on random small archives (carnet/search/related.py), and
 on a real tiny site rebuilt after an edit, an addition and a deletion (against a clean build)."""
 
+import math
 import shutil
+from collections import Counter
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -11,7 +13,7 @@ from hypothesis import strategies as st
 
 from carnet.builds.pipeline import build_site
 from carnet.search.documents import SearchDocument
-from carnet.search.related import TermStore, relate, update
+from carnet.search.related import KEY_TERMS, TermStore, _key_terms, _Rarity, relate, update
 from tests.project import ROOT
 from tests.sitebuild import article
 
@@ -177,3 +179,29 @@ def test_the_stems_of_pieces_are_the_same_once_the_kept_ones_are_dropped(monkeyp
     monkeypatch.setattr(stems, "LIMIT", 3)
     assert related.light_terms(text) == expected
     assert 0 < len(stems) <= 3
+
+
+def _key_terms_by_sorting(counts, rarity):
+    """The key terms as ranked by sorting every pair, the definition _key_terms keeps."""
+    length = sum(counts.values()) or 1
+    ranked = sorted([(-(n / length) * rarity[term], term) for term, n in counts.items()])
+    best = {term: -negative for negative, term in ranked[:KEY_TERMS]}
+    norm = math.sqrt(sum(w * w for w in best.values())) or 1
+    last = ranked[KEY_TERMS - 1] if len(ranked) > KEY_TERMS else None
+    return {term: w / norm for term, w in best.items()}, last
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.text("abcdé", min_size=1, max_size=3), st.integers(1, 4), max_size=40),
+    st.integers(1, 6),
+)
+def test_key_terms_rank_as_a_full_sort_does_ties_included(counts, documents):
+    # Few counts and few document frequencies: many pairs of equal weight, ranked by term.
+    counts = Counter(counts)
+    frequency = Counter({term: 1 + len(term) % documents for term in counts})
+    rarity = _Rarity(frequency, documents + 1)
+    found = _key_terms(counts, _Rarity(frequency, documents + 1))
+    expected = _key_terms_by_sorting(counts, rarity)
+    assert found == expected
+    assert list(found[0]) == list(expected[0])  # in the same order

@@ -15,6 +15,7 @@ what `relate` computes from nothing (tests/test_related_incremental.py).
 """
 
 import hashlib
+import heapq
 import math
 import re
 from array import array
@@ -172,11 +173,13 @@ def _weight(counts: Counter, length: int, rarity: _Rarity, term: str) -> float:
 def _key_terms(counts: Counter, rarity: _Rarity) -> tuple[dict[str, float], tuple[float, str] | None]:
     """The document's key terms with their normalised weights, and its threshold (Relatedness)."""
     length = sum(counts.values()) or 1
-    # (-weight, term) pairs sort in C, with no key function called per term.
-    ranked = sorted([(-(n / length) * rarity[term], term) for term, n in counts.items()])
+    # (-weight, term) pairs compare in C, with no key function called per term; the first
+    # KEY_TERMS + 1 of some 500 pairs, as sorted() would rank them, without sorting them all.
+    weighed = [(-(n / length) * rarity[term], term) for term, n in counts.items()]
+    ranked = heapq.nsmallest(KEY_TERMS + 1, weighed)
     best = {term: -negative for negative, term in ranked[:KEY_TERMS]}
     norm = math.sqrt(sum(w * w for w in best.values())) or 1
-    last = ranked[KEY_TERMS - 1] if len(ranked) > KEY_TERMS else None
+    last = ranked[KEY_TERMS - 1] if len(counts) > KEY_TERMS else None
     return {term: w / norm for term, w in best.items()}, last
 
 
