@@ -8,15 +8,16 @@ from .source_digests import SourceDigests
 from .sources import code_digest, tree_digest
 
 
-def build_digest(settings_files: list[Path], settings: dict, options: dict) -> str:
+def build_digest(settings_files: list[Path], settings: dict, options: dict, kept: Path | None = None) -> str:
     """Everything but the content: the settings files and the values they gave (a value
     may come from the environment, as SITEURL does), theme and the code that shapes the
-    pages (sources.py), versions, build options."""
+    pages (sources.py), versions, build options. `kept`: where the code's digest is kept
+    between builds (kept_code_digest.py)."""
     hasher = hashlib.blake2b(digest_size=16)
     for path in settings_files:
         tree_digest(path, hasher)
     hasher.update(json.dumps(settings, sort_keys=True, default=_named).encode())
-    code_digest(settings, hasher)
+    code_digest(settings, hasher, kept)
     hasher.update(repr(sorted(options.items())).encode())
     return hasher.hexdigest()
 

@@ -5,6 +5,7 @@ into a fresh folder from what the live build already holds, and make it live at 
     .site/builds/<id>/render-manifest.json   key of every page (plugins/incremental)
     .site/cache/<code digest>/            Pelican's content cache, per settings and code
     .site/sources.pickle                  each content file's digest, by its status
+    .site/code-digest.json                the code's digest, by the status of its files
 """
 
 import contextlib
@@ -33,6 +34,7 @@ REPORT_FILE = "report.json"
 # Content caches kept: one per settings file in use (build and publish), the newest first.
 CACHES_KEPT = 2
 SOURCES_FILE = "sources.pickle"
+CODE_DIGEST_FILE = "code-digest.json"
 
 
 @dataclass
@@ -72,6 +74,7 @@ def build_site(
             [p for p in settings_files if p.exists()],
             settings,
             {"settings": settings_file.name, "strict": strict, **overrides},
+            kept=area.state / CODE_DIGEST_FILE,
         )
         if sources is None:
             sources = SourceDigests() if full else SourceDigests.load(area.state / SOURCES_FILE)

@@ -6,6 +6,7 @@ from importlib.metadata import packages_distributions, version
 from pathlib import Path
 
 from .fingerprint import Fingerprints
+from .kept_code_digest import kept_code_digest
 from .page_code import PACKAGE_DIR, imported_top_levels, page_code_files
 
 # Pelican's own engine, whatever the plugins import; the other libraries are those the page
@@ -35,13 +36,21 @@ def forget_code_digests() -> None:
     _code_digests.clear()
 
 
-def code_digest(settings: dict, hasher) -> None:
-    """Feed `hasher` the library versions, the theme and the code that shapes the pages."""
+def code_digest(settings: dict, hasher, kept: Path | None = None) -> None:
+    """Feed `hasher` the library versions, the theme and the code that shapes the pages;
+    `kept`: where the digest is kept between builds (kept_code_digest.py)."""
     key = (str(settings["THEME"]), tuple(map(str, settings.get("PLUGIN_PATHS", []))))
     if key not in _code_digests:
-        code = hashlib.blake2b(digest_size=16)
-        _digest_code(settings, code)
-        _code_digests[key] = code.digest()
+
+        def work_out() -> bytes:
+            code = hashlib.blake2b(digest_size=16)
+            _digest_code(settings, code)
+            return code.digest()
+
+        if kept is None:
+            _code_digests[key] = work_out()
+        else:
+            _code_digests[key] = kept_code_digest(kept, [key[0], *key[1]], settings, work_out)
     hasher.update(_code_digests[key])
 
 

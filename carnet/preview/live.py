@@ -34,12 +34,14 @@ class KeptDigests:
         self._code: tuple[tuple, str] | None = None
         self.sources = sources or SourceDigests()
 
-    def code_digest(self, settings_files: list[Path], settings: dict, options: dict) -> str:
+    def code_digest(
+        self, settings_files: list[Path], settings: dict, options: dict, kept: Path | None = None
+    ) -> str:
         key = (tuple(settings_files), repr(sorted(options.items())), settings["PATH"])
         content = Path(settings["PATH"]).resolve()
-        kept = self._code is not None and self._code[0] == key and self.changed is not None
-        if not (kept and all(path.resolve().is_relative_to(content) for path in self.changed)):
-            self._code = (key, build_digest(settings_files, settings, options))
+        held = self._code is not None and self._code[0] == key and self.changed is not None
+        if not (held and all(path.resolve().is_relative_to(content) for path in self.changed)):
+            self._code = (key, build_digest(settings_files, settings, options, kept))
         return self._code[1]
 
 

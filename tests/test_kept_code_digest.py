@@ -1,0 +1,94 @@
+"""The code's digest kept between builds (carnet/builds/kept_code_digest.py): reused while
+nothing it may depend on changed, worked out again otherwise, never kept when racy."""
+
+import logging
+import sys
+
+import pytest
+
+from carnet.builds import kept_code_digest as module
+from carnet.builds.kept_code_digest import kept_code_digest
+
+
+@pytest.fixture
+def code(tmp_path, monkeypatch):
+    theme, plugins = tmp_path / "theme", tmp_path / "plugins"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "templates/base.html").write_text("<html>{{ title }}</html>", "utf-8")
+    (plugins / "un").mkdir(parents=True)
+    (plugins / "un/un.py").write_text("def register():\n    pass\n", "utf-8")
+    monkeypatch.setattr(module, "RACY_NS", 0)  # the files were all written just now
+    return tmp_path
+
+
+class Counted:
+    """A stand-in for the digest's work: its value follows the theme and plugins' bytes."""
+
+    def __init__(self, root):
+        self.root, self.calls = root, 0
+
+    def __call__(self) -> bytes:
+        self.calls += 1
+        parts = sorted(p.read_bytes() for p in self.root.rglob("*") if p.is_file() and p.suffix != ".json")
+        return b"".join(parts)[:64].ljust(64, b"-")
+
+
+def digest(root, work):
+    settings = {"THEME": str(root / "theme"), "PLUGIN_PATHS": [str(root / "plugins")]}
+    return kept_code_digest(root / "code-digest.json", ["theme", "plugins"], settings, work)
+
+
+def test_kept_while_nothing_changes(code):
+    work = Counted(code)
+    first = digest(code, work)
+    assert digest(code, work) == first
+    assert work.calls == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda root: (root / "theme/templates/base.html").write_text("<html>{{ titre }}</html>", "utf-8"),
+        lambda root: (root / "plugins/un/deux.py").write_text("x = 1\n", "utf-8"),
+        lambda root: (root / "plugins/un/un.py").unlink(),
+    ],
+    ids=["same-size edit", "file added", "file removed"],
+)
+def test_worked_out_again_after_a_change(code, change):
+    work = Counted(code)
+    digest(code, work)
+    change(code)
+    assert digest(code, work) == Counted(code)()
+    assert work.calls == 2
+
+
+def test_a_distribution_installed_is_a_change(code, monkeypatch):
+    packages = code / "site-packages"
+    packages.mkdir()
+    monkeypatch.setattr(sys, "path", [*sys.path, str(packages)])
+    work = Counted(code)
+    digest(code, work)
+    (packages / "nouveau-1.0.dist-info").mkdir()
+    digest(code, work)
+    assert work.calls == 2
+
+
+def test_nothing_kept_for_a_file_changed_just_now(code, monkeypatch):
+    monkeypatch.setattr(module, "RACY_NS", 3_000_000_000)
+    work = Counted(code)
+    digest(code, work)
+    assert not (code / "code-digest.json").exists()
+    digest(code, work)
+    assert work.calls == 2
+
+
+def test_a_damaged_record_is_said_and_worked_out_again(code, caplog):
+    work = Counted(code)
+    first = digest(code, work)
+    (code / "code-digest.json").write_bytes(b"\x00pas du json")
+    with caplog.at_level(logging.INFO):
+        assert digest(code, work) == first
+    assert work.calls == 2
+    assert "code-digest.json illisible" in caplog.text
+    assert digest(code, work) == first  # kept again
+    assert work.calls == 2
