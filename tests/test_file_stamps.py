@@ -81,3 +81,20 @@ def test_dates_and_missing_files_are_pelicans_own(tmp_path):
     source.write_text("Un texte.", "utf-8")
     assert cacher(tmp_path, "mtime")._get_file_stamp(str(source)) == os.path.getmtime(source)
     assert cacher(tmp_path)._get_file_stamp(str(tmp_path / "absent.md")) == ""
+
+
+def test_no_stamp_taken_when_nothing_is_kept_or_compared(tmp_path, monkeypatch):
+    prepare_content_cache()
+    source = tmp_path / "article.md"
+    source.write_text("Un texte.", "utf-8")
+    taken: list[str] = []
+    monkeypatch.setattr(FileStampDataCacher, "_get_file_stamp", lambda self, name: taken.append(name) or b"x")
+    off = cacher(tmp_path)  # caching_policy=False: as Pelican's generators' cache with the readers' layer
+    off.cache_data(str(source), "lu")
+    assert off.get_cached_data(str(source), "défaut") == "défaut"
+    assert taken == []
+    on = FileStampDataCacher(off.settings, "essai", caching_policy=True, load_policy=False)
+    on.cache_data(str(source), "lu")
+    assert on.get_cached_data(str(source), "défaut") == "lu"
+    assert on.get_cached_data(str(tmp_path / "autre.md"), "défaut") == "défaut"
+    assert taken == [str(source), str(source)]  # kept, then compared: Pelican's own two
