@@ -4,10 +4,10 @@ import os
 import time
 
 import pelican.cache
-from pelican.cache import FileStampDataCacher
+from pelican.cache import FileDataCacher, FileStampDataCacher
 from pelican.settings import DEFAULT_CONFIG
 
-from carnet.builds.pelican_cache import changed_mark, file_checksum, prepare_content_cache
+from carnet.builds.pelican_cache import SHARDS, changed_mark, file_checksum, prepare_content_cache, shard_of
 
 
 def cacher(tmp_path, method: str = "md5") -> FileStampDataCacher:
@@ -98,3 +98,25 @@ def test_no_stamp_taken_when_nothing_is_kept_or_compared(tmp_path, monkeypatch):
     assert on.get_cached_data(str(source), "défaut") == "lu"
     assert on.get_cached_data(str(tmp_path / "autre.md"), "défaut") == "défaut"
     assert taken == [str(source), str(source)]  # kept, then compared: Pelican's own two
+
+
+def test_the_content_cache_rewrites_only_the_shards_whose_entries_changed(tmp_path):
+    prepare_content_cache()
+    settings = {**DEFAULT_CONFIG, "CACHE_PATH": str(tmp_path / "cache"), "GZIP_CACHE": False}
+    names = [f"/contenu/article-{number}.md" for number in range(40)]
+    first = FileDataCacher(settings, "Lecteurs", caching_policy=True, load_policy=True)
+    for name in names:
+        first.cache_data(name, ("texte", name))
+    first.save_cache()
+    shards = sorted((tmp_path / "cache").glob("Lecteurs.*"))
+    assert len(shards) == SHARDS  # every shard, even an empty one: the next build can tell
+    times = {path.name: path.stat().st_mtime_ns for path in shards}
+    time.sleep(0.02)
+    second = FileDataCacher(settings, "Lecteurs", caching_policy=True, load_policy=True)
+    assert second._cache == first._cache
+    second.cache_data(names[7], ("texte changé", names[7]))
+    second.save_cache()
+    rewritten = [path.name for path in shards if path.stat().st_mtime_ns != times[path.name]]
+    assert rewritten == [f"Lecteurs.{shard_of(names[7])}"]
+    third = FileDataCacher(settings, "Lecteurs", caching_policy=True, load_policy=True)
+    assert third._cache == {**first._cache, names[7]: ("texte changé", names[7])}
