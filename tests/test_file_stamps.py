@@ -83,7 +83,7 @@ def test_dates_and_missing_files_are_pelicans_own(tmp_path):
     assert cacher(tmp_path)._get_file_stamp(str(tmp_path / "absent.md")) == ""
 
 
-def test_no_stamp_taken_when_nothing_is_kept_or_compared(tmp_path, monkeypatch):
+def test_no_stamp_taken_in_a_cache_that_keeps_nothing(tmp_path, monkeypatch):
     prepare_content_cache()
     source = tmp_path / "article.md"
     source.write_text("Un texte.", "utf-8")
@@ -93,11 +93,32 @@ def test_no_stamp_taken_when_nothing_is_kept_or_compared(tmp_path, monkeypatch):
     off.cache_data(str(source), "lu")
     assert off.get_cached_data(str(source), "défaut") == "défaut"
     assert taken == []
+    # A cache that keeps data takes the stamp on a miss too, before the file is read, as Pelican
+    # does: a file written from then on gets the build's mark (file_checksum).
     on = FileStampDataCacher(off.settings, "essai", caching_policy=True, load_policy=False)
+    new = str(tmp_path / "nouveau.md")
+    assert on.get_cached_data(new, "défaut") == "défaut"
+    assert taken == [new]
     on.cache_data(str(source), "lu")
     assert on.get_cached_data(str(source), "défaut") == "lu"
-    assert on.get_cached_data(str(tmp_path / "autre.md"), "défaut") == "défaut"
-    assert taken == [str(source), str(source)]  # kept, then compared: Pelican's own two
+    assert taken == [new, str(source), str(source)]
+
+
+def test_a_file_first_seen_on_a_miss_and_written_before_it_is_kept_is_not_kept_as_read(tmp_path):
+    """A file the build's listing did not see (made since): its status is taken on the cache's
+    miss, before Pelican reads it; written again before its entry is kept, it gets the mark."""
+    prepare_content_cache()
+    source = tmp_path / "nouveau.md"
+    source.write_text("Version A.", "utf-8")
+    readers = FileStampDataCacher(cacher(tmp_path).settings, "essai", caching_policy=True, load_policy=False)
+    assert readers.get_cached_data(str(source)) is None  # the miss
+    read = source.read_text("utf-8")  # Pelican reads version A
+    time.sleep(0.05)  # one tick of the clock that dates writes
+    source.write_text("Version B.", "utf-8")
+    readers.cache_data(str(source), read)
+    stamp, kept = readers._cache[str(source)]
+    assert kept == "Version A."
+    assert stamp == changed_mark()  # never A's text under B's checksum
 
 
 def test_the_content_cache_rewrites_only_the_shards_whose_entries_changed(tmp_path):

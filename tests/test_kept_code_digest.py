@@ -3,6 +3,7 @@ nothing it may depend on changed, worked out again otherwise, never kept when ra
 
 import logging
 import sys
+import time
 
 import pytest
 
@@ -57,6 +58,7 @@ def test_kept_while_nothing_changes(code):
 def test_worked_out_again_after_a_change(code, change):
     work = Counted(code)
     digest(code, work)
+    time.sleep(0.05)  # one tick of the clock that dates writes: a same-size edit changes the status
     change(code)
     assert digest(code, work) == Counted(code)()
     assert work.calls == 2
@@ -68,6 +70,7 @@ def test_a_distribution_installed_is_a_change(code, monkeypatch):
     monkeypatch.setattr(sys, "path", [*sys.path, str(packages)])
     work = Counted(code)
     digest(code, work)
+    time.sleep(0.05)
     (packages / "nouveau-1.0.dist-info").mkdir()
     digest(code, work)
     assert work.calls == 2
@@ -92,3 +95,35 @@ def test_a_damaged_record_is_said_and_worked_out_again(code, caplog):
     assert "code-digest.json illisible" in caplog.text
     assert digest(code, work) == first  # kept again
     assert work.calls == 2
+
+
+def test_the_search_path_in_another_order_is_another_key(code, monkeypatch):
+    work = Counted(code)
+    digest(code, work)
+    monkeypatch.setattr(sys, "path", list(reversed(sys.path)))
+    digest(code, work)
+    assert work.calls == 2
+
+
+def test_a_full_build_reads_the_code_again(tmp_path, monkeypatch):
+    """`invoke build --full` works the code's digest out again and keeps it anew, whatever the
+    record says (a theme edited on a file system whose times do not move)."""
+    from carnet.builds import sources
+    from carnet.builds.pipeline import CODE_DIGEST_FILE, build_site
+    from tests.project import ROOT
+    from tests.sitebuild import article, copy_theme, tiny_content
+
+    content = tiny_content(tmp_path, {"un.md": article("Un")})
+    overrides = {"PATH": str(content), "THEME": str(copy_theme(tmp_path))}
+    root = tmp_path / "site"
+    worked = []
+    real = sources._digest_code
+    monkeypatch.setattr(sources, "_digest_code", lambda *args: worked.append(1) or real(*args))
+    monkeypatch.setattr(module, "RACY_NS", 0)
+    build_site(root, ROOT / "pelicanconf.py", overrides=overrides)
+    record = root / ".site" / CODE_DIGEST_FILE
+    assert record.is_file()
+    record.write_text(record.read_text("utf-8").replace('"digest": "', '"digest": "00'), "utf-8")
+    build_site(root, ROOT / "pelicanconf.py", overrides=overrides, full=True)
+    assert len(worked) == 2
+    assert '"digest": "00' not in record.read_text("utf-8")

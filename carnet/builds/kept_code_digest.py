@@ -38,7 +38,7 @@ def watched(settings: dict) -> dict[str, list[int]]:
 def kept_code_digest(path: Path, key: list[str], settings: dict, work_out: Callable[[], bytes]) -> bytes:
     """The digest `work_out()` gives, from `path` when nothing it may depend on has changed
     since it was kept there under the same `key`."""
-    key = [*key, sys.version]
+    key = [*key, sys.version, *sys.path]  # in order: the first copy of a library found counts
     before = watched(settings)
     kept = _load(path)
     if kept.get("format") == FORMAT and kept.get("key") == key and kept.get("watched") == before:

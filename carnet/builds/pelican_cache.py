@@ -140,16 +140,18 @@ def _unchanged(before: dict | None, shard: dict) -> bool:
     return before is not None and before.keys() == shard.keys() and all(shard[k] is before[k] for k in shard)
 
 
-# Pelican takes a file's stamp before it looks at its cache: to keep nothing (the generators'
-# cache, off with CONTENT_CACHING_LAYER = "reader"), or to compare it with no entry. 10 000
-# status calls of 5 000 articles for nothing, at every build.
+# Pelican takes a file's stamp in a cache that keeps nothing (the generators', off with
+# CONTENT_CACHING_LAYER = "reader"), to store it or to compare it with no entry: 10 000 status
+# calls of 5 000 articles for nothing, at every build. A cache that keeps data still takes it on
+# a miss, as Pelican does: that first stamp, before the file is read, is what tells a file
+# written while the build reads it (file_checksum's `_first_seen`).
 def _cache_data(self, filename, data) -> None:
     if self._cache_data_policy:
         _pelican_cache_data(self, filename, data)
 
 
 def _get_cached_data(self, filename, default=None):
-    if filename not in self._cache:
+    if not self._cache_data_policy and filename not in self._cache:
         return default  # what Pelican answers when no entry's stamp can match
     return _pelican_get_cached_data(self, filename, default)
 

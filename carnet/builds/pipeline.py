@@ -70,6 +70,8 @@ def build_site(
         settings = read_settings(str(settings_file), override=overrides)
         refuse_links_out(Path(settings["PATH"]), root)
         settings_files = sorted({settings_file, settings_file.with_name("pelicanconf.py")})
+        if full:  # the code is read again too, and its record made anew
+            (area.state / CODE_DIGEST_FILE).unlink(missing_ok=True)
         code = code_digest(
             [p for p in settings_files if p.exists()],
             settings,
