@@ -1,5 +1,6 @@
 """Pelican's file checksums (CHECK_MODIFIED_METHOD = md5), taken once per file and build."""
 
+import logging
 import os
 import time
 
@@ -141,3 +142,23 @@ def test_the_content_cache_rewrites_only_the_shards_whose_entries_changed(tmp_pa
     assert rewritten == [f"Lecteurs.{shard_of(names[7])}"]
     third = FileDataCacher(settings, "Lecteurs", caching_policy=True, load_policy=True)
     assert third._cache == {**first._cache, names[7]: ("texte changé", names[7])}
+
+
+def test_a_folder_in_place_of_a_shard_is_said_once_and_replaced(tmp_path, caplog):
+    prepare_content_cache()
+    settings = {**DEFAULT_CONFIG, "CACHE_PATH": str(tmp_path / "cache"), "GZIP_CACHE": False}
+    first = FileDataCacher(settings, "Lecteurs", caching_policy=True, load_policy=True)
+    for number in range(40):
+        first.cache_data(f"/contenu/article-{number}.md", ("texte", number))
+    first.save_cache()
+    shard = tmp_path / "cache/Lecteurs.3"
+    shard.unlink()
+    shard.mkdir()
+    with caplog.at_level(logging.INFO):
+        second = FileDataCacher(settings, "Lecteurs", caching_policy=True, load_policy=True)
+        second.save_cache()
+    assert "Lecteurs.3 illisible" in caplog.text
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert shard.is_file()
+    third = FileDataCacher(settings, "Lecteurs", caching_policy=True, load_policy=True)
+    assert len(third._cache) == 40 - sum(1 for n in range(40) if shard_of(f"/contenu/article-{n}.md") == 3)

@@ -135,3 +135,15 @@ def test_a_full_build_reads_the_code_again(tmp_path, monkeypatch):
     build_site(root, ROOT / "pelicanconf.py", overrides=overrides, full=True)
     assert len(worked) == before + 1
     assert '"digest": "00' not in record.read_text("utf-8")
+
+
+@pytest.mark.parametrize("racy", [False, True])
+def test_a_folder_in_place_of_the_record_is_set_aside(code, caplog, monkeypatch, racy):
+    if racy:
+        monkeypatch.setattr(module, "RACY_NS", 3_000_000_000)
+    (code / "code-digest.json").mkdir()
+    work = Counted(code)
+    with caplog.at_level(logging.INFO):
+        assert digest(code, work) == Counted(code)()
+    assert "code-digest.json illisible" in caplog.text
+    assert not (code / "code-digest.json").is_dir()

@@ -201,3 +201,32 @@ def test_a_folder_of_the_spare_the_live_build_lacks_cannot_stand_where_a_page_go
     result = site.build()
     assert (result.folder / "output/conflit").is_file()
     assert tree(site.root / "output") == site.clean_tree("propre")
+
+
+def test_a_page_given_the_path_of_a_folder_the_live_build_has(site):
+    # « trois » has its folder in the live build and in the spare: a page now goes there as a file.
+    (site.content / "articles/trois.md").unlink()
+    moved = article("Article un", Slug="un", Save_as="trois", URL="trois")
+    (site.content / "articles/un.md").write_text(moved, "utf-8")
+    result = site.build()
+    assert (result.folder / "output/trois").is_file()
+    assert tree(site.root / "output") == site.clean_tree("propre")
+
+
+def test_a_static_file_named_as_a_folder_the_live_build_has(site):
+    # An article's folder under images/ (pelicanconf.py's STATIC_PATHS), in the live build and
+    # the spare; then the article goes and a static file takes its name.
+    page = article("Image", Slug="image", Save_as="images/pic/index.html", URL="images/pic/")
+    (site.content / "articles/image.md").write_text(page, "utf-8")
+    for number in range(3):
+        site.build()
+        site.edit("deux", f"Retouche {number}.")
+    assert (site.spare / "output/images/pic").is_dir()
+    assert ((site.root / ".site/current").resolve() / "output/images/pic").is_dir()
+    (site.content / "articles/image.md").unlink()
+    (site.content / "images").mkdir()
+    (site.content / "images/pic").write_text("une image", "utf-8")
+    result = site.build()
+    assert not [finding for finding in result.report.findings if "pic" in finding.message]  # no copy failed
+    assert (result.folder / "output/images/pic").read_text("utf-8") == "une image"
+    assert tree(site.root / "output") == site.clean_tree("propre")

@@ -20,7 +20,7 @@ import shutil
 import stat
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -115,6 +115,10 @@ class BuildArea:
                 self._throw_away([self.spare], spare=False)
         folder.mkdir()
         return folder
+
+    def reused(self, build: Path) -> bool:
+        """Whether `build` was made in the spare's folders (new_build)."""
+        return build in self._reused_folders
 
     def _spare_is_a_folder(self) -> bool:
         """Whether the spare is there, as a folder: anything else in its place is removed."""
@@ -268,6 +272,16 @@ class BuildArea:
             path.rename(folder / path.name)
         if self.live_build() is None:
             self._point(self.current, folder)
+
+
+def make_way(output: Path, names: Iterable[str]) -> None:
+    """Before a build made in the spare's folders writes anything: remove those that stand where
+    it writes a file (a page given `Save_as:`, a static file, where an older build had a
+    page's folder). They hold no file; a fresh folder would have had none there."""
+    for name in names:
+        path = output / name
+        if path.is_dir() and not path.is_symlink() and not any(p.is_file() for p in path.rglob("*")):
+            shutil.rmtree(path)
 
 
 def _emptied(folder: Path, live: Path) -> list[str]:

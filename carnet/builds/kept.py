@@ -7,6 +7,7 @@ in place is then left empty or cut, and every later build would trip on it.
 
 import logging
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +33,10 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        if path.is_dir() and not path.is_symlink():
+            # A folder where a kept file goes (made by hand): its reader set it aside (said it
+            # unreadable); left there, it would refuse every build's file, a warning each time.
+            shutil.rmtree(path)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)

@@ -12,6 +12,7 @@ clock's tick: nothing is kept then, and the next build works the digest out agai
 
 import json
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -56,8 +57,16 @@ def kept_code_digest(path: Path, key: list[str], settings: dict, work_out: Calla
         except OSError:
             pass  # it only saves working the digest out again
     else:
-        path.unlink(missing_ok=True)
+        forget(path)
     return digest
+
+
+def forget(path: Path) -> None:
+    """No record: the next build works the digest out again (a folder there goes too)."""
+    try:
+        path.unlink(missing_ok=True)
+    except IsADirectoryError:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _load(path: Path) -> dict:

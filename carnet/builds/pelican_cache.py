@@ -99,7 +99,7 @@ def _init(self, settings, cache_name, caching_policy, load_policy):
 def load_cache(path: Path, gzipped: bool) -> dict | None:
     """One shard as kept; None when there is none (the first build with these settings) or it
     cannot be read (said: its files are read again)."""
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return None
     try:
         with open(path, "rb") as raw, _gzip(raw, gzipped) as handle:
@@ -121,17 +121,16 @@ def _save_cache(self) -> None:
         shards[shard_of(key)][key] = value
     loaded = getattr(self, _LOADED, None) or [None] * SHARDS
     gzipped = self.settings["GZIP_CACHE"]
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for number, shard in enumerate(shards):
-            before = loaded[number]
-            if _unchanged(before, shard):
-                continue
+    for number, shard in enumerate(shards):
+        if _unchanged(loaded[number], shard):
+            continue
+        try:  # each shard on its own: one that cannot be written leaves the others kept
+            path.parent.mkdir(parents=True, exist_ok=True)
             with atomic_file(shard_path(path, number)) as raw, _gzip(raw, gzipped, "wb") as handle:
                 pickle.dump(shard, handle, protocol=pickle.HIGHEST_PROTOCOL)
             loaded[number] = shard
-    except (OSError, pickle.PicklingError, TypeError, AttributeError) as error:
-        logger.warning("cache de contenu %s non enregistré : %s", path, error)
+        except (OSError, pickle.PicklingError, TypeError, AttributeError) as error:
+            logger.warning("cache de contenu %s non enregistré : %s", shard_path(path, number), error)
 
 
 def _unchanged(before: dict | None, shard: dict) -> bool:

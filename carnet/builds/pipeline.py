@@ -21,6 +21,7 @@ from .area import BuildArea
 from .inputs import build_digest, inputs_digest
 from .keep_times import keep_times
 from .kept import atomic_file, notice_unreadable, remove_leftovers
+from .kept_code_digest import forget as forget_code_record
 from .pelican_cache import CHECKSUM_METHOD
 from .report import BuildReport
 from .runner import refuse_links_out, run_pelican, show_messages, sources_found
@@ -71,7 +72,7 @@ def build_site(
         refuse_links_out(Path(settings["PATH"]), root)
         settings_files = sorted({settings_file, settings_file.with_name("pelicanconf.py")})
         if full:  # the code is read again too, and its record made anew
-            (area.state / CODE_DIGEST_FILE).unlink(missing_ok=True)
+            forget_code_record(area.state / CODE_DIGEST_FILE)
         code = code_digest(
             [p for p in settings_files if p.exists()],
             settings,
@@ -101,6 +102,8 @@ def build_site(
             # The build's folder holds no file: Pelican's emptying it (publishconf.py) would only
             # remove the spare's folders, to make them again.
             incremental["DELETE_OUTPUT_DIRECTORY"] = False
+            # Made in the spare's folders: the plugin clears those in the way of a file (area.make_way).
+            incremental["INCREMENTAL_REUSED_FOLDERS"] = area.reused(folder)
             # These name this build's folders (and the runner adds its own): the pages do not depend on them.
             incremental["BUILD_VOLATILE_SETTINGS"] = sorted([*incremental, "CACHE_PATH"])
             incremental.update(cache)

@@ -15,6 +15,7 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from carnet.builds.area import make_way
 from carnet.builds.fingerprint import Unfingerprintable
 from carnet.builds.listings import lend_members_while_writing
 from carnet.builds.memo import MemoTemplate, RenderMemo, link_in_place
@@ -138,6 +139,8 @@ def start_output(pelican):
     """The context is final (intersite links refreshed too): keep the addresses, make the
     group pages' membership tests cheap, choose the writer, and start the render processes."""
     PHASE.urls.freeze(settled_contents(PHASE.generators))
+    if pelican.settings.get("INCREMENTAL_REUSED_FOLDERS") and PHASE.generators:
+        make_way(Path(pelican.settings["OUTPUT_PATH"]), files_written(PHASE.generators[0].context))
     for generator in PHASE.generators:
         if isinstance(generator, ArticlesGenerator):  # before the render processes fork
             lend_members_while_writing(generator)
@@ -145,6 +148,12 @@ def start_output(pelican):
     if writer is not None:
         share_pages(pelican, writer)
     return writer
+
+
+def files_written(context: dict) -> list[str]:
+    """Where the contents and static files Pelican found go (the context is every generator's)."""
+    found = [*context.get("generated_content", {}).values(), *context.get("static_content", {}).values()]
+    return [content.save_as for content in found if getattr(content, "save_as", "")]
 
 
 def choose_writer(pelican):
