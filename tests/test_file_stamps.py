@@ -3,9 +3,11 @@
 import logging
 import os
 import time
+from pathlib import Path
 
 import pelican.cache
 from pelican.cache import FileDataCacher, FileStampDataCacher
+from pelican.generators import CachingGenerator
 from pelican.settings import DEFAULT_CONFIG
 
 from carnet.builds.pelican_cache import SHARDS, changed_mark, file_checksum, prepare_content_cache, shard_of
@@ -84,25 +86,35 @@ def test_dates_and_missing_files_are_pelicans_own(tmp_path):
     assert cacher(tmp_path)._get_file_stamp(str(tmp_path / "absent.md")) == ""
 
 
-def test_no_stamp_taken_in_a_cache_that_keeps_nothing(tmp_path, monkeypatch):
+class GeneratorsCache(CachingGenerator):
+    """The cache of Pelican's article and page generators alone, without a generator's work."""
+
+    def __init__(self, settings: dict, path: Path):
+        FileStampDataCacher.__init__(self, settings, "essai", caching_policy=False, load_policy=False)
+        self.path = str(path)
+
+
+def test_no_stamp_taken_in_the_generators_cache_that_keeps_nothing(tmp_path, monkeypatch):
     prepare_content_cache()
     source = tmp_path / "article.md"
     source.write_text("Un texte.", "utf-8")
     taken: list[str] = []
     monkeypatch.setattr(FileStampDataCacher, "_get_file_stamp", lambda self, name: taken.append(name) or b"x")
-    off = cacher(tmp_path)  # caching_policy=False: as Pelican's generators' cache with the readers' layer
-    off.cache_data(str(source), "lu")
-    assert off.get_cached_data(str(source), "défaut") == "défaut"
+    generators = GeneratorsCache(cacher(tmp_path).settings, tmp_path)
+    generators.cache_data("article.md", "lu")
+    assert generators.get_cached_data("article.md", "défaut") == "défaut"
     assert taken == []
-    # A cache that keeps data takes the stamp on a miss too, before the file is read, as Pelican
-    # does: a file written from then on gets the build's mark (file_checksum).
+    # Any other cache takes it as Pelican does, even one that keeps nothing (the static files'
+    # readers: their stamp says a linked file is missing), and on a miss before the file is read.
+    off = cacher(tmp_path)
+    assert off.get_cached_data(str(tmp_path / "absent.png"), "défaut") == "défaut"
+    assert taken == [str(tmp_path / "absent.png")]
     on = FileStampDataCacher(off.settings, "essai", caching_policy=True, load_policy=False)
     new = str(tmp_path / "nouveau.md")
     assert on.get_cached_data(new, "défaut") == "défaut"
-    assert taken == [new]
     on.cache_data(str(source), "lu")
     assert on.get_cached_data(str(source), "défaut") == "lu"
-    assert taken == [new, str(source), str(source)]
+    assert taken == [str(tmp_path / "absent.png"), new, str(source), str(source)]
 
 
 def test_a_file_first_seen_on_a_miss_and_written_before_it_is_kept_is_not_kept_as_read(tmp_path):

@@ -18,6 +18,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from pelican.cache import FileDataCacher, FileStampDataCacher
+from pelican.generators import CachingGenerator
 
 from .kept import atomic_file, notice_unreadable
 
@@ -139,18 +140,24 @@ def _unchanged(before: dict | None, shard: dict) -> bool:
     return before is not None and before.keys() == shard.keys() and all(shard[k] is before[k] for k in shard)
 
 
-# Pelican takes a file's stamp in a cache that keeps nothing (the generators', off with
-# CONTENT_CACHING_LAYER = "reader"), to store it or to compare it with no entry: 10 000 status
-# calls of 5 000 articles for nothing, at every build. A cache that keeps data still takes it on
-# a miss, as Pelican does: that first stamp, before the file is read, is what tells a file
-# written while the build reads it (file_checksum's `_first_seen`).
+# Pelican's article and page generators take a file's stamp in their own cache, which keeps
+# nothing (off with CONTENT_CACHING_LAYER = "reader"), to store it or to compare it with no
+# entry: 10 000 status calls of 5 000 articles for nothing, at every build. Their readers take
+# it right after, in a cache that keeps data: a file that cannot be read is still said there
+# (Pelican's « Cannot get modification stamp »), and the first stamp, taken before the file is
+# read, still tells a file written while the build reads it (file_checksum's `_first_seen`).
+# Any other cache (the static files' readers, which keep nothing) stays Pelican's.
+def _skips_stamps(cacher) -> bool:
+    return isinstance(cacher, CachingGenerator) and not cacher._cache_data_policy
+
+
 def _cache_data(self, filename, data) -> None:
-    if self._cache_data_policy:
+    if not _skips_stamps(self):
         _pelican_cache_data(self, filename, data)
 
 
 def _get_cached_data(self, filename, default=None):
-    if not self._cache_data_policy and filename not in self._cache:
+    if _skips_stamps(self) and filename not in self._cache:
         return default  # what Pelican answers when no entry's stamp can match
     return _pelican_get_cached_data(self, filename, default)
 
