@@ -36,12 +36,20 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
         if path.is_dir() and not path.is_symlink():
             # A folder where a kept file goes (made by hand): its reader set it aside (said it
             # unreadable); left there, it would refuse every build's file, a warning each time.
-            shutil.rmtree(path)
+            remove_kept(path)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     _sync_folder(path.parent)
+
+
+def remove_kept(path: Path) -> None:
+    """Remove a kept file, or a folder found in its place; nothing if there is none."""
+    try:
+        Path(path).unlink(missing_ok=True)
+    except IsADirectoryError:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _sync_folder(folder: Path) -> None:

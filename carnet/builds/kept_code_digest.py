@@ -12,13 +12,12 @@ clock's tick: nothing is kept then, and the next build works the digest out agai
 
 import json
 import os
-import shutil
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .kept import atomic_file, notice_unreadable
+from .kept import atomic_file, notice_unreadable, remove_kept
 from .page_code import PACKAGE_DIR
 from .source_digests import RACY_NS, files_under, status_of
 
@@ -57,16 +56,8 @@ def kept_code_digest(path: Path, key: list[str], settings: dict, work_out: Calla
         except OSError:
             pass  # it only saves working the digest out again
     else:
-        forget(path)
+        remove_kept(path)  # no record: the next build works the digest out again
     return digest
-
-
-def forget(path: Path) -> None:
-    """No record: the next build works the digest out again (a folder there goes too)."""
-    try:
-        path.unlink(missing_ok=True)
-    except IsADirectoryError:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def _load(path: Path) -> dict:

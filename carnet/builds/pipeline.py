@@ -20,8 +20,7 @@ from pelican.settings import read_settings
 from .area import BuildArea
 from .inputs import build_digest, inputs_digest
 from .keep_times import keep_times
-from .kept import atomic_file, notice_unreadable, remove_leftovers
-from .kept_code_digest import forget as forget_code_record
+from .kept import atomic_file, notice_unreadable, remove_kept, remove_leftovers
 from .pelican_cache import CHECKSUM_METHOD
 from .report import BuildReport
 from .runner import refuse_links_out, run_pelican, show_messages, sources_found
@@ -72,7 +71,7 @@ def build_site(
         refuse_links_out(Path(settings["PATH"]), root)
         settings_files = sorted({settings_file, settings_file.with_name("pelicanconf.py")})
         if full:  # the code is read again too, and its record made anew
-            forget_code_record(area.state / CODE_DIGEST_FILE)
+            remove_kept(area.state / CODE_DIGEST_FILE)
         code = code_digest(
             [p for p in settings_files if p.exists()],
             settings,
