@@ -119,6 +119,32 @@ def test_dangling_links_loops_and_pipes_are_refused(tmp_path):
     assert {finding.severity for finding in findings} == {"erreur"}
 
 
+def test_names_pelican_ignores_are_not_refused(project):
+    """Emacs locks an article being edited with `.#name.md`, a link to nowhere: the build and
+    the check go on while the author has it open, and an ignored name is never published."""
+    articles = project / "content/articles"
+    edited = sorted(articles.glob("*.md"))[0]
+    lock = articles / f".#{edited.name}"
+    os.symlink("auteur@machine.4242:1732870000", lock)
+    hidden_secret = project / "content/images/.#passwd.txt"
+    hidden_secret.parent.mkdir(exist_ok=True)
+    os.symlink("/etc/passwd", hidden_secret)
+    try:
+        # Without Pelican's patterns both links would be refused: the patterns make the difference.
+        assert len(refused_places(project / "content", project)) == 2
+        assert refused_places(project / "content", project, [".#*"]) == []
+        result = build(project)
+        checked = invoke(project, "check")
+    finally:
+        lock.unlink()
+        hidden_secret.unlink()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert checked.returncode == 0, checked.stdout
+    assert "lien" not in flat(result.stdout + result.stderr)
+    assert (project / f"output/{edited.stem}/index.html").is_file()
+    assert not list((project / "output").rglob("*passwd*"))
+
+
 @pytest.mark.parametrize(
     ("bad", "reason"),
     [

@@ -3,16 +3,24 @@
 Pelican follows links: `ln -s /etc/passwd content/images/passwd.txt`, or a link to a
 whole folder, would be copied into the site and served. Such links are refused before
 a build writes anything. A link to another place inside content/ stays allowed.
+Names Pelican ignores (IGNORE_FILES) are left alone, as Pelican leaves them: an editor's
+lock file (Emacs's `.#article.md`, a link to nowhere) must not refuse the build while
+the author has the article open.
 """
 
+import fnmatch
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 
-def refused_places(content: Path, root: Path) -> list[tuple[str, str]]:
+def refused_places(content: Path, root: Path, ignored: Iterable[str] = ()) -> list[tuple[str, str]]:
     """(path shown, why in French) for each link under `content` that leads outside it (or
     nowhere, or round in a loop), and for each entry that is neither a file nor a folder (a
-    named pipe would make the build wait forever). Paths are shown relative to `root`."""
+    named pipe would make the build wait forever). Paths are shown relative to `root`.
+    `ignored`: the patterns of Pelican's IGNORE_FILES; an entry whose name matches one, file,
+    folder or link, is neither read nor walked by Pelican, and is not looked at here."""
+    ignored = tuple(ignored)
     content = Path(content)
     inside = content.resolve()
     content_shown = _shown(content, root)
@@ -28,6 +36,8 @@ def refused_places(content: Path, root: Path) -> list[tuple[str, str]]:
             return  # an unreadable folder: Pelican says so, as os.walk left it
         folders = []
         for entry in entries:
+            if any(fnmatch.fnmatch(entry.name, pattern) for pattern in ignored):
+                continue
             if entry.is_symlink():
                 problem = _link_problem(Path(entry.path), inside, content_shown)
             elif entry.is_dir(follow_symlinks=False):

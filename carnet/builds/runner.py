@@ -4,6 +4,7 @@ import contextlib
 import logging
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import blinker
@@ -56,11 +57,12 @@ class BuildFailed(RuntimeError):
         self.report = report
 
 
-def refuse_links_out(content: Path, root: Path) -> None:
+def refuse_links_out(content: Path, root: Path, ignored: Iterable[str] = ()) -> None:
     """Raise BuildFailed, each refused entry an error, when something under `content` leads
-    out of it (builds/content_links.py). Before Pelican or any digest reads content/: a
-    named pipe would make them wait forever. `invoke build` and `invoke check` both call it."""
-    refused = refused_places(Path(content), Path(root))
+    out of it (builds/content_links.py; `ignored`: IGNORE_FILES). Before Pelican or any digest
+    reads content/: a named pipe would make them wait forever. `invoke build` and `invoke
+    check` both call it."""
+    refused = refused_places(Path(content), Path(root), ignored)
     if not refused:
         return
     findings = [Finding(ERROR, path, None, "lien hors de content", problem) for path, problem in refused]

@@ -28,8 +28,9 @@ def run_check(settings_file: Path, content: Path | None = None) -> BuildReport:
         overrides = {"PATH": str(content)} if content is not None else {}
         try:
             # What `invoke build` refuses first, and Pelican must not read (a link to /etc/passwd).
-            path = read_settings(str(settings_file), override=overrides)["PATH"]
-            refuse_links_out(Path(path), Path(settings_file).resolve().parent)
+            settings = read_settings(str(settings_file), override=overrides)
+            project = Path(settings_file).resolve().parent
+            refuse_links_out(Path(settings["PATH"]), project, settings["IGNORE_FILES"])
             return run_pelican(Path(settings_file), Path(scratch), overrides=overrides)
         except BuildFailed as failure:
             if failure.report is None:
