@@ -16,8 +16,12 @@ from carnet.builds.area import BuildArea, NothingToRollBack
 from carnet.builds.pipeline import build_site
 from carnet.builds.report import counts_line, report_lines
 from carnet.builds.runner import BuildFailed
+from carnet.closed_output import quiet_when_closed
 from carnet.importer.cli import ManyFilesTask, run_import
 from carnet.preview.interrupt import BuildSuperseded
+
+# `invoke build | head`: once the reader has gone, the task goes on without a word.
+quiet_when_closed()
 
 ROOT = Path(__file__).resolve().parent
 SETTINGS_FILE_BASE = "pelicanconf.py"
