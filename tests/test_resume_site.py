@@ -143,6 +143,27 @@ def test_bad_resume_fails_a_strict_build_and_names_the_file(tmp_path, block, mes
         build_test_site(tmp_path / "out", content)
 
 
+def test_points_use_the_articles_reference_links(tmp_path):
+    """« [texte][étiquette] » in a point, defined at the end of the article as the text's are."""
+    body = (
+        "::: résumé\n- Lire [l’autre article][autre]\n- Voir [Pelican]\n:::\n\n"
+        "Le texte cite [l’autre][autre] aussi.\n\n"
+        '[autre]: {filename}autre.md "Un autre article"\n[pelican]: https://getpelican.com/\n'
+    )
+    content = tiny_content(
+        tmp_path, {"liens.md": article("Liens", body), "autre.md": article("Autre", Date="2019-01-01")}
+    )
+    site = build_test_site(tmp_path / "out", content)
+    points = site.html("liens/index.html").select("section.resume li")
+    assert [squash(point.get_text()) for point in points] == ["Lire l’autre article", "Voir Pelican"]
+    first, second = (point.find("a") for point in points)
+    assert site.page_for_url(first["href"]) == site.output / "autre/index.html"
+    assert first["title"] == "Un autre article"
+    assert second["href"] == "https://getpelican.com/"
+    listed = site.html("index.html").select_one("ul.resume a")
+    assert site.page_for_url(listed["href"]) == site.output / "autre/index.html"
+
+
 # The project's own five articles.
 
 SLUGS = [

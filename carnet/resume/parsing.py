@@ -79,13 +79,27 @@ class ResumeBlock:
     line: int
     points: list[ResumePoint]
     problems: list[Problem]
+    # The article's reference links (« [label]: adresse »), which its points may use as the
+    # text does: {label: (address, title)}, as Python-Markdown read them from the article.
+    references: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
     def to_markdown(self) -> str:
         lines = []
         for point in self.points:
             lines.append(f"- {point.text}")
             lines.extend(f"    - {child.text}" for child in point.children)
+        if self.references:  # definitions: Markdown writes nothing for them
+            lines.append("")
+            references = sorted(self.references.items())
+            lines.extend(reference_definition(label, *target) for label, target in references)
         return "\n".join(lines)
+
+
+def reference_definition(label: str, address: str, title: str | None) -> str:
+    """One reference as Markdown defines it; the address as read has no space in it."""
+    if title is None:
+        return f"[{label}]: <{address}>"
+    return f'[{label}]: <{address}> "{title}"'
 
 
 @dataclass

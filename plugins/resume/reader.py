@@ -23,6 +23,9 @@ class ResumeMarkdownReader(MarkdownReader):
         text = read_text(source_path)
         extraction = extract_resume(text)
         content = self._md.convert(extraction.text)
+        if extraction.block is not None:
+            # « [texte][étiquette] » in a point, its definition further down the article.
+            extraction.block.references = dict(self._md.references)
         metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
         metadata["resume_rendered"] = render_extraction(extraction, content)
         return content, metadata
