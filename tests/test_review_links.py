@@ -112,6 +112,30 @@ def test_each_link_to_a_held_back_article_is_said_at_its_line(tmp_path):
     ]
 
 
+def test_each_link_to_a_draft_is_said_at_its_line(tmp_path):
+    texts = {
+        "brouillon.md": article("Brouillon", "Pas encore prêt.", Status="draft"),
+        "lecteur.md": article(
+            "Lecteur", "Voir [ici]({filename}brouillon.md).\n\nEt [là]({filename}autre.md)."
+        ),
+        "autre.md": article("Autre"),
+    }
+    content = tiny_content(tmp_path, texts)
+    build_site(tmp_path / "site", ROOT / "pelicanconf.py", overrides={"PATH": str(content)})
+    report = json.loads((tmp_path / "site/.site/current/report.json").read_text("utf-8"))
+    said = [
+        (f["file"], f["line"], f["severity"], f["message"])
+        for f in report["findings"]
+        if "brouillon" in f["message"]
+    ]
+    message = (
+        "lien vers articles/brouillon.md, un brouillon (Status: draft) : sa page n’est dans aucune liste"
+    )
+    assert said == [("articles/lecteur.md", 9, "avertissement", message)]
+    # Only a warning: the draft's page is written, the link leads somewhere, the article goes online.
+    assert (tmp_path / "site/output/lecteur/index.html").is_file()
+
+
 def findings_with_a_page(tmp_path, page: str) -> list[dict]:
     """What `invoke build` reports (report.json) on one article and the page `page`."""
     content = tiny_content(tmp_path, {"a.md": article("Un")})

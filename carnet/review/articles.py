@@ -283,6 +283,26 @@ def links_to_held_back(articles, blocked: dict[str, list[str]], links_of: Callab
     return found
 
 
+def links_to_drafts(articles, drafts: set[str], links_of: Callable) -> list[Finding]:
+    """A published article that links to a draft (`Status: draft`) sends its readers to a page
+    that no listing, feed or search shows: each link, at its line. `drafts`: their source paths."""
+    found = []
+    for article in articles:
+        for line, what, _, target in dict.fromkeys(links_of(article)):
+            if what == "filename" and target in drafts:
+                found.append(
+                    Finding(
+                        WARNING,
+                        article.relative_source_path,
+                        line,
+                        "lien vers un brouillon",
+                        f"lien vers {target}, un brouillon (Status: draft) : sa page n’est dans aucune liste",
+                        f"publiez d’abord {target} (Status: published), ou retirez le lien",
+                    )
+                )
+    return found
+
+
 def held_back(settings, listed, blocked: dict[str, list[str]]) -> list[HeldBack]:
     previous = settings.get("REVIEW_LIVE_BUILD")  # set by carnet/builds/pipeline.py
     kept_addresses = {a.save_as for a in listed if a.relative_source_path not in blocked}

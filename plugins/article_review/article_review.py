@@ -24,6 +24,7 @@ from carnet.review.articles import (
     blocked_files,
     duplicate_findings,
     held_back,
+    links_to_drafts,
     links_to_held_back,
     notes,
 )
@@ -94,6 +95,10 @@ def review_articles(generator) -> None:
     findings.extend(duplicate_findings(listed, source_text))
     blocked = blocked_files(findings)
     findings.extend(links_to_held_back(listed, blocked, lambda a: kept.of(a, source_text).file_links))
+    drafts = {draft.relative_source_path for draft in [*generator.drafts, *generator.drafts_translations]}
+    if drafts:
+        published = [article for article in listed if article.relative_source_path not in blocked]
+        findings.extend(links_to_drafts(published, drafts, lambda a: kept.of(a, source_text).file_links))
     for finding in sorted(findings, key=lambda f: (f.file, f.line or 0)):
         report(finding)
     for name in lists:
