@@ -5,6 +5,7 @@ from pelican.contents import Content
 from pelican.readers import MarkdownReader
 
 from carnet.text.dates import french_date, french_short_date
+from carnet.text.languages import own_name
 from carnet.text.markdown_spacing import FrenchSpacingExtension
 from carnet.text.spacing import french_spacing, french_spacing_html
 
@@ -15,6 +16,7 @@ def add_filters(generator) -> None:
         date_fr_court=french_short_date,
         espaces_fr=french_spacing,
         espaces_fr_html=french_spacing_html,
+        nom_de_langue=own_name,
     )
 
 

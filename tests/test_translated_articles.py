@@ -1,0 +1,63 @@
+"""An article in another language (same Slug, another Lang) beside its original: its address,
+the links between the two, the sitemap; a draft page at a French address."""
+
+import pytest
+
+from tests.sitebuild import article, build_test_site, tiny_content
+
+FRENCH = article("Perdre des clients", "Dire la vérité à une cliente, au risque de la perdre.", Slug="perdre")
+ENGLISH = article(
+    "Losing clients", "Telling a client the truth, at the risk of losing her.", Slug="perdre", Lang="en"
+)
+DRAFT_PAGE = "Title: À propos\nSlug: a-propos\nStatus: draft\n\nLa page, pas encore publiée.\n"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("translations")
+    content = tiny_content(tmp, {"perdre.md": FRENCH, "losing.md": ENGLISH})
+    (content / "pages/a-propos.md").write_text(DRAFT_PAGE, encoding="utf-8")
+    return build_test_site(tmp / "out", content)
+
+
+def test_a_translation_lives_beside_its_original(site):
+    assert (site.output / "perdre/index.html").is_file()
+    page = site.html("perdre/en/index.html")
+    assert page.select_one("h1").get_text() == "Losing clients"
+    assert page.select_one("article")["lang"] == "en"
+    assert not list(site.output.glob("*-en.html"))
+
+
+@pytest.mark.parametrize(
+    ("path", "own", "other", "name", "other_url"),
+    [
+        ("perdre/index.html", "fr", "en", "English", "/perdre/en/"),
+        ("perdre/en/index.html", "en", "fr", "Français", "/perdre/"),
+    ],
+)
+def test_each_language_links_to_the_other(site, path, own, other, name, other_url):
+    page = site.html(path)
+    alternates = {link["hreflang"]: link["href"] for link in page.select('link[rel="alternate"][hreflang]')}
+    assert alternates == {own: alternates[own], other: site.siteurl + other_url}
+    shown = page.select_one(".article__langues")
+    assert " ".join(shown.get_text().split()) == f"Autre langue : {name}"
+    link = shown.find("a")
+    assert (link["href"], link["hreflang"], link["lang"]) == (site.siteurl + other_url, other, other)
+
+
+def test_an_article_without_translation_says_nothing_of_languages(tmp_path):
+    content = tiny_content(tmp_path, {"seul.md": article("Seul")})
+    page = build_test_site(tmp_path / "out", content).html("seul/index.html")
+    assert page.select_one(".article__langues") is None
+    assert page.select('link[rel="alternate"][hreflang]') == []
+
+
+def test_the_sitemap_lists_both_languages(site):
+    sitemap = (site.output / "sitemap.xml").read_text("utf-8")
+    assert f"<loc>{site.siteurl}/perdre/</loc>" in sitemap
+    assert f"<loc>{site.siteurl}/perdre/en/</loc>" in sitemap
+
+
+def test_a_draft_page_has_a_french_address(site):
+    assert (site.output / "brouillons/pages/a-propos/index.html").is_file()
+    assert not (site.output / "drafts").exists()
