@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from carnet.preview.debounce import Debouncer
+from carnet.preview.server import watch
 from carnet.preview.watching import changed_files, snapshot
 from tests.project import INVOKE, environment, invoke, project_copy
 
@@ -36,6 +37,43 @@ def test_saves_that_never_stop_still_build_after_the_longest_wait():
         debouncer.changed(now)
         now += 0.1
     assert now == pytest.approx(2.0)
+
+
+class _Stop(Exception):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("browsers", "said"), [(1, "Page rechargée dans le navigateur"), (0, "Aucune page ouverte")]
+)
+def test_the_fast_preview_says_a_page_was_reloaded_only_when_one_was(tmp_path, capsys, browsers, said):
+    article = tmp_path / "content/articles/a.md"
+    article.parent.mkdir(parents=True)
+    article.write_text("avant", encoding="utf-8")
+    reloads = []
+
+    def build(saved):
+        raise _Stop  # the exact build: the fast step has spoken by then
+
+    def edit_soon():
+        time.sleep(0.2)
+        article.write_text("après", encoding="utf-8")
+
+    threading.Thread(target=edit_soon, daemon=True).start()
+    with pytest.raises(_Stop):
+        watch(
+            tmp_path,
+            ["content/**/*"],
+            build,
+            lambda: reloads.append(1) or browsers,
+            poll_s=0.02,
+            debouncer=Debouncer(quiet_s=0.05, longest_s=1.0),
+            fast=lambda saved: True,
+        )
+    fast_line = [line for line in capsys.readouterr().out.splitlines() if "aperçu rapide" in line]
+    assert len(fast_line) == 1, fast_line
+    assert said in fast_line[0]
+    assert reloads == [1]
 
 
 def test_a_look_sees_additions_edits_and_removals_but_not_editor_files(tmp_path):

@@ -222,8 +222,8 @@ def watch(
         print(f"Modifié : {saved[0]}{more} — reconstruction…", flush=True)
         shown = fast is not None and fast(saved)
         if shown:
-            reload()
-            print("Page rechargée dans le navigateur (aperçu rapide) ; construction complète…", flush=True)
+            reloaded = "Page rechargée dans le navigateur" if reload() else "Aucune page ouverte à recharger"
+            print(f"{reloaded} (aperçu rapide) ; construction complète…", flush=True)
         try:
             if fast is None:
                 differs = build(saved)
