@@ -9,6 +9,7 @@ from collections import Counter
 from datetime import datetime
 
 import pytest
+from whoosh.query import Or, Prefix, Term
 from whoosh.scoring import BM25F
 from whoosh.searching import TimeLimit
 
@@ -17,6 +18,7 @@ from carnet.search.indexing import build_index, update_index
 from carnet.search.limits import RUNNING_DEADLINE, Deadline
 from carnet.search.postings_cache import ENTRY_COST, _drain
 from carnet.search.querying import ArchiveSearch
+from carnet.search.snippets import matched_words, query_words
 
 WORDS = [
     "formation",
@@ -172,3 +174,40 @@ def test_a_union_drained_the_first_time_looks_at_the_searchs_deadline(tmp_path):
     finally:
         RUNNING_DEADLINE.reset(running)
     assert past.reached  # the reader is told the search was cut
+
+
+@pytest.mark.parametrize("max_kept_postings", [500_000, None])
+def test_snippets_and_stored_fields_are_read_segment_by_segment_as_the_whole_index_has_them(
+    index_folder, max_kept_postings
+):
+    """On an index a build updated (several segments), the snippets' words and the articles'
+    stored fields come from each segment's searcher: the same as the whole index reads them."""
+    archive = ArchiveSearch.open(index_folder, time_budget_s=60, max_kept_postings=max_kept_postings)
+    searcher = archive.searcher()
+    assert len(searcher.subsearchers) > 1
+    reader = searcher.reader()
+    docnums = list(reader.all_doc_ids())  # the deleted ones left out
+    assert len(docnums) < reader.doc_count_all()
+    query = Or(
+        [Prefix("body", "form"), Term("body", "confianc"), Prefix("title", "part"), Term("title", "hasard")]
+    )
+    for fieldname in ("body", "title"):
+        # The reference: each word's postings over the whole index, read to the end.
+        expected = {docnum: {} for docnum in docnums}
+        words = query_words(reader, query, fieldname)
+        assert words
+        for btext in words:
+            matcher = reader.postings(fieldname, btext)
+            while matcher.is_active():
+                if matcher.id() in expected:
+                    value = matcher.value_as("characters") if fieldname == "body" else None
+                    expected[matcher.id()][btext.decode()] = value
+                matcher.next()
+        assert any(expected.values())
+        shown = docnums[::3]  # in no particular order, from every segment
+        shown.reverse()
+        assert any(docnum >= searcher.subsearchers[-1][1] for docnum in shown)  # the last segment too
+        assert matched_words(searcher, query, fieldname, shown) == {
+            docnum: expected[docnum] for docnum in shown
+        }
+    assert all(searcher.stored_fields(docnum) == reader.stored_fields(docnum) for docnum in docnums)

@@ -18,7 +18,7 @@ the articles shown last keep their stored fields (a decompression each otherwise
 
 import threading
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 
 from whoosh.idsets import BitSet
@@ -230,9 +230,12 @@ class KeptPostingsSearcher(Searcher):
     def __init__(self, reader, kept: KeptPostings, **options):
         self.kept = kept  # before Whoosh's constructor, which makes the segments' searchers
         super().__init__(reader, **options)
+        # Whoosh's constructor copies the reader's method onto the searcher.
         if self.is_atomic() and reader.segment() is not None:
-            # Whoosh's constructor copies the reader's method onto the searcher.
             self.stored_fields = self._kept_stored_fields
+        elif self.subsearchers:  # an index a build updated: each segment keeps its own
+            self._starts = [start for _, start in self.subsearchers]
+            self.stored_fields = self._segment_stored_fields
 
     def _subsearcher(self, reader):
         return KeptPostingsSearcher(
@@ -257,6 +260,11 @@ class KeptPostingsSearcher(Searcher):
 
     def _kept_stored_fields(self, docnum: int) -> dict:
         return self.kept.stored_fields(self.reader(), docnum)
+
+    def _segment_stored_fields(self, docnum: int) -> dict:
+        """As Whoosh's MultiReader finds a document's segment, from the segment's searcher."""
+        leaf, start = self.subsearchers[bisect_right(self._starts, docnum) - 1]
+        return leaf.stored_fields(docnum - start)
 
 
 class KeptArrayUnionMatcher(ArrayUnionMatcher):

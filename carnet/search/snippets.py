@@ -36,22 +36,37 @@ def matched_words(
     field = searcher.schema[fieldname]
     stores_offsets = field.supports("characters")
     found: dict[int, dict[str, list | None]] = {docnum: {} for docnum in docnums}
-    ordered = sorted(found)
-    # The postings the search kept, values included, when it runs over them (postings_cache.py).
-    postings_of = getattr(searcher, "word_postings", searcher.postings)
+    # Segment by segment: an index updated by a build has a few, and each segment's searcher
+    # serves the postings the search kept (postings_cache.py), values included; the whole
+    # index's would read and decode them again at every search.
+    leaves = [(leaf, start, sorted(mine)) for leaf, start, mine in _by_segment(searcher, found) if mine]
     for btext in query_words(searcher.reader(), query, fieldname):
         if deadline is not None and deadline.passed():
             break
-        postings = postings_of(fieldname, btext)
         word = field.from_bytes(btext)
-        for docnum in ordered:
-            if postings.is_active() and postings.id() < docnum:
-                postings.skip_to(docnum)
-            if not postings.is_active():
-                break
-            if postings.id() == docnum:
-                found[docnum][word] = postings.value_as("characters") if stores_offsets else None
+        for leaf, start, mine in leaves:
+            if (fieldname, btext) not in leaf.reader():
+                continue
+            postings = getattr(leaf, "word_postings", leaf.postings)(fieldname, btext)
+            for docnum in mine:
+                local = docnum - start
+                if postings.is_active() and postings.id() < local:
+                    postings.skip_to(local)
+                if not postings.is_active():
+                    break
+                if postings.id() == local:
+                    found[docnum][word] = postings.value_as("characters") if stores_offsets else None
     return found
+
+
+def _by_segment(searcher, docnums) -> list[tuple]:
+    """(segment's searcher, its first document number, the `docnums` in it) for each segment."""
+    leaves = searcher.leaf_searchers()
+    ends = [start for _, start in leaves[1:]] + [searcher.doc_count_all()]
+    return [
+        (leaf, start, [docnum for docnum in docnums if start <= docnum < end])
+        for (leaf, start), end in zip(leaves, ends, strict=True)
+    ]
 
 
 def query_words(reader, query, fieldname: str) -> set[bytes]:
