@@ -13,10 +13,10 @@ from pelican.settings import DEFAULT_CONFIG, get_settings_from_file
 from slugify import slugify
 
 from carnet.builds.area import BuildArea, NothingToRollBack
+from carnet.builds.closed_output import quiet_when_closed
 from carnet.builds.pipeline import build_site
 from carnet.builds.report import counts_line, report_lines
 from carnet.builds.runner import BuildFailed
-from carnet.closed_output import quiet_when_closed
 from carnet.importer.cli import ManyFilesTask, run_import
 from carnet.preview.interrupt import BuildSuperseded
 

@@ -4,7 +4,7 @@ without a traceback; the stream's later writes go nowhere."""
 import os
 import subprocess
 
-from carnet.closed_output import QuietWhenClosed
+from carnet.builds.closed_output import QuietWhenClosed
 from tests.project import INVOKE, TIMEOUT_S, environment, project_copy
 
 
