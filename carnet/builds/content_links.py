@@ -3,9 +3,10 @@
 Pelican follows links: `ln -s /etc/passwd content/images/passwd.txt`, or a link to a
 whole folder, would be copied into the site and served. Such links are refused before
 a build writes anything. A link to another place inside content/ stays allowed.
-Names Pelican ignores (IGNORE_FILES) are left alone, as Pelican leaves them: an editor's
-lock file (Emacs's `.#article.md`, a link to nowhere) must not refuse the build while
-the author has the article open.
+A link to nowhere whose name Pelican ignores (IGNORE_FILES) is left alone, as Pelican leaves
+it: Emacs locks an article being edited with `.#article.md`, a link to nowhere, and that must
+not refuse the build while the author has the article open. (Only links to nowhere: the
+project reads some files Pelican ignores, such as `tagmap.toml`, itself.)
 """
 
 import fnmatch
@@ -18,8 +19,8 @@ def refused_places(content: Path, root: Path, ignored: Iterable[str] = ()) -> li
     """(path shown, why in French) for each link under `content` that leads outside it (or
     nowhere, or round in a loop), and for each entry that is neither a file nor a folder (a
     named pipe would make the build wait forever). Paths are shown relative to `root`.
-    `ignored`: the patterns of Pelican's IGNORE_FILES; an entry whose name matches one, file,
-    folder or link, is neither read nor walked by Pelican, and is not looked at here."""
+    `ignored`: the patterns of Pelican's IGNORE_FILES; a link to nowhere whose name matches
+    one leads nowhere for anyone, and is not refused."""
     ignored = tuple(ignored)
     content = Path(content)
     inside = content.resolve()
@@ -36,9 +37,9 @@ def refused_places(content: Path, root: Path, ignored: Iterable[str] = ()) -> li
             return  # an unreadable folder: Pelican says so, as os.walk left it
         folders = []
         for entry in entries:
-            if any(fnmatch.fnmatch(entry.name, pattern) for pattern in ignored):
-                continue
             if entry.is_symlink():
+                if _ignored_and_dangling(entry, ignored):
+                    continue
                 problem = _link_problem(Path(entry.path), inside, content_shown)
             elif entry.is_dir(follow_symlinks=False):
                 folders.append(entry.path)  # after this folder's own entries, as os.walk
@@ -54,6 +55,10 @@ def refused_places(content: Path, root: Path, ignored: Iterable[str] = ()) -> li
 
     walk(str(content))
     return problems
+
+
+def _ignored_and_dangling(entry: os.DirEntry, ignored: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatch(entry.name, pattern) for pattern in ignored) and not os.path.exists(entry.path)
 
 
 def _link_problem(link: Path, inside: Path, content_shown: str) -> str | None:
