@@ -134,6 +134,13 @@ def test_an_editors_lock_link_does_not_refuse_the_build(project):
             "content/.#tagmap.toml"
         ]
         outside.unlink()
+        # A file Pelican ignores but the project reads is refused even as a link to nowhere.
+        os.symlink("../ailleurs/tagmap.toml", outside.with_name("carte.toml"))
+        try:
+            refused = refused_places(project / "content", project, [".#*", "*.toml"], ["carte.toml"])
+        finally:
+            outside.with_name("carte.toml").unlink()
+        assert [path for path, _ in refused] == ["content/carte.toml"]
         assert len(refused_places(project / "content", project)) == 1  # the lock, without the patterns
         result = build(project)
         checked = invoke(project, "check")

@@ -211,3 +211,13 @@ def test_snippets_and_stored_fields_are_read_segment_by_segment_as_the_whole_ind
             docnum: expected[docnum] for docnum in shown
         }
     assert all(searcher.stored_fields(docnum) == reader.stored_fields(docnum) for docnum in docnums)
+    if max_kept_postings is not None:
+        # Each segment's own caches served them: the whole index's reading keeps nothing.
+        kept = archive._postings
+        segments = {leaf.reader().segment().segment_id() for leaf, _ in searcher.subsearchers}
+        assert {key[0] for key in kept._kept if key[0] != "mask"} >= segments - {None}
+        assert {key[0] for key in kept._stored} == {
+            leaf.reader().segment().segment_id()
+            for leaf, start in searcher.subsearchers
+            if any(start <= d < start + leaf.doc_count_all() for d in docnums)
+        }

@@ -17,6 +17,8 @@ def site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("translations")
     content = tiny_content(tmp, {"perdre.md": FRENCH, "losing.md": ENGLISH})
     (content / "pages/a-propos.md").write_text(DRAFT_PAGE, encoding="utf-8")
+    (content / "pages/qui.md").write_text("Title: Qui sommes-nous\nSlug: qui\n\nNous.\n", encoding="utf-8")
+    (content / "pages/who.md").write_text("Title: Who we are\nSlug: qui\nLang: en\n\nUs.\n", encoding="utf-8")
     return build_test_site(tmp / "out", content)
 
 
@@ -37,8 +39,9 @@ def test_a_translation_lives_beside_its_original(site):
 )
 def test_each_language_links_to_the_other(site, path, own, other, name, other_url):
     page = site.html(path)
-    alternates = {link["hreflang"]: link["href"] for link in page.select('link[rel="alternate"][hreflang]')}
-    assert alternates == {own: alternates[own], other: site.siteurl + other_url}
+    own_url = site.siteurl + ("/perdre/en/" if own == "en" else "/perdre/")
+    alternates = [(link["hreflang"], link["href"]) for link in page.select('link[rel="alternate"][hreflang]')]
+    assert sorted(alternates) == sorted([(own, own_url), (other, site.siteurl + other_url)])
     shown = page.select_one(".article__langues")
     assert " ".join(shown.get_text().split()) == f"Autre langue : {name}"
     link = shown.find("a")
@@ -54,10 +57,42 @@ def test_an_article_without_translation_says_nothing_of_languages(tmp_path):
 
 def test_the_sitemap_lists_both_languages(site):
     sitemap = (site.output / "sitemap.xml").read_text("utf-8")
-    assert f"<loc>{site.siteurl}/perdre/</loc>" in sitemap
-    assert f"<loc>{site.siteurl}/perdre/en/</loc>" in sitemap
+    for address in ("/perdre/", "/perdre/en/", "/qui/", "/qui/en/"):
+        assert f"<loc>{site.siteurl}{address}</loc>" in sitemap
+
+
+def test_a_page_translation_links_to_its_original(site):
+    page = site.html("qui/en/index.html")
+    link = page.select_one(".article__langues a")
+    assert (link["href"], link.get_text()) == (f"{site.siteurl}/qui/", "Français")
+    assert page.select_one("article")["lang"] == "en"
 
 
 def test_a_draft_page_has_a_french_address(site):
     assert (site.output / "brouillons/pages/a-propos/index.html").is_file()
     assert not (site.output / "drafts").exists()
+
+
+def test_a_translation_held_back_is_linked_from_nowhere(tmp_path):
+    held = ENGLISH.replace("Category: Essais\n", "")
+    content = tiny_content(tmp_path, {"perdre.md": FRENCH, "losing.md": held})
+    site = build_test_site(tmp_path / "out", content, strict=False)
+    page = site.html("perdre/index.html")
+    assert page.select_one(".article__langues") is None
+    assert page.select('link[rel="alternate"][hreflang]') == []
+    assert "/perdre/en/" not in (site.output / "sitemap.xml").read_text("utf-8")
+
+
+def test_a_translation_whose_original_is_held_back_says_so(tmp_path):
+    held = FRENCH.replace("Category: Essais\n", "")
+    content = tiny_content(tmp_path, {"perdre.md": held, "losing.md": ENGLISH})
+    site = build_test_site(tmp_path / "out", content, strict=False)
+    page = site.html("perdre/en/index.html")
+    assert page.select_one(".article__langues") is None
+    assert page.select('link[rel="alternate"][hreflang]') == []
+    said = " ".join(" ".join(site.warnings).split())
+    assert "articles/losing.md" in said
+    assert (
+        "traduction de articles/perdre.md, retenu dans cette construction : sa page n’est liée de nulle part"
+        in said
+    )

@@ -15,13 +15,17 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
-def refused_places(content: Path, root: Path, ignored: Iterable[str] = ()) -> list[tuple[str, str]]:
+def refused_places(
+    content: Path, root: Path, ignored: Iterable[str] = (), read_anyway: Iterable[str] = ()
+) -> list[tuple[str, str]]:
     """(path shown, why in French) for each link under `content` that leads outside it (or
     nowhere, or round in a loop), and for each entry that is neither a file nor a folder (a
     named pipe would make the build wait forever). Paths are shown relative to `root`.
     `ignored`: the patterns of Pelican's IGNORE_FILES; a link to nowhere whose name matches
-    one leads nowhere for anyone, and is not refused."""
+    one leads nowhere for anyone, and is not refused, unless the project reads that file itself
+    (`read_anyway`: paths relative to `content`, such as the tag map's `tagmap.toml`)."""
     ignored = tuple(ignored)
+    read_anyway = {os.path.normpath(os.path.join(content, name)) for name in read_anyway}
     content = Path(content)
     inside = content.resolve()
     content_shown = _shown(content, root)
@@ -38,7 +42,7 @@ def refused_places(content: Path, root: Path, ignored: Iterable[str] = ()) -> li
         folders = []
         for entry in entries:
             if entry.is_symlink():
-                if _ignored_and_dangling(entry, ignored):
+                if _ignored_and_dangling(entry, ignored) and os.path.normpath(entry.path) not in read_anyway:
                     continue
                 problem = _link_problem(Path(entry.path), inside, content_shown)
             elif entry.is_dir(follow_symlinks=False):

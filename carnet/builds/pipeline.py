@@ -68,7 +68,7 @@ def build_site(
     area = BuildArea(root)
     with area.lock(on_wait=on_wait):
         settings = read_settings(str(settings_file), override=overrides)
-        refuse_links_out(Path(settings["PATH"]), root, settings["IGNORE_FILES"])
+        refuse_links_out(Path(settings["PATH"]), root, settings)
         settings_files = sorted({settings_file, settings_file.with_name("pelicanconf.py")})
         if full:  # the code is read again too, and its record made anew
             remove_kept(area.state / CODE_DIGEST_FILE)

@@ -4,7 +4,6 @@ import contextlib
 import logging
 import os
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 
 import blinker
@@ -57,12 +56,19 @@ class BuildFailed(RuntimeError):
         self.report = report
 
 
-def refuse_links_out(content: Path, root: Path, ignored: Iterable[str] = ()) -> None:
+# The files of content/ that Pelican ignores but the project reads (the tag map, the authors'
+# biographies), by setting, with the plugins' defaults.
+PROJECT_FILES_IN_CONTENT = {"TAG_MAP_FILE": "tagmap.toml", "AUTHOR_PROFILES_FILE": "auteurs.toml"}
+
+
+def refuse_links_out(content: Path, root: Path, settings: dict | None = None) -> None:
     """Raise BuildFailed, each refused entry an error, when something under `content` leads
-    out of it (builds/content_links.py; `ignored`: IGNORE_FILES). Before Pelican or any digest
-    reads content/: a named pipe would make them wait forever. `invoke build` and `invoke
-    check` both call it."""
-    refused = refused_places(Path(content), Path(root), ignored)
+    out of it (builds/content_links.py; `settings` say which names Pelican ignores, and which
+    of those the project reads itself). Before Pelican or any digest reads content/: a named
+    pipe would make them wait forever. `invoke build` and `invoke check` both call it."""
+    settings = settings or {}
+    read_anyway = [settings.get(name, default) for name, default in PROJECT_FILES_IN_CONTENT.items()]
+    refused = refused_places(Path(content), Path(root), settings.get("IGNORE_FILES", ()), read_anyway)
     if not refused:
         return
     findings = [Finding(ERROR, path, None, "lien hors de content", problem) for path, problem in refused]

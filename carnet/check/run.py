@@ -30,7 +30,7 @@ def run_check(settings_file: Path, content: Path | None = None) -> BuildReport:
             # What `invoke build` refuses first, and Pelican must not read (a link to /etc/passwd).
             settings = read_settings(str(settings_file), override=overrides)
             project = Path(settings_file).resolve().parent
-            refuse_links_out(Path(settings["PATH"]), project, settings["IGNORE_FILES"])
+            refuse_links_out(Path(settings["PATH"]), project, settings)
             return run_pelican(Path(settings_file), Path(scratch), overrides=overrides)
         except BuildFailed as failure:
             if failure.report is None:

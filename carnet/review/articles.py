@@ -283,6 +283,32 @@ def links_to_held_back(articles, blocked: dict[str, list[str]], links_of: Callab
     return found
 
 
+def translations_held_back(originals, translations, blocked: dict[str, list[str]]) -> list[Finding]:
+    """Take the articles held back out of the others' `translations` (their pages would link to
+    pages not written), and say each published translation left with no other language: its
+    page is then linked from nowhere. `originals`, `translations`: Pelican's two lists."""
+    found = []
+    for article in [*originals, *translations]:
+        kept = [other for other in article.translations if other.relative_source_path not in blocked]
+        if len(kept) == len(article.translations):
+            continue
+        gone = [other.relative_source_path for other in article.translations if other not in kept]
+        article.translations = kept
+        if not kept and article.relative_source_path not in blocked and article in translations:
+            found.append(
+                Finding(
+                    WARNING,
+                    article.relative_source_path,
+                    None,
+                    "traduction seule",
+                    f"traduction de {gone[0]}, retenu dans cette construction :"
+                    " sa page n’est liée de nulle part",
+                    f"corrigez d’abord {gone[0]}",
+                )
+            )
+    return found
+
+
 def links_to_drafts(articles, drafts: set[str], links_of: Callable) -> list[Finding]:
     """A published article that links to a draft (`Status: draft`) sends its readers to a page
     that no listing, feed or search shows: each link, at its line. `drafts`: their source paths."""

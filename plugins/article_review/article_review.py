@@ -27,6 +27,7 @@ from carnet.review.articles import (
     links_to_drafts,
     links_to_held_back,
     notes,
+    translations_held_back,
 )
 from carnet.review.findings import LOG_KEY, Finding
 from carnet.review.links import written_link_findings
@@ -95,6 +96,10 @@ def review_articles(generator) -> None:
     findings.extend(duplicate_findings(listed, source_text))
     blocked = blocked_files(findings)
     findings.extend(links_to_held_back(listed, blocked, lambda a: kept.of(a, source_text).file_links))
+    if blocked:
+        originals = [*generator.articles, *generator.hidden_articles]
+        translated = [*generator.translations, *generator.hidden_translations]
+        findings.extend(translations_held_back(originals, translated, blocked))
     drafts = {draft.relative_source_path for draft in [*generator.drafts, *generator.drafts_translations]}
     if drafts:
         published = [article for article in listed if article.relative_source_path not in blocked]
