@@ -96,3 +96,26 @@ def test_a_translation_whose_original_is_held_back_says_so(tmp_path):
         "traduction de articles/perdre.md, retenu dans cette construction : sa page n’est liée de nulle part"
         in said
     )
+
+
+def test_languages_come_in_the_order_of_their_codes(tmp_path):
+    """Whatever order the files are read in: the head's links, the visible list and the sitemap."""
+    texts = {"perdre.md": FRENCH}
+    for name, lang, words in [
+        ("a.md", "es", "Perder"),
+        ("b.md", "en", "Losing"),
+        ("c.md", "de", "Verlieren"),
+    ]:
+        texts[name] = article(words, f"{words} clients, {lang}.", Slug="perdre", Lang=lang)
+    site = build_test_site(tmp_path / "out", tiny_content(tmp_path, texts))
+    page = site.html("perdre/index.html")
+    assert [link["hreflang"] for link in page.select('link[rel="alternate"][hreflang]')] == [
+        "fr",
+        "de",
+        "en",
+        "es",
+    ]
+    assert [link["hreflang"] for link in page.select(".article__langues a")] == ["de", "en", "es"]
+    sitemap = (site.output / "sitemap.xml").read_text("utf-8")
+    places = [sitemap.index(f"{site.siteurl}/perdre/{lang}</loc>") for lang in ("", "de/", "en/", "es/")]
+    assert places == sorted(places)
