@@ -1,8 +1,13 @@
 """An article in another language (same Slug, another Lang) beside its original: its address,
 the links between the two, the sitemap; a draft page at a French address."""
 
+import json
+
 import pytest
 
+from carnet.builds.pipeline import build_site
+from carnet.builds.runner import BuildFailed
+from tests.project import ROOT
 from tests.sitebuild import article, build_test_site, tiny_content
 
 FRENCH = article("Perdre des clients", "Dire la vérité à une cliente, au risque de la perdre.", Slug="perdre")
@@ -119,3 +124,29 @@ def test_languages_come_in_the_order_of_their_codes(tmp_path):
     sitemap = (site.output / "sitemap.xml").read_text("utf-8")
     places = [sitemap.index(f"{site.siteurl}/perdre/{lang}</loc>") for lang in ("", "de/", "en/", "es/")]
     assert places == sorted(places)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("EN", "langue illisible : « EN » n’est pas un code de langue"),
+        ("en us", "langue illisible : « en us » n’est pas un code de langue"),
+        (
+            "../../../ailleurs",
+            "l’adresse de sa page, 'perdre/../../../ailleurs/index.html', sortirait du site",
+        ),
+    ],
+)
+def test_a_language_that_is_no_code_holds_the_article_back(tmp_path, lang, said):
+    """Said at the file, in French; the rest of the site goes online, nothing is written outside."""
+    odd = ENGLISH.replace("Lang: en", f"Lang: {lang}")
+    content = tiny_content(tmp_path, {"perdre.md": FRENCH, "losing.md": odd})
+    root = tmp_path / "site"
+    with pytest.raises(BuildFailed):  # strict: a held-back article refuses the build
+        build_site(root, ROOT / "pelicanconf.py", overrides={"PATH": str(content)}, strict=True)
+    build_site(root, ROOT / "pelicanconf.py", overrides={"PATH": str(content)})
+    report = json.loads((root / ".site/current/report.json").read_text("utf-8"))
+    assert [held["file"] for held in report["held"]] == ["articles/losing.md"]
+    assert any(said in " ".join(held["reasons"]) for held in report["held"])
+    assert (root / "output/perdre/index.html").is_file()
+    assert not (tmp_path / "ailleurs").exists()

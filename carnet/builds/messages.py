@@ -39,6 +39,16 @@ KNOWN = [
         "Pelican n’a pas pu lire ce fichier",
         "vérifiez l’en-tête : des lignes « Clé: valeur », puis une ligne vide",
     ),
+    # Its address (Slug, Lang) leads out of output/: Pelican leaves it out; it is held back.
+    Known(
+        re.compile(
+            r"^Skipping (?P<file>.+?): file (?P<target>'.*'|\".*\") would be written outside output path"
+        ),
+        ERROR,
+        READ_FAILURE,
+        "l’adresse de sa page, {target}, sortirait du site",
+        "écrivez « Slug: » en minuscules et tirets, et « Lang: » en code de langue (fr, en, pt-BR)",
+    ),
     Known(
         re.compile(r"^Unable to find '(?P<target>[^']*)', skipping url replacement"), None, "lien cassé", ""
     ),

@@ -77,6 +77,8 @@ FILL_HINTS = {
 _PLACEHOLDER = re.compile(r"^\[?.*\b(a completer|a trouver)\b.*\]?$")
 _KEY_LINE = re.compile(r"^(?P<key>[A-Za-zÀ-ÿ][\w\-À-ÿ ]*?)\s*:\s?(?P<value>.*)$")
 _BOM = "\ufeff"
+# A language code as BCP 47 writes it: the language in small letters, then subtags (pt-BR).
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,15 @@ def _value_findings(source: str, key: str, entry: Entry) -> Iterable[Finding]:
             "date illisible",
             f"date illisible : « {entry.value} »",
             f"écrivez-la sous une de ces formes : {ACCEPTED_FORMS}",
+        )
+    elif key == "lang" and entry.value.strip() and not _LANGUAGE_CODE.match(entry.value.strip()):
+        yield Finding(
+            ERROR,
+            source,
+            entry.line,
+            "langue",
+            f"langue illisible : « {entry.value.strip()} » n’est pas un code de langue",
+            "écrivez un code en minuscules : « fr », « en », « de », ou « pt-BR »",
         )
     elif key == "tags_suggested" and entry.value:
         yield Finding(
