@@ -19,6 +19,7 @@ from carnet.search.indexing import (
     build_index,
     write_companions,
 )
+from carnet.search.live_statistics import save_lengths, scored_fields
 from carnet.search.querying import ArchiveSearch
 from carnet.search.schema import build_schema
 from carnet.search.segment_writing import TermPool
@@ -35,6 +36,8 @@ def whoosh_own_index(documents, folder: Path, names: dict, forms: dict) -> Path:
         for document in documents:
             writer.add_document(**document.fields())
     write_companions(folder, documents, names, word_counts(documents), forms)
+    with built.reader() as reader:  # Whoosh's own sums of the fields' lengths
+        save_lengths(folder, {name: reader.field_length(name) for name in scored_fields(built.schema)})
     return folder
 
 

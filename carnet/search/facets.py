@@ -12,6 +12,7 @@ from array import array
 from collections import Counter, OrderedDict
 from heapq import heapify, heappush, heapreplace, nlargest
 from itertools import chain
+from math import log
 
 from whoosh import sorting
 from whoosh.collectors import Collector, FilterCollector, SortingCollector, TopCollector, WrappingCollector
@@ -20,6 +21,7 @@ from whoosh.scoring import BM25F, BM25FScorer
 from whoosh.searching import TimeLimit
 
 from .limits import RUNNING_DEADLINE, Deadline
+from .live_statistics import live_doc_frequency
 from .postings_cache import ScoredListMatcher, ScoredUnionMatcher
 
 # Facet counts kept per opened index, by set of matches (a broad word's 4 000 matches
@@ -347,23 +349,41 @@ class KeptFacetTables:
 
 
 class KeptLengthsBM25F(BM25F):
-    """Whoosh's BM25F, with each segment's field lengths read once into a list.
+    """Whoosh's BM25F, with each segment's field lengths read once into a list, and the
+    statistics of the live articles alone (live_statistics.py).
 
     BM25 weighs every match by the length of its field; Whoosh looks each length up
     through three layers of its column readers, which is a third of the cost of a
-    broad query. The lists live as long as the opened index."""
+    broad query. The lists live as long as the opened index.
 
-    def __init__(self, **options):
+    On an index a build updated (deleted versions still in its segments), the number of
+    articles, how many hold a word and the fields' average length are the live articles'
+    (`live_lengths`: their total length per field, kept beside the index): the same
+    scores as a full index of the same articles. Without deletions, Whoosh's own."""
+
+    def __init__(self, live_lengths: dict[str, int] | None = None, **options):
         super().__init__(**options)
         # By segment, not by reader: each thread's searcher has readers of its own.
         self._lengths: dict[tuple[str, str], list[int]] = {}
+        self._live_lengths = live_lengths or {}
+
+    def idf(self, searcher, fieldname, text):
+        parent = searcher.get_parent()
+        if not parent.reader().has_deletions():
+            return super().idf(searcher, fieldname, text)
+        n = live_doc_frequency(parent.reader(), fieldname, text)
+        return log(parent.doc_count() / (n + 1)) + 1
 
     def scorer(self, searcher, fieldname, text, qf=1):
         scorer = super().scorer(searcher, fieldname, text, qf=qf)
         reader = searcher.reader()
         segment = reader.segment()
-        if isinstance(scorer, BM25FScorer) and segment is not None:
-            scorer.dfl = self._field_lengths(reader, segment, fieldname).__getitem__
+        if isinstance(scorer, BM25FScorer):
+            if segment is not None:
+                scorer.dfl = self._field_lengths(reader, segment, fieldname).__getitem__
+            parent = searcher.get_parent()
+            if fieldname in self._live_lengths and parent.reader().has_deletions():
+                scorer.avgfl = self._live_lengths[fieldname] / (parent.doc_count() or 1) or 1
         return scorer
 
     def _field_lengths(self, reader, segment, fieldname: str) -> list[int]:

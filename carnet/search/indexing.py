@@ -21,6 +21,7 @@ from .documents import SearchDocument, word_counts
 from .documents import vocabulary as words_vocabulary
 from .forking import PIPE_BYTES
 from .garbage import fewer_collections
+from .live_statistics import field_lengths, index_values, load_lengths, save_lengths, scored_fields
 from .schema import build_schema
 from .segment_writing import fast_segment, field_index
 
@@ -84,6 +85,8 @@ def build_index(
                 writer.add_document(**document.fields())
     vocabulary = word_counts(documents) if words is None else words_vocabulary(words)
     write_companions(folder, documents, tag_names, vocabulary, tag_forms)
+    with built.reader() as reader:  # one segment, nothing deleted: Whoosh's sums are exact
+        save_lengths(folder, {name: reader.field_length(name) for name in scored_fields(built.schema)})
     return folder
 
 
@@ -216,14 +219,37 @@ def update_index(
         for word, count in word_counts(changed).items():
             vocabulary[word] = vocabulary.get(word, 0) + count
         vocabulary = {word: count for word, count in vocabulary.items() if count > 0}
+        lengths = _live_lengths(folder, existing, leaving, changed)
         writer = existing.writer(**WRITER_OPTIONS)
         for url in removed:
             writer.delete_by_term("url", url)
         for document in changed:
             writer.update_document(**document.fields())
         writer.commit()
+        if lengths is not None:
+            save_lengths(folder, lengths)
     write_companions(folder, documents, tag_names, vocabulary, tag_forms, after)
     return len(changed), len(removed)
+
+
+def _live_lengths(folder: Path, existing, leaving: list, changed: list[SearchDocument]) -> dict | None:
+    """The live articles' total length per field once the versions `leaving` (their stored
+    fields) are replaced by `changed` (live_statistics.py); None when the index has no record
+    of them (written before it) and deletions already blur Whoosh's own sums."""
+    lengths = load_lengths(folder)
+    schema = existing.schema
+    if lengths is None:
+        with existing.reader() as reader:
+            if reader.has_deletions():
+                return None
+            lengths = {name: reader.field_length(name) for name in scored_fields(schema)}
+    for stored in filter(None, leaving):
+        for name, length in field_lengths(schema, index_values(stored)).items():
+            lengths[name] = lengths.get(name, 0) - length
+    for document in changed:
+        for name, length in field_lengths(schema, document.fields()).items():
+            lengths[name] = lengths.get(name, 0) + length
+    return lengths
 
 
 def can_update(folder: Path) -> bool:

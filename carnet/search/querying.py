@@ -32,6 +32,7 @@ from .limits import (
     time_budget_notice,
     too_few_letters_notice,
 )
+from .live_statistics import live_holds
 from .postings_cache import MAX_KEPT_POSTINGS, KeptPostings, KeptPostingsSearcher, kept_unions
 from .schema import SEARCHED_FIELDS
 from .snippets import SNIPPET_CHARS, SNIPPET_FIELDS, best_fragments, matched_words, snippet_formatter
@@ -241,6 +242,7 @@ class ArchiveSearch:
         max_expansion: int = MAX_EXPANSION,
         min_pattern_letters: int = MIN_PATTERN_LETTERS,
         max_kept_postings: int | None = MAX_KEPT_POSTINGS,
+        live_lengths: dict[str, int] | None = None,
     ):
         self.index = index
         self.time_budget_s = time_budget_s
@@ -252,7 +254,8 @@ class ArchiveSearch:
         self._searchers_lock = threading.Lock()
         weakref.finalize(self, _close_all, self._searchers)
         self._facet_tables = KeptFacetTables()
-        self._weighting = KeptLengthsBM25F()
+        # `live_lengths`: the live articles' total length per field (live_statistics.py).
+        self._weighting = KeptLengthsBM25F(live_lengths)
         # None: every search reads its words' postings from the index (as Whoosh does).
         self._postings = KeptPostings(max_kept_postings) if max_kept_postings is not None else None
         self.tag_labels = tag_labels if tag_labels is not None else self._tag_labels()
@@ -281,6 +284,7 @@ class ArchiveSearch:
         """The search over the index in `folder`, with its tag names and vocabulary
         (`limits`: time_budget_s, max_expansion, min_pattern_letters, max_kept_postings)."""
         from .indexing import load_tag_forms, load_tag_labels, load_tag_names, load_vocabulary, open_index
+        from .live_statistics import load_lengths
 
         names = load_tag_names(folder)
         return cls(
@@ -289,6 +293,7 @@ class ArchiveSearch:
             load_vocabulary(folder),
             load_tag_labels(folder),
             load_tag_forms(folder),
+            live_lengths=load_lengths(folder),
             **limits,
         )
 
@@ -423,7 +428,13 @@ class ArchiveSearch:
         query = parts[0] if len(parts) == 1 else And(parts)
         sortedby = None
         if sort == "date" or words_query is None:
-            sortedby = [sorting.FieldFacet("year", reverse=True), sorting.FieldFacet("date", reverse=True)]
+            # Then by address: articles of one date (the undated ones) keep one order, whatever
+            # the order of the index, which a build's update changes.
+            sortedby = [
+                sorting.FieldFacet("year", reverse=True),
+                sorting.FieldFacet("date", reverse=True),
+                sorting.FieldFacet("url"),
+            ]
         tables = self._facet_tables.get(searcher)
         results, docnums = search_recording(
             searcher,
@@ -586,7 +597,8 @@ def _known(reader, word: str) -> bool:
     terms = analyzed_terms(word)
     if not terms:
         return True  # a stop word is not a misspelling
-    return all(any(reader.doc_frequency(name, term) for name in SEARCHED_FIELDS) for term in terms)
+    # In a live article: a word found only in the deleted versions an update left is unknown.
+    return all(any(live_holds(reader, name, term) for name in SEARCHED_FIELDS) for term in terms)
 
 
 def _positive_words(words: str) -> list[str]:
