@@ -188,3 +188,14 @@ def test_first_paragraph_fallback():
     assert text.endswith("mot59 …")
     assert html == f"<p>{text}</p>"
     assert first_paragraph("<h2>Rien</h2>") == ("", "")
+
+
+def test_a_reference_link_to_a_section_is_followed_or_said_missing():
+    block = parse_points(
+        ["- [Le détail][chemin]", "- [Ailleurs][loin]", "- [vu][]", "- [Autre][site]"], first_line=3
+    )
+    references = {"chemin": ("#le-chemin", None), "loin": ("#nulle-part", None), "vu": ("#avis-avises", "t")}
+    references["site"] = ("{filename}autre.md", None)
+    targets, problems = section_targets(block.points, HEADINGS, references)
+    assert targets == {3: "le-chemin", 5: "avis-avises"}
+    assert [(problem.line, problem.values[0]) for problem in problems] == [(4, "nulle-part")]

@@ -203,7 +203,7 @@ def render_extraction(extraction: Extraction, article_html: str) -> RenderedResu
         return rendered
     rendered.line = block.line
     rendered.problems.extend(block.problems)
-    targets, link_problems = section_targets(block.points, headings_of(article_html))
+    targets, link_problems = section_targets(block.points, headings_of(article_html), block.references)
     rendered.problems.extend(link_problems)
     plain = plain_forms(block, targets) if block.points else None
     if plain is not None:
