@@ -13,16 +13,22 @@ from carnet.search.querying import ArchiveSearch
 from tests.test_search_postings_cache import QUERIES, answers, documents
 
 MORE_QUERIES = [*QUERIES, "œuvre", "former clients", "hasard -cœur", "zorglub", "confiance partenaire hasard"]
+# A word that only articles removed later hold: unknown then, as in a full index.
+GONE_WORD = "confiancz"
 
 
 def all_answers(folder) -> list:
     archive = ArchiveSearch.open(folder, time_budget_s=60)
     shown = answers(archive)
-    for query in MORE_QUERIES:
+    for query in [*MORE_QUERIES, GONE_WORD, f"{GONE_WORD} hasard"]:
         response = archive.search(query, explain=True)
         shown.append(
             (query, response.as_json(), [hit.as_json() for hit in response.results], response.suggestion)
         )
+    # A wildcard keeps its most frequent words: counted among the live articles.
+    narrow = ArchiveSearch.open(folder, time_budget_s=60, max_expansion=1, min_pattern_letters=2)
+    for query in [f"{GONE_WORD}*", "zo*", "co*", "pa*"]:
+        shown.append((query, narrow.search(query).as_json()))
     return shown
 
 
@@ -32,6 +38,9 @@ def edits(kept: list) -> list[list]:
     kept = copy.deepcopy(kept)
     for document in kept[3:9]:
         document.body += " zorglub hasard confiance"
+    for document in kept:
+        if document.url in ("article-20/", "article-21/", "article-40/"):
+            document.body += f" {GONE_WORD}"
     steps.append(copy.deepcopy(kept))
     kept = [d for d in kept if d.url not in ("article-20/", "article-21/", "article-40/")]
     steps.append(copy.deepcopy(kept))
@@ -68,6 +77,9 @@ def test_an_updated_index_answers_as_a_full_index_of_the_same_articles(builds):
 def test_the_updated_index_has_deleted_versions_and_exact_lengths(builds):
     from carnet.search.indexing import open_index
 
+    updated = builds[0][4].parent / "updated"
+    with open_index(updated).reader() as reader:
+        assert reader.has_deletions()
     for kept, _, _, _, full in builds:
         kept_lengths = kept["field_lengths"]
         with open_index(full).reader() as reader:
@@ -84,10 +96,56 @@ def test_the_updated_index_has_deleted_versions_and_exact_lengths(builds):
     assert len(builds) == 4
 
 
-def test_without_deletions_the_scores_are_whooshs_own(tmp_path):
-    """A full index: Whoosh's statistics, untouched (the file's lengths are its sums)."""
+def long_documents(size: int) -> list:
+    """Fields past 40 words, which Whoosh's one-byte lengths no longer hold exactly."""
+    made = documents(size)
+    for number, document in enumerate(made):
+        document.body = " ".join([document.body] * (4 + number % 5))
+        document.title = " ".join([document.title] * (15 + number % 3))
+    return made
+
+
+def test_merged_segments_score_as_a_full_index(tmp_path):
+    """Additions one build at a time: Whoosh merges the small segments, with nothing deleted,
+    and adds up their approximate lengths; the exact ones kept beside the index are used."""
+    from carnet.search.indexing import open_index
+
+    pool = long_documents(60)
+    folder = build_index(pool[:50], tmp_path / "updated", {})
+    merged = False
+    for end in range(51, 61):
+        update_index(folder, pool[:end], {})
+        with open_index(folder).reader() as reader:
+            segments = [count for _, count in reader.leaf_readers()]
+            merged = merged or (not reader.has_deletions() and len(segments) < end - 49)
+        full = build_index(pool[:end], tmp_path / f"full-{end}", {})
+        assert all_answers(folder) == all_answers(full)
+    assert merged  # Whoosh did merge segments along the way
+
+
+def test_without_deletions_the_lengths_kept_are_whooshs_sums(tmp_path):
+    """A full index: the file holds Whoosh's own sums, so its answers are Whoosh's own."""
     folder = build_index(documents(40), tmp_path / "full", {})
-    (folder / STATISTICS_FILE).unlink()  # an index written before the file: the same answers
-    before = all_answers(folder)
-    build_index(documents(40), folder, {})
-    assert all_answers(folder) == before
+    with_file = all_answers(folder)
+    (folder / STATISTICS_FILE).unlink()  # an index written before the file: Whoosh's statistics
+    assert all_answers(folder) == with_file
+
+
+@pytest.mark.parametrize(
+    "damaged", ["{not json", '{"field_lengths": {}}', '{"field_lengths": {"body": 5}}', None]
+)
+def test_an_updated_index_without_its_lengths_is_built_again(tmp_path, damaged):
+    from carnet.search.indexing import can_update
+
+    folder = build_index(documents(30), tmp_path / "index", {})
+    assert can_update(folder)
+    update_index(folder, documents(30)[:-1], {})  # a deletion
+    assert can_update(folder)
+    if damaged is None:
+        (folder / STATISTICS_FILE).unlink()
+    else:
+        (folder / STATISTICS_FILE).write_text(damaged, "utf-8")
+    assert not can_update(folder)  # the build makes a full index instead
+    fresh = build_index(documents(30), tmp_path / "fresh", {})
+    (fresh / STATISTICS_FILE).write_text(damaged or "{}", "utf-8")
+    assert can_update(fresh)  # nothing deleted: Whoosh's sums are exact, the file is made again

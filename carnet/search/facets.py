@@ -273,14 +273,18 @@ class FacetTables:
         self._sort_keys: dict[tuple, list] = {}
 
     def sort_keys(self, searcher, sortedby: list) -> list | None:
-        """Each article's key under `sortedby` (column facets), as Whoosh's sorting
-        collector computes it, by document number; None for other facets."""
+        """Each article's key under `sortedby` (column facets, and the address last), as
+        Whoosh's sorting collector orders them, by document number; None for other facets."""
         if not all(type(facet) is sorting.FieldFacet for facet in sortedby):
             return None
         name = tuple((facet.fieldname, facet.reverse) for facet in sortedby)
         keys = self._sort_keys.get(name)
         if keys is None:
-            categorizer = sorting.MultiFacet.from_sortedby(sortedby).categorizer(searcher)
+            # The address has no column: Whoosh reads every address's postings for it (0.6 s at
+            # 5 000 articles); its terms' first postings give the same order.
+            by_address = sortedby[-1].fieldname == "url" and not sortedby[-1].reverse and len(sortedby) > 1
+            columns = sortedby[:-1] if by_address else sortedby
+            categorizer = sorting.MultiFacet.from_sortedby(columns).categorizer(searcher)
             if categorizer.needs_current:
                 return None
             keys = [None] * searcher.doc_count_all()
@@ -288,6 +292,12 @@ class FacetTables:
                 categorizer.set_searcher(subsearcher, offset)
                 for docnum in range(subsearcher.doc_count_all()):
                     keys[offset + docnum] = categorizer.key_for(None, docnum)
+            if by_address:
+                urls = addresses(searcher.reader())
+                keys = [
+                    (*key, url) if isinstance(key, tuple) else (key, url)
+                    for key, url in zip(keys, urls, strict=True)
+                ]
             with self._lock:
                 self._sort_keys[name] = keys
         return keys
@@ -310,6 +320,17 @@ class FacetTables:
         return kept
 
 
+def addresses(reader) -> list[bytes]:
+    """Each article's address, by document number. An address is one article of its segment:
+    its term's first posting is that article (a seventh of the time of reading each term's
+    postings)."""
+    urls = [b""] * reader.doc_count_all()
+    for subreader, offset in reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]:
+        for url, info in subreader.iter_field("url"):
+            urls[offset + info.min_id()] = url
+    return urls
+
+
 def tie_preference(reader, years: list[int]) -> list[int]:
     """Each article's rank among equal scores: dated before undated, the most recent
     first, then by address (A before Z). Higher ranks come first."""
@@ -319,12 +340,7 @@ def tie_preference(reader, years: list[int]) -> list[int]:
         if subreader.has_column("date"):
             for number, value in enumerate(subreader.column_reader("date", translate=False)):
                 dates[offset + number] = value
-    urls = [b""] * count
-    for subreader, offset in reader.leaf_readers():
-        # An address is one article of its segment: its term's first posting is that
-        # article (a seventh of the time of reading each term's postings).
-        for url, info in subreader.iter_field("url"):
-            urls[offset + info.min_id()] = url
+    urls = addresses(reader)
     # An undated article's date column holds a filler larger than any date.
     order = sorted(range(count), key=lambda d: (years[d] == 0, -dates[d] if years[d] else 0, urls[d]))
     preference = [0] * count
@@ -348,6 +364,10 @@ class KeptFacetTables:
         return self._tables
 
 
+# Live word counts kept per opened index (live_frequency), forgotten all at once past this.
+KEPT_FREQUENCIES = 200_000
+
+
 class KeptLengthsBM25F(BM25F):
     """Whoosh's BM25F, with each segment's field lengths read once into a list, and the
     statistics of the live articles alone (live_statistics.py).
@@ -366,12 +386,30 @@ class KeptLengthsBM25F(BM25F):
         # By segment, not by reader: each thread's searcher has readers of its own.
         self._lengths: dict[tuple[str, str], list[int]] = {}
         self._live_lengths = live_lengths or {}
+        self._frequencies: dict[tuple, int] = {}
+        self._frequencies_lock = threading.Lock()
+
+    def live_frequency(self, reader, fieldname: str, text) -> int:
+        """How many live articles hold the word: Whoosh's count without deletions, else
+        counted once per opened index (live_statistics.live_doc_frequency)."""
+        if not reader.has_deletions():
+            return reader.doc_frequency(fieldname, text)
+        leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
+        key = (tuple(leaf.segment().segment_id() for leaf, _ in leaves), fieldname, text)
+        count = self._frequencies.get(key)
+        if count is None:
+            count = live_doc_frequency(reader, fieldname, text)
+            with self._frequencies_lock:
+                if len(self._frequencies) >= KEPT_FREQUENCIES:
+                    self._frequencies.clear()
+                self._frequencies[key] = count
+        return count
 
     def idf(self, searcher, fieldname, text):
         parent = searcher.get_parent()
         if not parent.reader().has_deletions():
             return super().idf(searcher, fieldname, text)
-        n = live_doc_frequency(parent.reader(), fieldname, text)
+        n = self.live_frequency(parent.reader(), fieldname, text)
         return log(parent.doc_count() / (n + 1)) + 1
 
     def scorer(self, searcher, fieldname, text, qf=1):
@@ -381,8 +419,10 @@ class KeptLengthsBM25F(BM25F):
         if isinstance(scorer, BM25FScorer):
             if segment is not None:
                 scorer.dfl = self._field_lengths(reader, segment, fieldname).__getitem__
-            parent = searcher.get_parent()
-            if fieldname in self._live_lengths and parent.reader().has_deletions():
+            # The exact totals, with or without deletions: Whoosh's own sums are approximate
+            # once it has merged segments (it adds up their one-byte lengths).
+            if fieldname in self._live_lengths:
+                parent = searcher.get_parent()
                 scorer.avgfl = self._live_lengths[fieldname] / (parent.doc_count() or 1) or 1
         return scorer
 

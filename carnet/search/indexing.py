@@ -236,8 +236,8 @@ def _live_lengths(folder: Path, existing, leaving: list, changed: list[SearchDoc
     """The live articles' total length per field once the versions `leaving` (their stored
     fields) are replaced by `changed` (live_statistics.py); None when the index has no record
     of them (written before it) and deletions already blur Whoosh's own sums."""
-    lengths = load_lengths(folder)
     schema = existing.schema
+    lengths = load_lengths(folder, schema)
     if lengths is None:
         with existing.reader() as reader:
             if reader.has_deletions():
@@ -253,9 +253,17 @@ def _live_lengths(folder: Path, existing, leaving: list, changed: list[SearchDoc
 
 
 def can_update(folder: Path) -> bool:
-    """An index that a build can bring up to date rather than rebuild."""
+    """An index that a build can bring up to date rather than rebuild: not one whose
+    deletions blur Whoosh's statistics without the exact lengths kept beside it (written
+    before them, or the file damaged), which only a full index makes right again."""
     folder = Path(folder)
-    return (folder / DOCUMENTS_FILE).is_file() and index.exists_in(str(folder), indexname=INDEX_NAME)
+    if not (folder / DOCUMENTS_FILE).is_file() or not index.exists_in(str(folder), indexname=INDEX_NAME):
+        return False
+    existing = index.open_dir(str(folder), indexname=INDEX_NAME, readonly=True)
+    if load_lengths(folder, existing.schema) is not None:
+        return True
+    with existing.reader() as reader:
+        return not reader.has_deletions()
 
 
 def open_index(folder: Path):

@@ -182,9 +182,13 @@ def bound_wildcards(
     min_letters: int = MIN_PATTERN_LETTERS,
     max_expansion: int = MAX_EXPANSION,
     as_typed: Callable[[str], str] = str,
+    frequency: Callable | None = None,
 ) -> Query:
     """`query` with each wildcard bounded: too few literal letters and it is read as
     the plain words it holds; too many words fit it and the most frequent are kept.
+    `frequency(reader, fieldname, word)`: how many articles hold the word (Whoosh's count
+    by default; the live articles' on an updated index, where a word only deleted versions
+    hold counts 0 and is left out).
     Past the deadline, wildcards not yet expanded are left out. Wildcards and phrases,
     the costly parts, look at the deadline as they match."""
 
@@ -210,9 +214,9 @@ def bound_wildcards(
             leaf, pattern = as_pattern_query(fieldname, typed, leaf.boost), typed
         if deadline.passed():  # left out, but still a search: it matches nothing
             return KeptTerms(fieldname, [], leaf.boost, pattern)
-        frequencies = [
-            (reader.doc_frequency(fieldname, btext), btext) for _, btext in leaf.expanded_terms(reader)
-        ]
+        count = frequency or (lambda reader, fieldname, btext: reader.doc_frequency(fieldname, btext))
+        frequencies = [(count(reader, fieldname, btext), btext) for _, btext in leaf.expanded_terms(reader)]
+        frequencies = [(n, btext) for n, btext in frequencies if n]
         if len(frequencies) > max_expansion:
             _tell(notices, too_many_words_notice(as_typed(pattern), max_expansion, isinstance(leaf, Prefix)))
             # The most frequent first; among equals, alphabetical order, so that the choice is stable.

@@ -36,14 +36,19 @@ def index_values(stored: dict) -> dict:
     return {**stored, "tags": stored.get("tag_text", "")}
 
 
-def load_lengths(folder: Path) -> dict[str, int] | None:
-    """The live articles' total length per field, or None (an index written before this file)."""
+def load_lengths(folder: Path, schema=None) -> dict[str, int] | None:
+    """The live articles' total length per field, or None: no file (an index written before
+    it), or one that is damaged or not this schema's (`schema`, when given)."""
     try:
         data = json.loads((Path(folder) / STATISTICS_FILE).read_text("utf-8"))
     except (OSError, ValueError):
         return None
     lengths = data.get("field_lengths") if isinstance(data, dict) else None
-    if not isinstance(lengths, dict) or not all(isinstance(n, int) for n in lengths.values()):
+    if not isinstance(lengths, dict) or not lengths:
+        return None
+    if not all(type(n) is int and n >= 0 for n in lengths.values()):
+        return None
+    if schema is not None and set(lengths) != set(scored_fields(schema)):
         return None
     return lengths
 

@@ -287,13 +287,14 @@ class ArchiveSearch:
         from .live_statistics import load_lengths
 
         names = load_tag_names(folder)
+        opened = open_index(folder)
         return cls(
-            open_index(folder),
+            opened,
             lambda value: names.get(fold(value)),
             load_vocabulary(folder),
             load_tag_labels(folder),
             load_tag_forms(folder),
-            live_lengths=load_lengths(folder),
+            live_lengths=load_lengths(folder, opened.schema),
             **limits,
         )
 
@@ -380,6 +381,7 @@ class ArchiveSearch:
             self.min_pattern_letters,
             self.max_expansion,
             lambda pattern: as_typed(pattern, words),
+            self._weighting.live_frequency,
         )
         return None if bounded is NullQuery or _unreadable(bounded) else bounded
 
