@@ -264,20 +264,49 @@ def blocked_files(findings: list[Finding]) -> dict[str, list[str]]:
 def links_to_held_back(articles, blocked: dict[str, list[str]], links_of: Callable) -> list[Finding]:
     """A published article that links to one held back links to a page that is not there: each
     link, at its line. `links_of(article)`: its text's `file_link_places` (kept in its review)."""
+    return _links_to(
+        articles,
+        blocked,
+        links_of,
+        "lien cassé",
+        "lien vers {target}, retenu dans cette construction : la page manque",
+        "corrigez d’abord {target}",
+        skip=blocked,
+    )
+
+
+def links_to_drafts(articles, drafts: set[str], links_of: Callable) -> list[Finding]:
+    """A published article that links to a draft (`Status: draft`) sends its readers to a page
+    that no listing, feed or search shows: each link, at its line. `drafts`: their source paths."""
+    return _links_to(
+        articles,
+        drafts,
+        links_of,
+        "lien vers un brouillon",
+        "lien vers {target}, un brouillon (Status: draft) : sa page n’est dans aucune liste",
+        "publiez d’abord {target} (Status: published), ou retirez le lien",
+    )
+
+
+def _links_to(
+    articles, targets, links_of: Callable, kind: str, message: str, fix: str, skip=()
+) -> list[Finding]:
+    """A warning at each `{filename}` link of `articles` (those in `skip` left out) to one of
+    `targets` (source paths); `message` and `fix` name it as {target}."""
     found = []
     for article in articles:
-        if article.relative_source_path in blocked:
+        if article.relative_source_path in skip:
             continue
         for line, what, _, target in dict.fromkeys(links_of(article)):
-            if what == "filename" and target in blocked:
+            if what == "filename" and target in targets:
                 found.append(
                     Finding(
                         WARNING,
                         article.relative_source_path,
                         line,
-                        "lien cassé",
-                        f"lien vers {target}, retenu dans cette construction : la page manque",
-                        f"corrigez d’abord {target}",
+                        kind,
+                        message.format(target=target),
+                        fix.format(target=target),
                     )
                 )
     return found
@@ -306,26 +335,6 @@ def translations_held_back(originals, translations, blocked: dict[str, list[str]
                     f"corrigez d’abord {gone[0]}",
                 )
             )
-    return found
-
-
-def links_to_drafts(articles, drafts: set[str], links_of: Callable) -> list[Finding]:
-    """A published article that links to a draft (`Status: draft`) sends its readers to a page
-    that no listing, feed or search shows: each link, at its line. `drafts`: their source paths."""
-    found = []
-    for article in articles:
-        for line, what, _, target in dict.fromkeys(links_of(article)):
-            if what == "filename" and target in drafts:
-                found.append(
-                    Finding(
-                        WARNING,
-                        article.relative_source_path,
-                        line,
-                        "lien vers un brouillon",
-                        f"lien vers {target}, un brouillon (Status: draft) : sa page n’est dans aucune liste",
-                        f"publiez d’abord {target} (Status: published), ou retirez le lien",
-                    )
-                )
     return found
 
 

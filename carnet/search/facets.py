@@ -325,7 +325,7 @@ def addresses(reader) -> list[bytes]:
     its term's first posting is that article (a seventh of the time of reading each term's
     postings)."""
     urls = [b""] * reader.doc_count_all()
-    for subreader, offset in reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]:
+    for subreader, offset in reader.leaf_readers():
         for url, info in subreader.iter_field("url"):
             urls[offset + info.min_id()] = url
     return urls
@@ -394,7 +394,7 @@ class KeptLengthsBM25F(BM25F):
         counted once per opened index (live_statistics.live_doc_frequency)."""
         if not reader.has_deletions():
             return reader.doc_frequency(fieldname, text)
-        leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
+        leaves = reader.leaf_readers()
         key = (tuple(leaf.segment().segment_id() for leaf, _ in leaves), fieldname, text)
         count = self._frequencies.get(key)
         if count is None:

@@ -62,7 +62,7 @@ def live_doc_frequency(reader, fieldname: str, text) -> int:
     """How many live articles hold the word: the segments' counts, less their deleted
     articles that hold it (a segment's postings skip its deleted articles)."""
     total = 0
-    for leaf, _ in reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]:
+    for leaf, _ in reader.leaf_readers():
         if (fieldname, text) not in leaf:
             continue
         if not leaf.has_deletions():
@@ -74,7 +74,7 @@ def live_doc_frequency(reader, fieldname: str, text) -> int:
 
 def live_holds(reader, fieldname: str, text) -> bool:
     """Whether a live article holds the word (an update's deleted versions left out)."""
-    for leaf, _ in reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]:
+    for leaf, _ in reader.leaf_readers():
         if (fieldname, text) not in leaf:
             continue
         if not leaf.has_deletions() or leaf.postings(fieldname, text).is_active():
