@@ -15,6 +15,7 @@ from pelican.settings import read_settings
 
 from carnet.review.findings import ERROR, Finding
 from carnet.search.garbage import fewer_collections
+from carnet.tagmap.config import setting as tag_map_setting
 
 from .content_links import refused_places
 from .messages import exception_finding
@@ -56,9 +57,9 @@ class BuildFailed(RuntimeError):
         self.report = report
 
 
-# The files of content/ that Pelican ignores but the project reads (the tag map, the authors'
-# biographies), by setting, with the plugins' defaults.
-PROJECT_FILES_IN_CONTENT = {"TAG_MAP_FILE": "tagmap.toml", "AUTHOR_PROFILES_FILE": "auteurs.toml"}
+# The authors' biographies, a file of content/ that Pelican ignores but the project reads (as
+# the tag map): its setting, with its plugin's default (the plugin's own room is not importable).
+AUTHOR_PROFILES = ("AUTHOR_PROFILES_FILE", "auteurs.toml")
 
 
 def refuse_links_out(content: Path, root: Path, settings: dict | None = None) -> None:
@@ -67,7 +68,7 @@ def refuse_links_out(content: Path, root: Path, settings: dict | None = None) ->
     of those the project reads itself). Before Pelican or any digest reads content/: a named
     pipe would make them wait forever. `invoke build` and `invoke check` both call it."""
     settings = settings or {}
-    read_anyway = [settings.get(name, default) for name, default in PROJECT_FILES_IN_CONTENT.items()]
+    read_anyway = [tag_map_setting(settings, "TAG_MAP_FILE"), settings.get(*AUTHOR_PROFILES)]
     refused = refused_places(Path(content), Path(root), settings.get("IGNORE_FILES", ()), read_anyway)
     if not refused:
         return
