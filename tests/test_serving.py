@@ -99,6 +99,65 @@ def test_two_workers_share_the_port_replace_the_dead_and_stop_together(built_pro
         server.stderr.close()
 
 
+def connections_held(port: int, pids: set[int]) -> dict[int, int]:
+    """How many established connections to `port` each process holds (from /proc)."""
+    established = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+            established.add(f"socket:[{fields[9]}]")
+    held = {}
+    for pid in pids:
+        targets = []
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                targets.append(os.readlink(fd))
+            except OSError:  # closed meanwhile
+                continue
+        held[pid] = sum(target in established for target in targets)
+    return held
+
+
+def test_persistent_connections_are_spread_over_the_workers(built_project):
+    """Sixteen clients connecting at once and keeping their connections (as nginx's
+    keepalive does) land eight on each process, not most of them on one: the kernel
+    wakes both, and the one already running would take them all."""
+    server = subprocess.Popen(
+        [*INVOKE, "serve", "--port", "0", "--workers", "2", "--threads", "8"],
+        cwd=built_project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    try:
+        port = int(re.search(r":(\d+)/", server.stderr.readline()).group(1))
+        wait_until(lambda: len(children_of(server.pid)) == 2, process=server)
+        workers = children_of(server.pid)
+        for _ in range(3):
+            connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=20) for _ in range(16)]
+
+            def ask(connection):
+                connection.request("GET", "/search.json?q=partenaire")
+                connection.getresponse().read()
+
+            askers = [threading.Thread(target=ask, args=(c,)) for c in connections]
+            for thread in askers:
+                thread.start()
+            for thread in askers:
+                thread.join(timeout=20)
+            held = connections_held(port, workers)
+            for connection in connections:
+                connection.close()
+            assert sum(held.values()) == 16
+            assert sorted(held.values()) == [8, 8], held
+            wait_until(lambda: sum(connections_held(port, workers).values()) == 0, seconds=10)
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+        server.stderr.close()
+
+
 def test_workers_end_when_the_server_is_killed(built_project):
     server = subprocess.Popen(
         [*INVOKE, "serve", "--port", "0", "--workers", "2"],

@@ -2,8 +2,8 @@
 
 Waitress is one process, and Python runs one of its threads at a time: a search is
 CPU work, so a second core only helps a second process. The socket is bound once,
-before the processes fork, and the kernel hands each connection to one of them.
-A process that dies is replaced; stopping the parent (Ctrl-C, SIGTERM) stops all,
+before the processes fork, and each connection goes to the process holding the fewest
+(shares.ConnectionShares). A process that dies is replaced; stopping the parent (Ctrl-C, SIGTERM) stops all,
 SIGTERM after the requests under way are answered.
 """
 
@@ -23,6 +23,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 
 from .admission import Lanes
+from .shares import ConnectionShares
 from .web import AccessLog, SearchApp
 
 logger = logging.getLogger(__name__)
@@ -68,10 +69,13 @@ def serve_in_processes(make_app: Callable, sock: socket.socket, workers: int, **
             signal.signal(signal.SIGTERM, previous)
         return
     started: dict[int, float] = {}
+    slots: dict[int, int] = {}
+    shares = ConnectionShares(workers)
 
     parent = os.getpid()
 
-    def start_worker() -> None:
+    def start_worker(slot: int) -> None:
+        shares.expect(slot)
         pid = os.fork()
         if pid == 0:  # the worker
             status = 1
@@ -80,28 +84,31 @@ def serve_in_processes(make_app: Callable, sock: socket.socket, workers: int, **
                 signal.signal(signal.SIGTERM, lambda signum, frame: stopping.set())
                 signal.signal(signal.SIGINT, signal.default_int_handler)
                 threading.Thread(target=_stop_with, args=(parent, stopping), daemon=True).start()
-                serve_until(stopping, make_app(), sock, **waitress_options)
+                serve_until(stopping, make_app(), sock, shares=(shares, slot), **waitress_options)
                 status = 0
             except KeyboardInterrupt:
                 status = 0
             finally:
                 os._exit(status)
         started[pid] = time.monotonic()
+        slots[pid] = slot
 
     def stop(signum, frame):
         raise _Stop
 
     previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGINT)}
     try:
-        for _ in range(workers):
-            start_worker()
+        for slot in range(workers):
+            start_worker(slot)
         while True:
             pid, status = os.wait()
             lived = time.monotonic() - started.pop(pid, 0.0)
+            slot = slots.pop(pid, 0)
+            shares.leave(slot)
             logger.warning("worker %d ended (status %d) after %.1f s; starting another", pid, status, lived)
             if lived < _STEADY_S:
                 time.sleep(_STEADY_S)
-            start_worker()
+            start_worker(slot)
     except _Stop:
         pass
     finally:
@@ -118,20 +125,50 @@ def serve_in_processes(make_app: Callable, sock: socket.socket, workers: int, **
                 os.waitpid(pid, 0)
 
 
-def serve_until(stopping: threading.Event, app, sock: socket.socket, **waitress_options) -> None:
+def serve_until(
+    stopping: threading.Event,
+    app,
+    sock: socket.socket,
+    shares: tuple[ConnectionShares, int] | None = None,
+    **waitress_options,
+) -> None:
     """Serve `app` on `sock` with waitress until `stopping` is set, then stop accepting
-    and let the requests under way finish (up to DRAIN_S): a restart loses no answer."""
+    and let the requests under way finish (up to DRAIN_S): a restart loses no answer.
+    With `shares` (the workers' counts and this one's slot), accept only while this
+    worker holds no more connections than the others."""
     server = create_server(app, sockets=[sock], **waitress_options)
     connections = getattr(server, "map", None) or server._map
+    listeners = [d for d in list(connections.values()) if isinstance(d, BaseWSGIServer)]
+    if shares is not None:
+        counts, slot = shares
+        for listener in listeners:
+            listener.readable = _accepting_when(listener.readable, counts, slot)
+    # A worker that left the socket to the others looks again soon: if they have since
+    # taken more connections than it holds, nobody else is accepting.
+    timeout = 0.5 if shares is None else 0.1
     while not stopping.is_set():
-        server.asyncore.loop(timeout=0.5, map=connections, use_poll=True, count=1)
-    for listener in [d for d in list(connections.values()) if isinstance(d, BaseWSGIServer)]:
+        if shares is not None:
+            counts.report(slot, sum(isinstance(d, HTTPChannel) for d in list(connections.values())))
+        server.asyncore.loop(timeout=timeout, map=connections, use_poll=True, count=1)
+    if shares is not None:
+        counts.leave(slot)
+    for listener in listeners:
         listener.del_channel()
         listener.socket.close()
     deadline = time.monotonic() + DRAIN_S
     while time.monotonic() < deadline and any(_busy(d) for d in list(connections.values())):
         server.asyncore.loop(timeout=0.05, map=connections, use_poll=True, count=1)
     server.task_dispatcher.shutdown(timeout=1)
+
+
+def _accepting_when(readable: Callable[[], bool], shares: ConnectionShares, slot: int) -> Callable[[], bool]:
+    """A listener's `readable` that also leaves new connections to less loaded workers.
+    Waitress's own comes first: it also closes idle connections and applies the limit."""
+
+    def accepting() -> bool:
+        return readable() and shares.may_accept(slot)
+
+    return accepting
 
 
 def _busy(dispatcher) -> bool:
