@@ -203,9 +203,15 @@ def search(c, query, json=False, page=1, page_size=10, sort="pertinence", explai
     import json as json_module
 
     from carnet.search.indexing import IndexMissing
-    from carnet.search.querying import ArchiveSearch
+    from carnet.search.querying import SORTS, ArchiveSearch
     from carnet.service.terminal import print_results
 
+    if sort not in SORTS:
+        raise SystemExit(
+            f"invoke search : --sort « {sort} » inconnu ; choisissez "
+            + " ou ".join(f"« {known} »" for known in SORTS)
+            + "."
+        )
     try:
         archive = ArchiveSearch.open(CONFIG["index_path"])
     except IndexMissing:

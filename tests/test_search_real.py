@@ -90,6 +90,9 @@ def test_invoke_search_prints_json_and_text(tmp_path):
     assert "Vouliez-vous dire « synergies » ?" in text.stdout
     paged = invoke(project, "search", "client", "--json", "--page-size", "1", "--page", "2", "--sort", "date")
     assert len(json.loads(paged.stdout)["results"]) == 1
+    unknown = invoke(project, "search", "client", "--sort", "relevance")
+    assert unknown.returncode == 1
+    assert "--sort « relevance » inconnu ; choisissez « pertinence » ou « date »" in unknown.stderr
 
 
 def test_invoke_search_without_an_index_says_to_build(tmp_path):
