@@ -150,3 +150,40 @@ def test_a_language_that_is_no_code_holds_the_article_back(tmp_path, lang, said)
     assert any(said in " ".join(held["reasons"]) for held in report["held"])
     assert (root / "output/perdre/index.html").is_file()
     assert not (tmp_path / "ailleurs").exists()
+
+
+def test_a_group_only_a_translation_has_is_not_linked(tmp_path):
+    """Pelican makes tag, category and author pages from the listed articles only: a
+    translation's own tag, category and author are shown, not linked to a missing page."""
+    french = article("Perdre des clients", "La vérité.", Slug="perdre", Tags="confiance")
+    english = article(
+        "Losing clients",
+        "The truth.",
+        Slug="perdre",
+        Lang="en",
+        Tags="confiance, honesty",
+        Category="Essays",
+        Author="Sam",
+    )
+    content = tiny_content(tmp_path, {"perdre.md": french, "losing.md": english})
+    site = build_test_site(tmp_path / "out", content)
+    page = site.html("perdre/en/index.html")
+    tags = page.select_one("ul.etiquettes")
+    assert [li.get_text(" ", strip=True) for li in tags.select("li")] == ["confiance", "honesty"]
+    assert [a["href"] for a in tags.select("a")] == [f"{site.siteurl}/etiquette/confiance/"]
+    byline = page.select_one(".signature")
+    assert byline.select("a") == []
+    assert "par Sam" in " ".join(byline.get_text().split())
+    assert "Essays" in byline.get_text()
+    original = site.html("perdre/index.html")
+    assert [a.get_text() for a in original.select(".signature a")] == ["Camille", "Essais"]
+    assert page.select_one(".article__categorie a") is None
+    assert page.select_one(".article__categorie").get_text(strip=True) == "Essays"
+    # No page of the site links to a page that is not there.
+    for path in site.html_files():
+        for link in site.html(str(path.relative_to(site.output))).select("a[href]"):
+            target = site.page_for_url(link["href"].split("#")[0])
+            if target is not None and not link["href"].startswith(("#", "mailto:")):
+                assert target.exists(), (path, link["href"])
+    assert (site.output / "etiquette/confiance/index.html").is_file()
+    assert not (site.output / "etiquette/honesty").exists()

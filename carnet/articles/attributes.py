@@ -44,6 +44,10 @@ class ArticleAttributes:
     date_unknown: bool = False  # the source gives no date: `date` is UNKNOWN_DATE, never shown
     prev_article: Article | None = None  # older neighbour, for the navigation under the article
     next_article: Article | None = None  # newer neighbour
+    # the addresses of its tags, category and authors that have no page: Pelican makes them
+    # from the listed articles only, so a translation's, a hidden article's or a draft's own
+    # are shown without a link
+    without_page: frozenset[str] = frozenset()
     # plugins/related: « À lire aussi », the closest articles, set once every article is read
     related_articles: list[Article] = field(default_factory=list)
 

@@ -34,6 +34,27 @@ def link_neighbours(generator) -> None:
         article.next_article = articles[position - 1] if position > 0 else None
 
 
+def mark_groups_without_page(generator) -> None:
+    """On the articles that are written but not listed, which of their tags, category and
+    authors have no page (only the listed articles make them)."""
+    with_page = {tag.url for tag in generator.tags}
+    with_page.update(group.url for group, _ in generator.categories)
+    with_page.update(group.url for group, _ in generator.authors)
+    unlisted = (
+        "translations",
+        "hidden_articles",
+        "hidden_translations",
+        "drafts",
+        "drafts_translations",
+    )
+    for name in unlisted:
+        for article in getattr(generator, name, []):
+            groups = [*getattr(article, "tags", []), *getattr(article, "authors", [])]
+            if getattr(article, "category", None) is not None:
+                groups.append(article.category)
+            article.without_page = frozenset(group.url for group in groups if group.url not in with_page)
+
+
 def fix_undated_feed_items(context, feed) -> None:
     for item in feed.items:
         undated_feed_item(item, context.get(UNDATED_KEY, {}))
@@ -46,5 +67,6 @@ def register():
     # article_generator_finalized: URLs are final, feeds are not yet written.
     signals.article_generator_finalized.connect(remember_undated)
     signals.article_generator_finalized.connect(link_neighbours)
+    signals.article_generator_finalized.connect(mark_groups_without_page)
     # feed_generated: the last moment to correct an entry before it is written.
     signals.feed_generated.connect(fix_undated_feed_items)
