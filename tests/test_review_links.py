@@ -136,6 +136,37 @@ def test_each_link_to_a_draft_is_said_at_its_line(tmp_path):
     assert (tmp_path / "site/output/lecteur/index.html").is_file()
 
 
+def test_links_between_pages_and_drafts_are_said_at_their_lines(tmp_path):
+    """The pages are read after the articles' review: a page linking to a draft article or
+    page, and an article linking to a draft page, are said all the same."""
+    texts = {
+        "brouillon.md": article("Brouillon", "Pas encore prêt.", Status="draft"),
+        "lecteur.md": article("Lecteur", "Voir [la page]({filename}/pages/projet.md)."),
+        "autre.md": article("Autre"),
+    }
+    content = tiny_content(tmp_path, texts)
+    draft_page = "Title: Projet\nSlug: projet\nStatus: draft\n\nBientôt.\n"
+    (content / "pages/projet.md").write_text(draft_page, "utf-8")
+    (content / "pages/a-propos.md").write_text(
+        "Title: À propos\nSlug: a-propos\n\nLire [un article]({filename}/articles/autre.md).\n\n"
+        "Puis [le brouillon]({filename}/articles/brouillon.md)\net [le projet]({filename}projet.md).\n",
+        "utf-8",
+    )
+    build_site(tmp_path / "site", ROOT / "pelicanconf.py", overrides={"PATH": str(content)})
+    report = json.loads((tmp_path / "site/.site/current/report.json").read_text("utf-8"))
+    said = [
+        (f["file"], f["line"], f["kind"], f["message"].split(",")[0])
+        for f in report["findings"]
+        if f["kind"] != "résumé"
+    ]
+    assert said == [
+        ("articles/lecteur.md", 9, "lien vers un brouillon", "lien vers pages/projet.md"),
+        ("pages/a-propos.md", 6, "lien vers un brouillon", "lien vers articles/brouillon.md"),
+        ("pages/a-propos.md", 7, "lien vers un brouillon", "lien vers pages/projet.md"),
+    ]
+    assert (tmp_path / "site/output/a-propos/index.html").is_file()
+
+
 def findings_with_a_page(tmp_path, page: str) -> list[dict]:
     """What `invoke build` reports (report.json) on one article and the page `page`."""
     content = tiny_content(tmp_path, {"a.md": article("Un")})

@@ -216,6 +216,15 @@ def live_file_links(article, places: list[tuple]) -> list[tuple]:
     return shown_as_links(places, [(match.group("what"), match.group("value")) for match in found])
 
 
+def page_file_links(page) -> list[tuple]:
+    """A page's `{filename}` and `{static}` links as `live_file_links` gives an article's (pages
+    have no kept review: their text is read again, when it has such a link)."""
+    html = page._content or ""
+    if "{" not in html and "|" not in html:
+        return []
+    return live_file_links(page, file_link_places(page.relative_source_path, read_source(page.source_path)))
+
+
 def article_findings(article, review: TextReview, content_path: str) -> list[Finding]:
     """Everything found in `article`, whose text's review is `review`."""
     found = list(review.header)

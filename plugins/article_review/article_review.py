@@ -27,6 +27,7 @@ from carnet.review.articles import (
     links_to_drafts,
     links_to_held_back,
     notes,
+    page_file_links,
     translations_held_back,
 )
 from carnet.review.findings import LOG_KEY, Finding
@@ -45,6 +46,8 @@ NOTES = blinker.signal("carnet.notes")  # sender: a list of Finding
 # found in each text, kept from the previous build (a KeptReviews).
 SOURCES_KEY = "article_review_sources"
 REVIEWS_KEY = "article_review_texts"
+# The draft articles' source paths, for the pages' links (the pages are read after the articles).
+DRAFTS_KEY = "article_review_drafts"
 
 # The published articles, handed from the articles generator to the link check at `finalized`:
 # the check must wait for the static files, which Pelican copies last, and that signal receives
@@ -101,6 +104,7 @@ def review_articles(generator) -> None:
         translated = [*generator.translations, *generator.hidden_translations]
         findings.extend(translations_held_back(originals, translated, blocked))
     drafts = {draft.relative_source_path for draft in [*generator.drafts, *generator.drafts_translations]}
+    generator.context[DRAFTS_KEY] = drafts
     if drafts:
         published = [article for article in listed if article.relative_source_path not in blocked]
         findings.extend(links_to_drafts(published, drafts, lambda a: kept.of(a, source_text).file_links))
@@ -135,6 +139,24 @@ def count_pages(generator) -> None:
     SITE_COUNTS.send({"pages": len(generator.pages)})
 
 
+def review_links_to_drafts(generator) -> None:
+    """What the articles' review could not see, the pages being read after it: a page that
+    links to a draft (article or page), and an article that links to a draft page."""
+    draft_pages = {page.relative_source_path for page in generator.draft_pages + generator.draft_translations}
+    drafts = draft_pages | generator.context.get(DRAFTS_KEY, set())
+    findings = []
+    if draft_pages and _published:
+        source_text, kept = source_texts(generator), reviews(generator)
+        links_of = lambda article: kept.of(article, source_text).file_links  # noqa: E731
+        findings.extend(links_to_drafts(_published, draft_pages, links_of))
+    if drafts:
+        lists = ("pages", "hidden_pages", "translations", "hidden_translations")
+        pages = [page for name in lists for page in getattr(generator, name)]
+        findings.extend(links_to_drafts(pages, drafts, page_file_links))
+    for finding in sorted(findings, key=lambda f: (f.file, f.line or 0)):
+        report(finding)
+
+
 def check_written_links(pelican) -> None:
     for finding in written_link_findings(Path(pelican.output_path), _published, _pages):
         report(finding)
@@ -152,5 +174,6 @@ def register():
     # article_generator_finalized: the published articles are known.
     signals.article_generator_finalized.connect(review_archive)
     signals.page_generator_finalized.connect(count_pages)
+    signals.page_generator_finalized.connect(review_links_to_drafts)
     # finalized: every page is written, so links can be followed.
     signals.finalized.connect(check_written_links)
