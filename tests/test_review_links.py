@@ -226,6 +226,16 @@ def test_a_pages_dead_links_are_said_at_their_lines(tmp_path):
     ]
 
 
+def test_a_dead_link_is_said_at_its_own_line_not_at_a_longer_one(tmp_path):
+    page = "Title: À propos\nSlug: a-propos\n\nUn lien [long](/nulle/part/).\n\nUn [court](/nulle/).\n"
+    findings = findings_with_a_page(tmp_path, page)
+    said = [(f["line"], f["message"]) for f in findings if f["file"] == "pages/a-propos.md"]
+    assert said == [
+        (4, "/nulle/part/ : cette page ou ce fichier n’existe pas sur le site"),
+        (6, "/nulle/ : cette page ou ce fichier n’existe pas sur le site"),
+    ]
+
+
 def test_a_link_in_an_indented_code_block_holds_nothing_back_and_a_list_items_link_is_checked(tmp_path):
     """Only Markdown tells an indented code block from a list's indented lines: the review
     keeps the links that the article's HTML holds where Pelican resolves them."""

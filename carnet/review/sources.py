@@ -55,8 +55,15 @@ def body(text: str) -> str:
 
 
 def line_containing(text: str, needle: str) -> int | None:
-    offset = text.find(needle)
+    """The line where `needle` is first written whole: not where a longer address starts with
+    it (`/nulle/` is not in `/nulle/part/`, nor `#fin` in `#fin-2`); else where it first appears."""
+    whole = re.search(re.escape(needle) + _ADDRESS_GOES_ON, text)
+    offset = whole.start() if whole else text.find(needle)
     return line_of(text, offset) if offset >= 0 else None
+
+
+# What may follow an address that goes on (a longer one): a letter, a digit, or one of -_./#?%~=&
+_ADDRESS_GOES_ON = r"(?![\w\-./#?%~=&])"
 
 
 def _blanked(text: str, pattern: re.Pattern) -> str:
