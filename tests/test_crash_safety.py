@@ -143,7 +143,7 @@ def test_a_strict_build_passes_over_an_unreadable_cache(tmp_path):
     (project / "content/articles/nouveau.md").write_text(article("Tout nouveau", Tags="coaching"), "utf-8")
     result = invoke(project, "build", "--strict", columns=400)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert f"{cache.name} illisible (pickle data was truncated)" in result.stdout
+    assert f"{cache.name} illisible (données abîmées, UnpicklingError)" in result.stdout
     assert (project / "output/tout-nouveau/index.html").is_file()
 
 

@@ -24,7 +24,7 @@ from typing import ClassVar
 from carnet.search.documents import SearchDocument
 from carnet.search.indexing import IndexStream, build_index, can_update, replace_index, update_index
 
-from .kept import notice_unreadable
+from .kept import notice_unreadable, unreadable_reason
 from .parallel import Worker, fork_workers, join, stop
 
 logger = logging.getLogger(__name__)
@@ -211,13 +211,13 @@ def update_copy(
         shutil.copytree(previous, fresh)
         return update_index(fresh, documents, tag_names, tag_forms)
     except Exception as error:  # whatever a damaged file raises: the index is rebuilt from the articles
-        return str(error) or type(error).__name__
+        return unreadable_reason(error)
 
 
 def said(previous: Path, outcome: tuple[int, int] | str | None) -> bool:
     """Say what `update_copy` did; whether the index is up to date."""
     if isinstance(outcome, str):
-        notice_unreadable(Path(previous), RuntimeError(outcome), "l’index de recherche est reconstruit")
+        notice_unreadable(Path(previous), outcome, "l’index de recherche est reconstruit")
         return False
     if outcome is None:
         return False

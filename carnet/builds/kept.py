@@ -5,9 +5,12 @@ A build may be killed at any instant (kill -9, a full disk, a power cut): a file
 in place is then left empty or cut, and every later build would trip on it.
 """
 
+import json
 import logging
 import os
+import pickle
 import shutil
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,14 +71,36 @@ def remove_leftovers(folder: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def notice_unreadable(path: Path, error: BaseException, consequence: str) -> None:
-    """One line saying which kept file was set aside, why, and what the build does instead."""
+def notice_unreadable(path: Path, error: BaseException | str, consequence: str) -> None:
+    """One line saying which kept file was set aside, why, and what the build does instead.
+    `error`: what reading it raised, or why already said (`unreadable_reason`)."""
     try:
         empty = Path(path).stat().st_size == 0
     except OSError:
         empty = False
-    reason = "fichier vide" if empty else str(error) or type(error).__name__
+    reason = "fichier vide" if empty else error if isinstance(error, str) else unreadable_reason(error)
     logger.info("%s illisible (%s) : mis de côté, %s.", _shown(path), reason, consequence)
+
+
+# What reading a damaged kept file raises, in French: the author reads these lines. The most
+# precise first (a JSONDecodeError is a ValueError, a PermissionError an OSError).
+_REASONS: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str], ...] = (
+    (EOFError, "fichier tronqué"),
+    (pickle.UnpicklingError, "données abîmées"),
+    (json.JSONDecodeError, "JSON abîmé"),
+    (UnicodeError, "texte qui n’est pas de l’UTF-8"),
+    (zlib.error, "données compressées abîmées"),
+    (PermissionError, "lecture refusée"),
+    (IsADirectoryError, "c’est un dossier"),
+    ((ImportError, AttributeError), "écrit par une autre version du code"),
+    (OSError, "erreur de lecture"),
+)
+
+
+def unreadable_reason(error: BaseException) -> str:
+    """Why a kept file could not be read, in French, with the exception's name for the curious."""
+    said = next((said for kind, said in _REASONS if isinstance(error, kind)), "contenu inattendu")
+    return f"{said}, {type(error).__name__}"
 
 
 def _shown(path: Path) -> str:
