@@ -52,18 +52,27 @@ def built_project(tmp_path_factory):
     return project
 
 
-def test_two_workers_share_the_port_replace_the_dead_and_stop_together(built_project):
+def serving_two(project: Path, threads: int) -> tuple[subprocess.Popen, str]:
+    """`invoke serve` with two workers on any free port, and the line announcing its address."""
     server = subprocess.Popen(
-        [*INVOKE, "serve", "--port", "0", "--workers", "2", "--threads", "2"],
-        cwd=built_project,
+        [*INVOKE, "serve", "--port", "0", "--workers", "2", "--threads", str(threads)],
+        cwd=project,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
         encoding="utf-8",
     )
+    return server, server.stderr.readline()
+
+
+def announced_port(announced: str) -> int:
+    return int(re.search(r"http://127\.0\.0\.1:(\d+)/", announced).group(1))
+
+
+def test_two_workers_share_the_port_replace_the_dead_and_stop_together(built_project):
+    server, announced = serving_two(built_project, threads=2)
     try:
-        announced = server.stderr.readline()
-        port = int(re.search(r"http://127\.0\.0\.1:(\d+)/", announced).group(1))
+        port = announced_port(announced)
         assert "2 processus" in announced
         wait_until(lambda: len(children_of(server.pid)) == 2, process=server)
         workers = children_of(server.pid)
@@ -122,16 +131,9 @@ def test_persistent_connections_are_spread_over_the_workers(built_project):
     """Sixteen clients connecting at once and keeping their connections (as nginx's
     keepalive does) land eight on each process, not most of them on one: the kernel
     wakes both, and the one already running would take them all."""
-    server = subprocess.Popen(
-        [*INVOKE, "serve", "--port", "0", "--workers", "2", "--threads", "8"],
-        cwd=built_project,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
+    server, announced = serving_two(built_project, threads=8)
     try:
-        port = int(re.search(r":(\d+)/", server.stderr.readline()).group(1))
+        port = announced_port(announced)
         wait_until(lambda: len(children_of(server.pid)) == 2, process=server)
         workers = children_of(server.pid)
         for _ in range(3):
