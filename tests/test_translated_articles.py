@@ -187,3 +187,48 @@ def test_a_group_only_a_translation_has_is_not_linked(tmp_path):
                 assert target.exists(), (path, link["href"])
     assert (site.output / "etiquette/confiance/index.html").is_file()
     assert not (site.output / "etiquette/honesty").exists()
+
+
+def long_paragraphs(count: int, words: str) -> list[str]:
+    sentence = f"{words} {{}}, assez long pour compter comme un vrai paragraphe du texte, et même plus. "
+    return [sentence.format(number) * 2 for number in range(count)]
+
+
+def test_a_translation_still_in_the_original_language_is_the_one_warned(tmp_path):
+    """Same text, same date, and the translation's file name first: it is the translation that is
+    not translated yet, not the original that copies it (« supprimez celui-ci »)."""
+    body = "\n\n".join(long_paragraphs(4, "Un paragraphe"))
+    texts = {
+        "perdre.md": article("Perdre des clients", body, Slug="perdre"),
+        "losing.md": article("Losing clients", body, Slug="perdre", Lang="en"),
+    }
+    site = build_test_site(tmp_path / "out", tiny_content(tmp_path, texts), strict=False)
+    [said] = [
+        warning.split(": ", 1)[1]
+        for warning in site.warnings
+        if "copie" in warning or "traduction" in warning
+    ]
+    assert said == (
+        "articles/losing.md:9: traduction de articles/perdre.md qui en reprend le texte : "
+        "4 paragraphe(s) sur 4 y sont déjà ; traduisez-la, ou retirez-la jusqu’à ce qu’elle le soit"
+    )
+
+
+def test_a_quotation_a_translation_keeps_is_no_repetition(tmp_path):
+    """Between an article and its translation, a paragraph kept as it is (a quotation) is no
+    repetition; a third article that has it too is told, and the two are told of it."""
+    quotation = long_paragraphs(1, "« Une citation gardée telle quelle")[0]
+    french = "\n\n".join([*long_paragraphs(3, "Un paragraphe en français"), quotation])
+    english = "\n\n".join([*long_paragraphs(3, "A paragraph in English"), quotation])
+    texts = {
+        "perdre.md": article("Perdre des clients", french, Slug="perdre"),
+        "losing.md": article("Losing clients", english, Slug="perdre", Lang="en"),
+        "autre.md": article("Autre", "\n\n".join([*long_paragraphs(2, "Autre chose"), quotation])),
+    }
+    site = build_test_site(tmp_path / "out", tiny_content(tmp_path, texts), strict=False)
+    said = sorted(w.split(": ", 1)[1].split(" : «")[0] for w in site.warnings if "aussi dans" in w)
+    assert said == [
+        "articles/autre.md:13: aussi dans articles/perdre.md, articles/losing.md",
+        "articles/losing.md:15: aussi dans articles/autre.md",
+        "articles/perdre.md:15: aussi dans articles/autre.md",
+    ]

@@ -205,18 +205,13 @@ def paragraph_starts(text: str) -> dict[int, tuple[str, str]]:
     return found
 
 
-def repetition_findings(articles: list[tuple[str, str]]) -> Iterable[Finding]:
-    """`articles`: (source, text) of each article."""
-    texts = dict(articles)
-    summaries = [(source, long_paragraphs(text), written_on(text)) for source, text in articles]
-    return repetitions(summaries, lambda source: paragraph_starts(texts[source]))
-
-
 def repetitions(
-    articles: list[tuple[str, tuple[bytes, bytes], str]], starts: Callable[[str], dict[int, tuple[str, str]]]
+    articles: list[tuple[str, tuple[bytes, bytes], str]],
+    starts: Callable[[str], dict[int, tuple[str, str]]],
+    originals: dict[str, str] | None = None,
 ) -> Iterable[Finding]:
     """`articles`: (source, `long_paragraphs`, ISO date as written or "") of each article;
-    `starts(source)`: its `paragraph_starts`."""
+    `starts(source)`: its `paragraph_starts`; `originals`: each translation's original (sources)."""
     starts = functools.cache(starts)
     seen: dict[bytes, list[tuple[str, int]]] = defaultdict(list)
     for source, (lines, digests), _ in articles:
@@ -235,13 +230,23 @@ def repetitions(
                 )
             if counted[key] == 1:
                 seen[key].append((source, number))
-    copies = yield from copy_findings(seen, {source: written for source, _, written in articles})
+    copies = yield from copy_findings(seen, {source: written for source, _, written in articles}, originals)
+    # A paragraph a translation keeps as its original has it (a quotation, a name) is no repetition.
+    translated = {
+        pair
+        for translation, original in (originals or {}).items()
+        for pair in ((translation, original), (original, translation))
+    }
     for places in seen.values():
         if len(places) > 1:
             for source, number in places:
                 # A paragraph shared only with the article it copies (or that copies it) is in
                 # that one « copie de » finding.
-                others = [other for other, _ in places if other != source and (source, other) not in copies]
+                others = [
+                    other
+                    for other, _ in places
+                    if other != source and (source, other) not in copies and (source, other) not in translated
+                ]
                 if not others:
                     continue
                 yield Finding(
@@ -265,12 +270,17 @@ def written_on(text: str) -> str:
     return written if re.match(r"\d{4}-\d\d-\d\d", written) else ""
 
 
-def copy_findings(seen: dict[bytes, list[tuple[str, int]]], written_on: dict[str, str]) -> Iterable[Finding]:
+def copy_findings(
+    seen: dict[bytes, list[tuple[str, int]]],
+    written_on: dict[str, str],
+    originals: dict[str, str] | None = None,
+) -> Iterable[Finding]:
     """One finding for an article that copies another, instead of one per shared paragraph.
 
     `seen`: each long paragraph with the (source, line) of the articles that hold it;
-    `written_on`: each article's ISO date, if any. Returns (as the generator's value) the
-    pairs of articles found to be copies, both ways round."""
+    `written_on`: each article's ISO date, if any; `originals`: each translation's original.
+    Returns (as the generator's value) the pairs of articles found to be copies, both ways round."""
+    originals = originals or {}
     long_paragraphs: dict[str, int] = defaultdict(int)
     shared: dict[tuple[str, str], list[int]] = defaultdict(list)  # (copy, original) -> lines in the copy
     for places in seen.values():
@@ -287,17 +297,24 @@ def copy_findings(seen: dict[bytes, list[tuple[str, int]]], written_on: dict[str
         # of two identical ones, the later (by date, then by name: « x-2.md », a draft).
         later = (written_on.get(source, ""), source) > (written_on.get(other, ""), other)
         is_copy = share > other_share or (share == other_share and later)
+        # A translation that still holds its original's text is not translated yet: it is the
+        # one to rework, whatever the dates (deleting the original would be the wrong advice).
+        untranslated = originals.get(source) == other
+        if originals.get(other) == source:
+            is_copy = False
+        elif untranslated:
+            is_copy = True
         if len(lines) < 2 or share < COPY_SHARE or not is_copy or (source, other) in copies:
             continue
         copies |= {(source, other), (other, source)}
-        yield Finding(
-            WARNING,
-            source,
-            min(lines),
-            "copie",
-            f"copie de {other} : {len(lines)} paragraphe(s) sur {long_paragraphs[source]} y sont déjà",
-            "gardez un seul des deux articles : supprimez celui-ci, ou réécrivez-le",
-        )
+        counted = f"{len(lines)} paragraphe(s) sur {long_paragraphs[source]} y sont déjà"
+        if untranslated:
+            message = f"traduction de {other} qui en reprend le texte : {counted}"
+            fix = "traduisez-la, ou retirez-la jusqu’à ce qu’elle le soit"
+        else:
+            message = f"copie de {other} : {counted}"
+            fix = "gardez un seul des deux articles : supprimez celui-ci, ou réécrivez-le"
+        yield Finding(WARNING, source, min(lines), "copie", message, fix)
     return copies
 
 

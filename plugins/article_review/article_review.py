@@ -125,7 +125,13 @@ def review_archive(generator) -> None:
     texts = [(a.relative_source_path, kept.of(a, source_text)) for a in published]
     by_source = {article.relative_source_path: article for article in published}
     summaries = [(source, review.paragraphs, review.written_on) for source, review in texts]
-    for finding in repetitions(summaries, lambda source: paragraph_starts(source_text(by_source[source]))):
+    originals = {
+        translation.relative_source_path: original.relative_source_path
+        for original in [*generator.articles, *generator.hidden_articles]
+        for translation in original.translations
+    }
+    starts = lambda source: paragraph_starts(source_text(by_source[source]))  # noqa: E731
+    for finding in repetitions(summaries, starts, originals):
         report(finding)
     save_reviews(generator.settings, kept)
     _published[:] = published
