@@ -41,6 +41,20 @@ def test_file_names_with_spaces_are_found_as_pelican_finds_them():
     assert "depuis le dossier de l’article" in attached[0].fix
 
 
+def test_a_percent_escaped_file_name_is_found_as_pelican_finds_it(tmp_path):
+    """An address copied from a browser: `caf%C3%A9.png` is `café.png`, as Pelican resolves
+    it; the review finds it, and the strict build publishes the file without a warning."""
+    text = "![Une tasse]({static}/images/caf%C3%A9.png)\n\n![La même]({static}../images/caf%C3%A9.png)"
+    content = tiny_content(tmp_path, {"a.md": article("Un", text)})
+    (content / "images").mkdir(exist_ok=True)
+    (content / "images/café.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    site = build_test_site(tmp_path / "out", content)  # strict: any warning fails it
+    sources = [image["src"] for image in site.html("un/index.html").select("article img")]
+    assert len(sources) == 2
+    for source in sources:
+        assert site.page_for_url(source).read_bytes() == b"\x89PNG\r\n\x1a\n"
+
+
 def test_a_dead_plain_link_in_the_resume_is_said_with_its_line(tmp_path):
     resume = "::: résumé\n- Vers [nulle part](/nulle-part/).\n:::\n\nLe texte."
     content = tiny_content(tmp_path, {"a.md": article("Un", resume)})

@@ -9,6 +9,7 @@ import re
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from urllib.parse import unquote
 
 from carnet.text.chrome import REASONS, chrome_kind
 
@@ -134,7 +135,8 @@ def file_links(
     article's path in content/; `exists(path)` says whether content/path is a file;
     `places`: the text's `file_link_places`, when known."""
     for line, what, written, target in file_link_places(source, text) if places is None else places:
-        if not exists(target):
+        # As Pelican resolves the link: the path as written, else percent-decoded (caf%C3%A9.png).
+        if not exists(target) and not exists(unquote(target)):
             yield Finding(
                 ERROR,
                 source,

@@ -14,7 +14,7 @@ from pelican import signals
 
 from carnet.articles import attributes
 from carnet.articles.attributes import article_tags, tag_key
-from carnet.builds import read_ahead
+from carnet.builds import read_ahead, static_links
 from carnet.builds.parallel import map_shared
 from carnet.builds.pelican_cache import checksum_taken
 from carnet.builds.review_texts import load_reviews, save_reviews
@@ -172,6 +172,9 @@ def check_written_links(pelican) -> None:
 
 def register():
     attributes.register()
+    # The review finds a percent-escaped file name (caf%C3%A9.png) as Pelican's link does; so
+    # must the list of files Pelican publishes.
+    static_links.install()
     # readers_init: after the résumé plugin chose its reader, its dates are read in French too.
     signals.readers_init.connect(read_dates_in_french)
     # article_generator_pretaxonomy: every article is read, none is yet filed under a tag,
