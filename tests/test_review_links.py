@@ -55,6 +55,23 @@ def test_a_percent_escaped_file_name_is_found_as_pelican_finds_it(tmp_path):
         assert site.page_for_url(source).read_bytes() == b"\x89PNG\r\n\x1a\n"
 
 
+def test_a_link_to_a_missing_section_of_another_article_is_said_at_its_line(tmp_path):
+    texts = {
+        "a.md": article(
+            "Un",
+            "Voir [la vraie]({filename}b.md#la-methode).\n\n"
+            "Puis [l’absente]({filename}/articles/b.md#absente).\n\n[Sans ancre]({filename}b.md).",
+        ),
+        "b.md": article("Deux", "## La méthode\n\nTexte."),
+    }
+    site = build_test_site(tmp_path / "out", tiny_content(tmp_path, texts), strict=False)
+    assert [warning.split(": ", 1)[1] for warning in site.warnings] == [
+        "articles/a.md:11: {filename}/articles/b.md#absente : ancre #absente introuvable ; "
+        "corrigez l’ancre : un intertitre « ## La méthode » a l’ancre #la-methode"
+    ]
+    assert site.html("deux/index.html").find(id="la-methode") is not None
+
+
 def test_a_dead_plain_link_in_the_resume_is_said_with_its_line(tmp_path):
     resume = "::: résumé\n- Vers [nulle part](/nulle-part/).\n:::\n\nLe texte."
     content = tiny_content(tmp_path, {"a.md": article("Un", resume)})

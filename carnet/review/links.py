@@ -1,6 +1,7 @@
 """Once every page is written: the plain links of each article and page lead to a written file,
 and a page's Pelican links ({filename}, {static}…) were resolved (pages have no review before)."""
 
+import posixpath
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -8,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 from .articles import read_source
 from .findings import WARNING, Finding
-from .sources import line_containing
+from .sources import content_path, line_containing
 
 _HREF = re.compile(r"\b(?:href|src)=\"([^\"]+)\"")
 _ID = re.compile(r"\bid=\"([^\"]+)\"")
@@ -17,9 +18,16 @@ _ID = re.compile(r"\bid=\"([^\"]+)\"")
 _INTRASITE = re.compile(r"[{|](?:filename|static|attach|author|category|tag|index)[|}]")
 
 
+_ADDRESS_FIX = "corrigez l’adresse ; pour un article, écrivez {filename}/articles/….md"
+_SECTION_FIX = "corrigez l’ancre : un intertitre « ## La méthode » a l’ancre #la-methode"
+# A link to a section of another article or page: `{filename}/articles/b.md#section`.
+_SECTION_OF_FILE = re.compile(r"^[{|]filename[|}](?P<path>[^#?]*)(?:\?[^#]*)?#(?P<section>.+)$")
+
+
 def written_link_findings(output: Path, articles, pages=()) -> Iterable[Finding]:
     """`articles`: their marks were checked by the review, before; `pages`: not."""
     ids: dict[Path, set[str]] = {}
+    written = {content.relative_source_path: output / content.save_as for content in [*articles, *pages]}
     for article, resolved in [*((article, False) for article in articles), *((page, True) for page in pages)]:
         page = output / article.save_as
         # An article's text as read (its review said which marks lead nowhere), a page's as
@@ -33,15 +41,18 @@ def written_link_findings(output: Path, articles, pages=()) -> Iterable[Finding]
         text = None
         for reference in dict.fromkeys(references):
             problem = broken(output, page, reference, ids, marks_left=resolved)
+            if problem is None and not resolved:
+                problem = missing_section_of_file(reference, article.relative_source_path, written, ids)
             if problem:
                 text = text if text is not None else read_source(article.source_path)
                 yield Finding(
                     WARNING,
                     article.relative_source_path,
-                    line_containing(text, reference.split("#")[0] or reference),
+                    line_containing(text, reference)
+                    or line_containing(text, reference.split("#")[0] or reference),
                     "lien cassé",
                     f"{reference} : {problem}",
-                    "corrigez l’adresse ; pour un article, écrivez {filename}/articles/….md",
+                    _SECTION_FIX if problem.startswith("ancre") else _ADDRESS_FIX,
                 )
 
 
@@ -72,8 +83,24 @@ def broken(
         if not target.is_file():
             return "cette page ou ce fichier n’existe pas sur le site"
     if parts.fragment and target.suffix == ".html":
-        if target not in ids:
-            ids[target] = set(_ID.findall(target.read_text(encoding="utf-8", errors="replace")))
-        if parts.fragment not in ids[target]:
-            return f"ancre #{parts.fragment} introuvable"
+        return missing_section(target, parts.fragment, ids)
     return None
+
+
+def missing_section_of_file(reference: str, source: str, written: dict[str, Path], ids) -> str | None:
+    """What is wrong with a `{filename}…#section` link of the article `source`: the section
+    missing from the page written for that file (`written`: source path → page); a missing
+    file is the review's to say, before."""
+    match = _SECTION_OF_FILE.match(reference)
+    if match is None:
+        return None
+    target = written.get(content_path(posixpath.dirname(source), match["path"]))
+    if target is None or not target.is_file():
+        return None
+    return missing_section(target, unquote(match["section"]), ids)
+
+
+def missing_section(page: Path, section: str, ids: dict[Path, set[str]]) -> str | None:
+    if page not in ids:
+        ids[page] = set(_ID.findall(page.read_text(encoding="utf-8", errors="replace")))
+    return None if section in ids[page] else f"ancre #{section} introuvable"

@@ -83,7 +83,8 @@ def _file_link_matches(content: str) -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-def _content_path(folder: str, written: str) -> str:
+def content_path(folder: str, written: str) -> str:
+    """The path in content/ of a file link written in an article of `folder`."""
     # As Pelican gathers the files that articles link (Content.get_static_links): %20 is a
     # space; and as Markdown wrote the address, without its backslash escapes (`mon\_schema`).
     written = _ESCAPED.sub(r"\1", written).replace("%20", " ")
@@ -98,7 +99,7 @@ def file_link_places(source: str, text: str) -> list[tuple[int, str, str, str]]:
     folder = posixpath.dirname(source)
     content = body(text)
     return [
-        (line_of(content, offset), what, written, _content_path(folder, written))
+        (line_of(content, offset), what, written, content_path(folder, written))
         for offset, what, written in _file_link_matches(content)
     ]
 
