@@ -18,7 +18,7 @@ _SLOT = struct.Struct("qd")
 
 # A worker that has not reported for this long is stuck or gone: do not wait on it.
 # Workers report about ten times a second (serving.serve_until).
-STALE_S = 2.0
+STALE_S = 1.0
 
 
 class ConnectionShares:
