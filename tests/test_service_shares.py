@@ -67,3 +67,16 @@ def test_forked_workers_see_each_other():
     os.waitpid(pid, 0)
     assert shares.may_accept(0)
     assert not shares.may_accept(1)
+
+
+def test_a_worker_leaving_the_socket_wakes_the_others_not_itself():
+    shares = ConnectionShares(3, Clock())
+    shares.wake_others(1)
+    for slot, woken in [(0, True), (1, False), (2, True)]:
+        try:
+            said = os.read(shares.wake_end(slot), 16)
+        except BlockingIOError:
+            said = b""
+        assert bool(said) is woken, slot
+    for _ in range(100_000):  # a worker that does not read its pipe never blocks the others
+        shares.wake_others(1)

@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 
@@ -143,6 +144,7 @@ def serve_until(
         counts, slot = shares
         for listener in listeners:
             listener.readable = _accepting_when(listener.readable, counts, slot)
+        _WakePipe(counts.wake_end(slot), map=connections)
     # A worker that left the socket to the others looks again soon: if they have since
     # taken more connections than it holds, nobody else is accepting.
     timeout = 0.5 if shares is None else 0.1
@@ -162,13 +164,30 @@ def serve_until(
 
 
 def _accepting_when(readable: Callable[[], bool], shares: ConnectionShares, slot: int) -> Callable[[], bool]:
-    """A listener's `readable` that also leaves new connections to less loaded workers.
-    Waitress's own comes first: it also closes idle connections and applies the limit."""
+    """A listener's `readable` that also leaves new connections to less loaded workers, and
+    wakes them when it does. Waitress's own comes first: it also closes idle connections and
+    applies the connection limit."""
+    was_accepting = [True]
 
     def accepting() -> bool:
-        return readable() and shares.may_accept(slot)
+        now = readable() and shares.may_accept(slot)
+        if was_accepting[0] and not now:
+            shares.wake_others(slot)
+        was_accepting[0] = now
+        return now
 
     return accepting
+
+
+class _WakePipe(wasyncore.file_dispatcher):
+    """This worker's wake pipe in its loop: a byte there only makes the loop look again."""
+
+    def handle_read(self) -> None:
+        with contextlib.suppress(OSError):
+            self.recv(4096)
+
+    def writable(self) -> bool:
+        return False
 
 
 def _busy(dispatcher) -> bool:

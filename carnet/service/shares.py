@@ -5,10 +5,14 @@ was already running tends to win. Persistent clients (nginx's keepalive, a load 
 then keep their connections on one process while the other's core sits idle, and the
 busy one turns searches away. So each worker writes, in memory shared before the fork,
 how many connections it holds and when it last looked, and leaves the socket to the
-others while it holds more than the least loaded of those still looking.
+others while it holds more than the least loaded of those still looking. A worker that
+leaves the socket wakes the others through their pipes: in a burst of connections, the
+least loaded takes the next one at once, not at its next look.
 """
 
+import contextlib
 import mmap
+import os
 import struct
 import time
 from collections.abc import Callable
@@ -27,6 +31,22 @@ class ConnectionShares:
         self._clock = clock
         # Anonymous shared memory: the forked workers all see the same pages.
         self._memory = mmap.mmap(-1, _SLOT.size * workers)
+        # A pipe per worker, made before the fork: a byte in it wakes that worker's loop.
+        self._wakes = [os.pipe() for _ in range(workers)] if workers > 1 else []
+        for pipe in self._wakes:
+            for end in pipe:
+                os.set_blocking(end, False)
+
+    def wake_end(self, slot: int) -> int:
+        """The file descriptor worker `slot` watches, to be woken by the others."""
+        return self._wakes[slot][0]
+
+    def wake_others(self, slot: int) -> None:
+        """Worker `slot` stops taking connections: the others look at the socket again now."""
+        for number, (_, write_end) in enumerate(self._wakes):
+            if number != slot:
+                with contextlib.suppress(BlockingIOError):  # full: it has yet to read the others
+                    os.write(write_end, b"!")
 
     def report(self, slot: int, connections: int) -> None:
         """Worker `slot` holds `connections` open connections now."""
