@@ -174,6 +174,10 @@ def test_links_between_pages_and_drafts_are_said_at_their_lines(tmp_path):
         "brouillon.md": article("Brouillon", "Pas encore prêt.", Status="draft"),
         "lecteur.md": article("Lecteur", "Voir [la page]({filename}/pages/projet.md)."),
         "autre.md": article("Autre"),
+        "cache.md": article("Caché", "Rien.", Slug="cache", Status="hidden"),
+        "hidden.md": article(
+            "Hidden", "See [the page]({filename}/pages/projet.md).", Slug="cache", Lang="en", Status="hidden"
+        ),
     }
     content = tiny_content(tmp_path, texts)
     draft_page = "Title: Projet\nSlug: projet\nStatus: draft\n\nBientôt.\n"
@@ -191,6 +195,7 @@ def test_links_between_pages_and_drafts_are_said_at_their_lines(tmp_path):
         if f["kind"] != "résumé"
     ]
     assert said == [
+        ("articles/hidden.md", 10, "lien vers un brouillon", "lien vers pages/projet.md"),
         ("articles/lecteur.md", 9, "lien vers un brouillon", "lien vers pages/projet.md"),
         ("pages/a-propos.md", 6, "lien vers un brouillon", "lien vers articles/brouillon.md"),
         ("pages/a-propos.md", 7, "lien vers un brouillon", "lien vers pages/projet.md"),
@@ -257,13 +262,24 @@ def test_a_pages_dead_links_are_said_at_their_lines(tmp_path):
     ]
 
 
-def test_a_dead_link_is_said_at_its_own_line_not_at_a_longer_one(tmp_path):
-    page = "Title: À propos\nSlug: a-propos\n\nUn lien [long](/nulle/part/).\n\nUn [court](/nulle/).\n"
+def test_a_dead_link_is_said_at_its_own_line_not_inside_a_longer_one(tmp_path):
+    page = "Title: À propos\nSlug: a-propos\n\n" + "\n\n".join(
+        [
+            "Un lien [long](/nulle/part/).",
+            "Un [autre](/autre/nulle/).",
+            "Un [court](/nulle/).",
+            "Une [ancre](/archives/#nulle-part).",
+            "Les [archives](/archives/).",
+        ]
+    )
     findings = findings_with_a_page(tmp_path, page)
     said = [(f["line"], f["message"]) for f in findings if f["file"] == "pages/a-propos.md"]
+    missing = "cette page ou ce fichier n’existe pas sur le site"
     assert said == [
-        (4, "/nulle/part/ : cette page ou ce fichier n’existe pas sur le site"),
-        (6, "/nulle/ : cette page ou ce fichier n’existe pas sur le site"),
+        (4, f"/nulle/part/ : {missing}"),
+        (6, f"/autre/nulle/ : {missing}"),
+        (8, f"/nulle/ : {missing}"),
+        (10, "/archives/#nulle-part : ancre #nulle-part introuvable"),
     ]
 
 

@@ -56,14 +56,16 @@ def body(text: str) -> str:
 
 
 def line_containing(text: str, needle: str) -> int | None:
-    """The line where `needle` is first written whole: not where a longer address starts with
-    it (`/nulle/` is not in `/nulle/part/`, nor `#fin` in `#fin-2`); else where it first appears."""
-    whole = re.search(re.escape(needle) + _ADDRESS_GOES_ON, text)
+    """The line where `needle` is first written whole: not inside a longer address (`/nulle/` is
+    not in `/nulle/part/` nor in `/autre/nulle/`, `#fin` not in `#fin-2`); else where it first appears."""
+    whole = re.search(_ADDRESS_BEFORE + re.escape(needle) + _ADDRESS_GOES_ON, text)
     offset = whole.start() if whole else text.find(needle)
     return line_of(text, offset) if offset >= 0 else None
 
 
-# What may follow an address that goes on (a longer one): a letter, a digit, or one of -_./#?%~=&
+# Around an address written whole, not inside a longer one (`https://ailleurs.example/nulle/`,
+# `/nulle/part/`): no letter, digit, or one of -_./#?%~=&: before or after it.
+_ADDRESS_BEFORE = r"(?<![\w\-./#?%~=&:])"
 _ADDRESS_GOES_ON = r"(?![\w\-./#?%~=&])"
 
 

@@ -120,7 +120,12 @@ def review_articles(generator) -> None:
 
 def review_archive(generator) -> None:
     """What needs the whole archive: paragraphs repeated across articles."""
-    published = [*generator.articles, *generator.translations, *generator.hidden_articles]
+    published = [
+        *generator.articles,
+        *generator.translations,
+        *generator.hidden_articles,
+        *generator.hidden_translations,
+    ]
     source_text, kept = source_texts(generator), reviews(generator)
     texts = [(a.relative_source_path, kept.of(a, source_text)) for a in published]
     by_source = {article.relative_source_path: article for article in published}
