@@ -189,6 +189,27 @@ def test_a_group_only_a_translation_has_is_not_linked(tmp_path):
     assert not (site.output / "etiquette/honesty").exists()
 
 
+def test_a_map_tag_only_a_translation_has_keeps_its_english_label_in_english(tmp_path):
+    tag_map = (
+        '[groups.metier]\nfr = "Le métier"\nen = "The trade"\n\n'
+        '[tags.confiance]\ngroup = "metier"\nfr = "Confiance"\nen = "trust"\n\n'
+        '[tags.honnetete]\ngroup = "metier"\nfr = "Honnêteté"\nen = "honesty"\n'
+    )
+    french = article("Perdre des clients", "La vérité.", Slug="perdre", Tags="Confiance")
+    english = article("Losing clients", "The truth.", Slug="perdre", Lang="en", Tags="Confiance, Honnêteté")
+    content = tiny_content(tmp_path, {"perdre.md": french, "losing.md": english}, {"tagmap.toml": tag_map})
+    site = build_test_site(tmp_path / "out", content, strict=False)
+    pairs = site.html("perdre/en/index.html").select("li.etiquettes__paire")
+    assert [len(pair.select("a")) for pair in pairs] == [2, 0]
+    unlinked = pairs[1]
+    assert unlinked.get_text(" ", strip=True) == "Honnêteté · honesty"
+    assert [(span.get("lang"), span.get_text()) for span in unlinked.select("span[lang]")] == [
+        ("en", "honesty")
+    ]
+    linked = pairs[0].select("a")[1]
+    assert (linked["lang"], linked["hreflang"], linked["rel"]) == ("en", "en", ["tag"])
+
+
 def long_paragraphs(count: int, words: str) -> list[str]:
     sentence = f"{words} {{}}, assez long pour compter comme un vrai paragraphe du texte, et même plus. "
     return [sentence.format(number) * 2 for number in range(count)]
