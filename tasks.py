@@ -206,6 +206,7 @@ def search(c, query, json=False, page=1, page_size=10, sort="pertinence", explai
     from carnet.search.querying import SORTS, ArchiveSearch
     from carnet.service.terminal import print_results
 
+    sort = sort.strip().lower()
     if sort not in SORTS:
         raise SystemExit(
             f"invoke search : --sort « {sort} » inconnu ; choisissez "

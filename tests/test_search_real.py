@@ -88,8 +88,10 @@ def test_invoke_search_prints_json_and_text(tmp_path):
     assert "<mark" in data["results"][0]["snippet"]
     text = invoke(project, "search", "synergys")
     assert "Vouliez-vous dire « synergies » ?" in text.stdout
-    paged = invoke(project, "search", "client", "--json", "--page-size", "1", "--page", "2", "--sort", "date")
+    paging = ["--json", "--page-size", "1", "--page", "2", "--sort"]
+    paged = invoke(project, "search", "client", *paging, "date")
     assert len(json.loads(paged.stdout)["results"]) == 1
+    assert invoke(project, "search", "client", *paging, " Date").stdout == paged.stdout
     unknown = invoke(project, "search", "client", "--sort", "relevance")
     assert unknown.returncode == 1
     assert "--sort « relevance » inconnu ; choisissez « pertinence » ou « date »" in unknown.stderr
