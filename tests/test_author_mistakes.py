@@ -70,6 +70,15 @@ MISTAKES = {
         text("Date illisible", "date-illisible", header=GOOD.replace("2020-05-04", "le trois mars")),
         [("erreur", 2, "date illisible : « le trois mars »")],
     ),
+    "etiquettes-vides.md": (
+        text("Étiquettes vides", "etiquettes-vides", header=GOOD.replace("Tags: partenariat", "Tags: , ,")),
+        [("erreur", 5, "« Tags » est vide")],
+    ),
+    # month first, as in the United States: month 13 is no month
+    "date-americaine.md": (
+        text("Date américaine", "date-americaine", header=GOOD.replace("2020-05-04", "03/13/2015")),
+        [("erreur", 2, "date illisible : « 03/13/2015 »")],
+    ),
     "doublon.md": (
         text("Doublon", "perdre-des-clients"),
         [("erreur", 7, "l’adresse /perdre-des-clients/ est déjà celle de articles/perdre-des-clients.md")],
@@ -91,6 +100,10 @@ MISTAKES = {
     "point.md": (
         text("Point", "point", "::: résumé\n- [Ailleurs](#nulle-part)\n:::\n\nTexte."),
         [("avertissement", 10, "un point mène à #nulle-part, section absente de l’article")],
+    ),
+    "adresse.md": (
+        text("Adresse", "Été Chaud"),
+        [("avertissement", 7, "adresse « Été Chaud » : ses majuscules, espaces, accents ou signes")],
     ),
     "reste.md": (
         text("Reste", "reste", "Texte.\n\nLu 12 fois"),
@@ -174,7 +187,9 @@ def test_the_build_goes_live_without_them_exits_non_zero_and_counts(mistaken):
     assert f"{len(HELD)} articles retenus, non publiés :" in build.stderr
     warnings = sum(1 for name in PUBLISHED for _ in MISTAKES[name][1])
     last = build.stdout.strip().splitlines()[-1]
-    assert last == f"Bilan : 8 articles, 0 page, {warnings} avertissements, {len(HELD)} articles retenus."
+    published = len(list((project / "content/articles").glob("*.md"))) - len(HELD)
+    said = f"{warnings} avertissements, {len(HELD)} articles retenus."
+    assert last == f"Bilan : {published} articles, 0 page, {said}"
 
 
 def test_check_reports_exactly_what_the_build_reported(mistaken):

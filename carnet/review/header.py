@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from slugify import slugify
+
 from carnet.text.folding import matchable
 
 from .dates import ACCEPTED_FORMS, read_date
@@ -167,6 +169,8 @@ def header_findings(
     for key in required:
         entry = present.get(key)
         empty = entry is None or not entry.value.strip()
+        if key in LIST_KEYS and entry is not None:
+            empty = not list_items(entry.value)  # « Tags: , , » gives Pelican no tag
         if key == "category" and entry is not None and entry.value.strip() == default_category:
             empty = True
         if empty and key not in meant_keys:  # already said: « vouliez-vous dire »
@@ -183,6 +187,18 @@ def header_findings(
                 )
             )
     return found
+
+
+# An address as the README asks for it, and as `invoke new` and the importer write it.
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Keys whose value is a list, split as Pelican splits it (readers.ensure_metadata_list).
+LIST_KEYS = frozenset({"tags", "authors"})
+
+
+def list_items(value: str) -> list[str]:
+    """The items of a list value as Pelican reads them: split on « ; » if there is one, else
+    on « , », each stripped, the empty ones dropped."""
+    return [item.strip() for item in value.split(";" if ";" in value else ",") if item.strip()]
 
 
 def _value_findings(source: str, key: str, entry: Entry) -> Iterable[Finding]:
@@ -223,6 +239,15 @@ def _value_findings(source: str, key: str, entry: Entry) -> Iterable[Finding]:
             "langue",
             f"langue illisible : « {entry.value.strip()} » n’est pas un code de langue",
             "écrivez un code en minuscules : « fr », « en », « de », ou « pt-BR »",
+        )
+    elif key == "slug" and entry.value.strip() and not _SLUG.fullmatch(entry.value.strip()):
+        yield Finding(
+            WARNING,
+            source,
+            entry.line,
+            "adresse",
+            f"adresse « {entry.value.strip()} » : ses majuscules, espaces, accents ou signes y restent",
+            f"écrivez « Slug: {slugify(entry.value) or 'mon-article'} », en minuscules et tirets",
         )
     elif key == "tags_suggested" and entry.value:
         yield Finding(
