@@ -165,3 +165,29 @@ def test_every_kept_file_emptied_at_once_is_said_once_each_on_one_line(tmp_path)
         shown = str(path.relative_to(project))
         [said] = [line for line in notices if line.startswith(shown + " ")]
         assert said.startswith(f"{shown} illisible (fichier vide) : mis de côté, "), said
+
+
+@pytest.mark.parametrize("damage", ["empty", "garbage", "folder"])
+def test_a_damaged_report_is_never_said_as_an_empty_one(tmp_path, damage):
+    """With nothing changed, a build says again what the live build found, from its report.json:
+    damaged, that report is set aside and the site built again, once, not summed up as empty."""
+    project = project_copy(tmp_path)
+    (project / "content/articles/nouveau.md").write_text(article("Tout nouveau", Tags="mystère"), "utf-8")
+    first = invoke(project, "build")
+    summary = first.stdout.strip().splitlines()[-1]
+    assert "1 avertissement" in summary, first.stdout
+    report = project / ".site/current/report.json"
+    if damage == "folder":
+        report.unlink()
+        report.mkdir()
+    else:
+        report.write_text("" if damage == "empty" else "{not json", "utf-8")
+    again = invoke(project, "build")
+    assert again.returncode == 0, again.stdout + again.stderr
+    notices = [line for line in again.stdout.splitlines() if "report.json illisible" in line]
+    assert len(notices) == 1, again.stdout
+    assert "le site est reconstruit" in notices[0]
+    assert again.stdout.strip().splitlines()[-1] == summary
+    third = invoke(project, "build")
+    assert "illisible" not in third.stdout
+    assert third.stdout.strip().splitlines()[-1] == summary

@@ -85,8 +85,11 @@ def build_site(
             sources.save(area.state / SOURCES_FILE)
         live = None if full else area.live_build()
         if live is not None and read_inputs(live).get("inputs") == inputs and (live / "output").is_dir():
-            area.link_published_names()  # a build killed while it switched may have left them out
-            return BuildResult(live, changed=False, report=read_report(live))
+            # What it found is said again; without it (damaged), the site is built again to say it.
+            report = read_report(live)
+            if report is not None:
+                area.link_published_names()  # a build killed while it switched may have left them out
+                return BuildResult(live, changed=False, report=report)
         # A full build starts from nothing, folders too.
         folder = area.new_build(reusable=None if full else lambda spare: made_with(spare, code))
         try:  # from here a failure or a stopped build (a new save) leaves no folder behind
@@ -171,15 +174,16 @@ def forget_inputs(build: Path) -> None:
         handle.write(json.dumps({"code": code}).encode())
 
 
-def read_report(build: Path) -> BuildReport:
+def read_report(build: Path) -> BuildReport | None:
+    """What `build` found, or None when its report is gone or cannot be read back."""
     path = build / REPORT_FILE
-    if not path.is_file():
-        return BuildReport()  # a build from before this file existed
+    if not path.exists():
+        return None
     try:
         return BuildReport.from_json(path.read_text("utf-8"))
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        notice_unreadable(path, error, "ses remarques ne sont pas répétées")
-        return BuildReport()
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        notice_unreadable(path, error, "le site est reconstruit")
+        return None
 
 
 def content_cache(caches: Path, code: str, fresh: bool) -> dict:
