@@ -198,7 +198,7 @@ def serve(c, port=CONFIG["port"], host=CONFIG["host"], workers=0, threads=0):
         "explain": "Show, for each result, which words in which fields made its score.",
     }
 )
-def search(c, query, json=False, page=1, page_size=10, sort="pertinence", explain=False):
+def search(c, query, json=False, page="1", page_size="10", sort="pertinence", explain=False):
     """Search the built site's index from the terminal (--json for machines)."""
     import json as json_module
 
@@ -206,6 +206,8 @@ def search(c, query, json=False, page=1, page_size=10, sort="pertinence", explai
     from carnet.search.querying import SORTS, ArchiveSearch
     from carnet.service.terminal import print_results
 
+    # Read here, not by invoke (which answers « abc » with a Python traceback in English).
+    page, page_size = _whole_number(page, "--page"), _whole_number(page_size, "--page-size")
     sort = sort.strip().lower()
     if sort not in SORTS:
         raise SystemExit(
@@ -224,6 +226,13 @@ def search(c, query, json=False, page=1, page_size=10, sort="pertinence", explai
         print(json_module.dumps(response.as_json(), ensure_ascii=False, indent=2))
     else:
         print_results(response)
+
+
+def _whole_number(value: str, option: str) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise SystemExit(f"invoke search : {option} « {value} » n’est pas un nombre entier.") from None
 
 
 @task(help={"port": "Port to listen on (default 8000; 0 for any free port)."})

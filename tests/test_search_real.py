@@ -92,6 +92,12 @@ def test_invoke_search_prints_json_and_text(tmp_path):
     paged = invoke(project, "search", "client", *paging, "date")
     assert len(json.loads(paged.stdout)["results"]) == 1
     assert invoke(project, "search", "client", *paging, " Date").stdout == paged.stdout
+    assert [hit["score"] for hit in json.loads(paged.stdout)["results"]] == [None]  # nothing scored
+    assert json.loads(result.stdout)["results"][0]["score"] > 0
+    for option, value in (("--page", "abc"), ("--page-size", "1.5")):
+        refused = invoke(project, "search", "client", option, value)
+        assert refused.returncode == 1
+        assert refused.stderr.strip() == f"invoke search : {option} « {value} » n’est pas un nombre entier."
     unknown = invoke(project, "search", "client", "--sort", "relevance")
     assert unknown.returncode == 1
     assert "--sort « relevance » inconnu ; choisissez « pertinence » ou « date »" in unknown.stderr

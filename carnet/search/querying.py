@@ -152,7 +152,7 @@ class Hit:
     author: str
     tags: list[str]
     snippet: str  # HTML: escaped text with <mark> around matched words
-    score: float
+    score: float | None  # None when sorted by date or only filtered
     # With explain: which words, in which fields, made the score (see explaining.py).
     explain: list[dict] | None = None
 
@@ -497,7 +497,8 @@ class ArchiveSearch:
             author=hit.get("author", ""),
             tags=list(hit.get("tag_labels", [])),
             snippet=snippet,
-            score=round(hit.score, 4) if isinstance(hit.score, int | float) else 0.0,
+            # None when the results are sorted by date (or only filtered): nothing was scored.
+            score=round(hit.score, 4) if isinstance(hit.score, int | float) else None,
         )
 
     def _facets(self, searcher, docnums: list[int]) -> dict:

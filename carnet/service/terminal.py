@@ -47,7 +47,8 @@ def print_results(response: SearchResponse, console: Console | None = None) -> N
         console.print()
         console.print(Text(f"{number}. {hit.title}", style="bold"))
         details = " · ".join(filter(None, [hit.date or "date inconnue", hit.author, ", ".join(hit.tags)]))
-        console.print(Text(f"   {hit.url}  ({details}; score {hit.score})", style="dim"))
+        scored = "" if hit.score is None else f"; score {hit.score}"
+        console.print(Text(f"   {hit.url}  ({details}{scored})", style="dim"))
         console.print(Text("   ") + snippet_text(hit.snippet))
         for part in hit.explain or []:
             console.print(Text(explained_line(part), style="dim"))
