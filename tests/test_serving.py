@@ -100,6 +100,9 @@ def test_two_workers_share_the_port_replace_the_dead_and_stop_together(built_pro
         everyone = children_of(server.pid)
         server.terminate()
         assert server.wait(timeout=15) == 0
+        said = server.stderr.read()
+        assert f"service : le processus {victim} s’est arrêté (tué par le signal 9) après " in said
+        assert "un autre le remplace" in said
         wait_until(lambda: not any(alive(pid) for pid in everyone), seconds=10)
     finally:
         if server.poll() is None:
@@ -241,3 +244,13 @@ def test_a_port_already_taken_is_said_in_french(built_project):
     assert "ce port est déjà pris" in result.stderr
     assert "Traceback" not in result.stderr
     assert all(len(line) <= 80 for line in result.stderr.splitlines())
+
+
+def test_a_worker_that_dies_at_once_is_said_to_be_replaced_after_a_pause():
+    from carnet.service.serving import worker_ended
+
+    said = worker_ended(4321, 1, 0.3)
+    assert said == (
+        "service : le processus 4321 s’est arrêté (sorti avec le code 1) après 0.3 s ; "
+        "un autre le remplace dans 2 s (il s’est arrêté aussitôt parti)"
+    )

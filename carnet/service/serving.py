@@ -106,7 +106,7 @@ def serve_in_processes(make_app: Callable, sock: socket.socket, workers: int, **
             lived = time.monotonic() - started.pop(pid, 0.0)
             slot = slots.pop(pid, 0)
             shares.leave(slot)
-            logger.warning("worker %d ended (status %d) after %.1f s; starting another", pid, status, lived)
+            logger.warning("%s", worker_ended(pid, os.waitstatus_to_exitcode(status), lived))
             if lived < _STEADY_S:
                 time.sleep(_STEADY_S)
             start_worker(slot)
@@ -124,6 +124,15 @@ def serve_in_processes(make_app: Callable, sock: socket.socket, workers: int, **
         for pid in started:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
+
+
+def worker_ended(pid: int, code: int, lived: float) -> str:
+    """The service's line, in French, when a worker ended (`code`: its exit status, or minus
+    the signal that killed it) after `lived` seconds."""
+    how = f"tué par le signal {-code}" if code < 0 else f"sorti avec le code {code}"
+    when = f"dans {_STEADY_S:g} s (il s’est arrêté aussitôt parti)" if lived < _STEADY_S else "aussitôt"
+    ended = f"service : le processus {pid} s’est arrêté ({how}) après {lived:.1f} s"
+    return f"{ended} ; un autre le remplace {when}"
 
 
 def serve_until(
