@@ -3,8 +3,8 @@
 Waitress is one process, and Python runs one of its threads at a time: a search is
 CPU work, so a second core only helps a second process. The socket is bound once,
 before the processes fork, and each connection goes to the process holding the fewest
-(shares.ConnectionShares). A process that dies is replaced; stopping the parent (Ctrl-C, SIGTERM) stops all,
-SIGTERM after the requests under way are answered.
+(shares.ConnectionShares). A process that dies is replaced; stopping the parent (Ctrl-C,
+SIGTERM) stops all, SIGTERM after the requests under way are answered.
 """
 
 import contextlib
@@ -154,8 +154,8 @@ def serve_until(
         for listener in listeners:
             listener.readable = _accepting_when(listener.readable, counts, slot)
         _WakePipe(counts.wake_end(slot), map=connections)
-    # A worker that left the socket to the others looks again soon: if they have since
-    # taken more connections than it holds, nobody else is accepting.
+    # With others, a report at least ten times a second: it is this worker's sign of life
+    # (shares.STALE_S), and makes it look at the socket again should a wake be lost.
     timeout = 0.5 if shares is None else 0.1
     while not stopping.is_set():
         if shares is not None:
@@ -163,6 +163,7 @@ def serve_until(
         server.asyncore.loop(timeout=timeout, map=connections, use_poll=True, count=1)
     if shares is not None:
         counts.leave(slot)
+        counts.wake_others(slot)  # they take the new connections from now on
     for listener in listeners:
         listener.del_channel()
         listener.socket.close()
