@@ -52,6 +52,8 @@ ARTICLES = {
     "resume.md": article("Avec résumé", "::: résumé\n- Un point\n:::\n\nLe texte.", Date="2020-02-01"),
     "long.md": article("Trop long", TOO_LONG, Date="2020-03-01"),
     "sans-date.md": article("Sans date", Date="", Modified="2020-04-01"),
+    # Hidden, in a category of its own: no page for that category (`without_page`).
+    "cache.md": article("Caché", Date="2020-05-01", Status="hidden", Category="Réservé"),
 }
 # What the theme needs to render a page at all: its filters and its fingerprinted file names.
 THEME_PLUGINS = ["french_typography", "theme_assets"]
@@ -68,6 +70,8 @@ def plain(value):
         return asdict(value)
     if isinstance(value, list):
         return [plain(item) for item in value]
+    if isinstance(value, set | frozenset):
+        return sorted(plain(item) for item in value)
     return value
 
 
@@ -89,7 +93,7 @@ def observe(content: str, output: str, plugins: list[str]) -> None:
                     for tag in article_tags(built)
                 ],
             }
-            for built in generator.articles
+            for built in [*generator.articles, *generator.hidden_articles]
         },
     }
     print(json.dumps(observed))
@@ -126,7 +130,7 @@ def test_without_their_plugins_every_attribute_has_its_default(without_setters):
     [dropped] = without_setters["warnings"]
     assert "sans-date.md: could not find information about 'date'" in dropped
     articles = without_setters["articles"]
-    assert sorted(articles) == ["Ancien", "Avec résumé", "Trop long"]
+    assert sorted(articles) == ["Ancien", "Avec résumé", "Caché", "Trop long"]
     for title, seen in articles.items():
         assert seen["attributes"] == defaults(), title
 
@@ -135,6 +139,7 @@ def test_without_the_tag_map_tags_carry_nothing_of_it(without_setters):
     assert without_setters["tag_map_build"] is None
     tags = [tag for seen in without_setters["articles"].values() for tag in seen["tags"]]
     assert sorted(tags) == [
+        ["essai", False, None, [], None],
         ["essai", False, None, [], None],
         ["essai", False, None, [], None],
         ["hors carte", False, None, [], None],
@@ -148,7 +153,7 @@ def test_with_their_plugins_every_attribute_is_set(with_setters):
     assert "« hors carte » is not in the tag map" in first
     assert "long.md" in second
     articles = {title: seen["attributes"] for title, seen in with_setters["articles"].items()}
-    assert sorted(articles) == ["Ancien", "Avec résumé", "Sans date", "Trop long"]
+    assert sorted(articles) == ["Ancien", "Avec résumé", "Caché", "Sans date", "Trop long"]
     unset = defaults()
     set_somewhere = {
         name for values in articles.values() for name, value in values.items() if value != unset[name]
@@ -160,6 +165,8 @@ def test_with_their_plugins_every_attribute_is_set(with_setters):
     assert summarised["resume_origin"] == "Résumé de Camille"
     [problem] = articles["Trop long"]["resume_problems"]
     assert (problem["kind"], problem["values"]) == (TOO_MANY, [MAX_POINTS + 1, MAX_POINTS])
+    assert articles["Caché"]["without_page"] == ["categorie/reserve/"]
+    assert articles["Ancien"]["without_page"] == []
     assert articles["Sans date"]["date_unknown"] is True
     assert summarised["date_unknown"] is False
     # Newest first, and « Sans date » sorts after the dated ones.
