@@ -154,12 +154,16 @@ def serve_until(
         for listener in listeners:
             listener.readable = _accepting_when(listener.readable, counts, slot)
         _WakePipe(counts.wake_end(slot), map=connections)
+        # The map's other entries (listener, waitress's trigger, the wake pipe) stay while it
+        # serves: what is beyond them are connections, counted without a pass over the map at
+        # every turn of the loop.
+        fixed = sum(not isinstance(d, HTTPChannel) for d in connections.values())
     # With others, a report at least ten times a second: it is this worker's sign of life
     # (shares.STALE_S), and makes it look at the socket again should a wake be lost.
     timeout = 0.5 if shares is None else 0.1
     while not stopping.is_set():
         if shares is not None:
-            counts.report(slot, sum(isinstance(d, HTTPChannel) for d in list(connections.values())))
+            counts.report(slot, len(connections) - fixed)
         server.asyncore.loop(timeout=timeout, map=connections, use_poll=True, count=1)
     if shares is not None:
         counts.leave(slot)
@@ -177,13 +181,14 @@ def _accepting_when(readable: Callable[[], bool], shares: ConnectionShares, slot
     """A listener's `readable` that also leaves new connections to less loaded workers, and
     wakes them when it does. Waitress's own comes first: it also closes idle connections and
     applies the connection limit."""
-    was_accepting = [True]
+    was_accepting = True
 
     def accepting() -> bool:
+        nonlocal was_accepting
         now = readable() and shares.may_accept(slot)
-        if was_accepting[0] and not now:
+        if was_accepting and not now:
             shares.wake_others(slot)
-        was_accepting[0] = now
+        was_accepting = now
         return now
 
     return accepting
