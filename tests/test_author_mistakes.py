@@ -79,6 +79,15 @@ MISTAKES = {
         text("Date américaine", "date-americaine", header=GOOD.replace("2020-05-04", "03/13/2015")),
         [("erreur", 2, "date illisible : « 03/13/2015 »")],
     ),
+    # Python-Markdown's header ends at a key it does not read: what follows is the article's text
+    "espace-cle.md": (
+        "Title : Espace\n" + GOOD + "\nSlug: espace-cle\n\nTexte.\n",
+        [("erreur", 1, "« Title : » : l’espace avant les deux-points arrête l’en-tête : Pelican lit cette")],
+    ),
+    "cle-accentuee.md": (
+        text("Clé accentuée", "cle-accentuee", **{"Humeur du jour": "calme", "Status": "draft"}),
+        [("erreur", 8, "« Humeur du jour » : l’espace ou l’accent dans la clé arrête l’en-tête : Pelican")],
+    ),
     "doublon.md": (
         text("Doublon", "perdre-des-clients"),
         [("erreur", 7, "l’adresse /perdre-des-clients/ est déjà celle de articles/perdre-des-clients.md")],
@@ -317,6 +326,50 @@ def test_an_unknown_key_unlike_any_other_is_a_warning():
         8,
         "clé inconnue « Humeur » : Pelican l’ignore",
     )
+
+
+REQUIRED = ["title", "author", "category", "tags", "slug", "lang"]
+
+
+@pytest.mark.parametrize(
+    ("code", "said"),
+    [
+        ("xx", [("avertissement", 7, "langue inconnue : « xx » n’est le code d’aucune langue")]),
+        ("en-XX", [("avertissement", 7, "langue inconnue : « en-XX » n’est le code d’aucune langue")]),
+        ("francais", [("erreur", 7, "langue illisible : « francais » n’est pas un code de langue")]),
+        ("pt-BR", []),
+        ("oc", []),
+    ],
+)
+def test_a_language_code_must_name_a_language(code, said):
+    source = f"Title: T\nDate: 2020-01-01\nAuthor: A\nCategory: C\nTags: t\nSlug: t\nLang: {code}\n\nx"
+    found = header_findings("a.md", source, REQUIRED)
+    assert [(finding.severity, finding.line, finding.message) for finding in found] == said
+
+
+@pytest.mark.parametrize(
+    ("line", "at", "said"),
+    [
+        ("Slug : t", 6, "« Slug : » : l’espace avant les deux-points arrête l’en-tête"),
+        ("Tags suggested: t", 6, "« Tags suggested » : l’espace ou l’accent dans la clé arrête"),
+        ("Humeur du jour: bonne", 6, "« Humeur du jour » : l’espace ou l’accent dans la clé arrête"),
+    ],
+)
+def test_a_key_pelican_does_not_read_ends_its_header_there(line, at, said):
+    # Pelican takes the next line, « Status: draft », as text: the draft would go online.
+    header = f"Title: T\nDate: 2020-01-01\nAuthor: A\nCategory: C\nTags: t\n{line}\nStatus: draft\nLang: fr"
+    source = header + "\n\nx"
+    found = [f for f in header_findings("a.md", source, ["title"]) if f.kind == "en-tête coupé"]
+    assert [(f.severity, f.line) for f in found] == [("erreur", at)]
+    assert found[0].message.startswith(said)
+    assert "les 2 suivantes comme du texte" in found[0].message
+
+
+def test_a_header_pelican_reads_whole_has_no_cut():
+    # A line indented by four spaces continues the value above; Pelican reads it so too.
+    header = "Title: T\nDate: 2020-01-01\nAuthor: A\n    Suite de l’auteur\nCategory: C\nTags: t\nLang: fr"
+    source = header + "\n\nx"
+    assert not [f for f in header_findings("a.md", source, ["title"]) if f.kind == "en-tête coupé"]
 
 
 def test_a_problem_of_the_whole_site_fails_build_and_check_alike(tmp_path):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from carnet.review.findings import ERROR, LOG_KEY, WARNING, Finding
-from carnet.review.header import header_end, is_placeholder, read_header
+from carnet.review.header import header_cut, header_end, is_placeholder, read_header
 from carnet.tagmap.mapfile import toml_reason
 
 READ_FAILURE = "fichier illisible"
@@ -245,6 +245,10 @@ def finding_of(record: logging.LogRecord, content: Path) -> Finding | None:
         elif known.header_key and file:
             line = header_line(content / file, known.header_key)
         elif known.at_header_end and file:
+            cut = _header_cut(content / file, file)
+            if cut is not None:  # the key is there, but after the line where Pelican stopped
+                message = f"{cut.message} ; sans « {fields['what']} », il ne publie pas ce fichier"
+                return cut._replace(kind=READ_FAILURE, message=message)
             line = header_line(content / file, None)
         return Finding(
             known.severity,
@@ -285,6 +289,14 @@ def header_line(path: Path, key: str | None, second: bool = False) -> int | None
     if second:
         return lines[1] if len(lines) > 1 else None
     return lines[0] if lines else None
+
+
+def _header_cut(path: Path, source: str) -> Finding | None:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return header_cut(source, text)
 
 
 # Exceptions that stop Pelican, in French (the message a bare exception gives misleads:

@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from babel import Locale, UnknownLocaleError
+from markdown.extensions.meta import META_RE
 from slugify import slugify
 
 from carnet.text.folding import matchable
@@ -88,23 +90,30 @@ class Entry:
     key: str  # as written
     value: str
     line: int
+    # Whether Pelican reads it: Python-Markdown's header ends at the first line whose key it
+    # does not take (META_RE: no space before the colon, no accent or space in the key), and
+    # that line and the ones after are the article's text.
+    read: bool = True
 
 
 def read_header(text: str) -> list[Entry]:
     """The `Key: value` lines at the top of a Markdown article (Python-Markdown's meta
-    syntax: a line indented by four spaces continues the value above)."""
+    syntax: a line indented by four spaces continues the value above). Read more loosely
+    than Pelican reads them, so that a key Pelican misses is still found, and said."""
     entries: list[Entry] = []
+    read = True
     for number, line in enumerate(text.removeprefix(_BOM).split("\n"), start=1):
         if not line.strip():
             break
         if line.startswith(("    ", "\t")) and entries:
             last = entries[-1]
-            entries[-1] = Entry(last.key, f"{last.value} {line.strip()}", last.line)
+            entries[-1] = Entry(last.key, f"{last.value} {line.strip()}", last.line, last.read)
             continue
         match = _KEY_LINE.match(line)
         if match is None:
             break
-        entries.append(Entry(match.group("key").strip(), match.group("value").strip(), number))
+        read = read and META_RE.match(line) is not None
+        entries.append(Entry(match.group("key").strip(), match.group("value").strip(), number, read))
     return entries
 
 
@@ -133,8 +142,11 @@ def header_findings(
     found: list[Finding] = []
     present: dict[str, Entry] = {}
     meant_keys: set[str] = set()
+    cut = next((entry for entry in entries if not entry.read), None)
     for entry in entries:
         key = matchable(entry.key).replace(" ", "_")
+        if entry is cut and (key in KNOWN_KEYS or suggestion(entry.key) is None):
+            found.append(_cut_header(source, entry, entries))
         if key in KNOWN_KEYS:
             present.setdefault(key, entry)
             found.extend(_value_findings(source, key, entry))
@@ -152,7 +164,7 @@ def header_findings(
                     f"écrivez « {meant}: {entry.value} »",
                 )
             )
-        else:
+        elif entry.read:  # one that is not was said above (_cut_header)
             found.append(
                 Finding(
                     WARNING,
@@ -189,10 +201,47 @@ def header_findings(
     return found
 
 
+def header_cut(source: str, text: str) -> Finding | None:
+    """The error of the line where Pelican's header ends before the author's, if one does."""
+    entries = read_header(text)
+    cut = next((entry for entry in entries if not entry.read), None)
+    return None if cut is None else _cut_header(source, cut, entries)
+
+
+def _cut_header(source: str, entry: Entry, entries: list[Entry]) -> Finding:
+    """The line where Pelican's header ends before the author's does: an error, since it and
+    the lines after it (a « Status: draft » among them) show as the article's text."""
+    after = sum(1 for other in entries if other.line > entry.line)
+    lines = f"cette ligne et les {after} suivantes" if after > 1 else "cette ligne et la suivante"
+    lines = lines if after else "cette ligne"
+    key = KNOWN_KEYS.get(matchable(entry.key).replace(" ", "_"))
+    if re.fullmatch(r"[A-Za-z0-9_-]+", entry.key):
+        cause = f"« {entry.key} : » : l’espace avant les deux-points"
+    else:
+        cause = f"« {entry.key} » : l’espace ou l’accent dans la clé"
+    return Finding(
+        ERROR,
+        source,
+        entry.line,
+        "en-tête coupé",
+        f"{cause} arrête l’en-tête : Pelican lit {lines} comme du texte",
+        f"écrivez « {key}: {entry.value} »" if key else "retirez la ligne, ou écrivez une des clés du README",
+    )
+
+
 # An address as the README asks for it, and as `invoke new` and the importer write it.
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Keys whose value is a list, split as Pelican splits it (readers.ensure_metadata_list).
 LIST_KEYS = frozenset({"tags", "authors"})
+
+
+def _known_language(code: str) -> bool:
+    """Whether a well-formed code names a language (CLDR's, through Babel): « xx » does not."""
+    try:
+        Locale.parse(code, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
 
 
 def list_items(value: str) -> list[str]:
@@ -239,6 +288,15 @@ def _value_findings(source: str, key: str, entry: Entry) -> Iterable[Finding]:
             "langue",
             f"langue illisible : « {entry.value.strip()} » n’est pas un code de langue",
             "écrivez un code en minuscules : « fr », « en », « de », ou « pt-BR »",
+        )
+    elif key == "lang" and entry.value.strip() and not _known_language(entry.value.strip()):
+        yield Finding(
+            WARNING,
+            source,
+            entry.line,
+            "langue",
+            f"langue inconnue : « {entry.value.strip()} » n’est le code d’aucune langue",
+            "écrivez « fr », ou le code d’une langue : « en », « de », « pt-BR »",
         )
     elif key == "slug" and entry.value.strip() and not _SLUG.fullmatch(entry.value.strip()):
         yield Finding(
