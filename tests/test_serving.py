@@ -1,6 +1,7 @@
 """`invoke serve` in several processes: they share the port, a dead one is replaced,
 and stopping the server stops them all."""
 
+import contextlib
 import http.client
 import os
 import re
@@ -17,6 +18,7 @@ from urllib.parse import quote
 import pytest
 
 from carnet.bench import measure
+from carnet.service import serving
 from tests.project import INVOKE, ROOT, project_copy, run, wait_until
 
 
@@ -228,6 +230,50 @@ def test_sigterm_answers_the_requests_under_way_then_refuses(tmp_path, workers):
         with pytest.raises(ConnectionRefusedError):
             socket.create_connection(("127.0.0.1", port), timeout=2)
     finally:
+        if server.poll() is None:
+            server.kill()
+        server.wait()
+        server.stdout.close()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_sigterm_does_not_wait_for_a_request_that_never_arrives_whole(workers):
+    """A client that sent half a request (slow or hostile) is cut after a second's grace,
+    not waited for all of DRAIN_S; a request read beside it is still answered."""
+    command = [sys.executable, "-c", SLOW_SERVER, str(ROOT), str(workers)]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    halves = []
+    try:
+        port = int(server.stdout.readline())
+        for _ in range(2 * workers):  # with two workers, some land on each
+            half = socket.create_connection(("127.0.0.1", port), timeout=20)
+            half.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # no blank line: never whole
+            halves.append(half)
+        answers: list = []
+
+        def ask():
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+            connection.request("GET", "/")
+            response = connection.getresponse()
+            answers.append((response.status, response.read()))
+            connection.close()
+
+        asker = threading.Thread(target=ask)
+        asker.start()
+        time.sleep(0.5)  # both read by the server; the full one not yet answered (1.5 s)
+        signalled = time.monotonic()
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=20) == 0
+        stopped_after = time.monotonic() - signalled
+        asker.join(timeout=10)
+        assert answers == [(200, b"ok")]
+        assert stopped_after < serving.DRAIN_S / 2, stopped_after
+        for half in halves:  # cut, unanswered
+            with contextlib.suppress(ConnectionResetError):  # closed, or reset: cut either way
+                assert half.recv(100) == b""
+    finally:
+        for half in halves:
+            half.close()
         if server.poll() is None:
             server.kill()
         server.wait()

@@ -38,6 +38,10 @@ DEFAULT_THREADS = 13
 # On SIGTERM, requests under way get this long to finish (systemd's default stop
 # timeout is 90 s; nginx has passed new ones to another process by then).
 DRAIN_S = 10.0
+# A request still arriving when the stop comes gets this long to arrive whole: nginx sends one
+# in a few milliseconds, and a client that takes longer (a slow or hostile one) must not hold
+# the restart for DRAIN_S. It is then cut, unanswered, as a new connection would be refused.
+ARRIVING_S = 1.0
 
 # A worker that dies sooner than this after its start is failing, not unlucky:
 # replacing it again at once would only spin.
@@ -171,8 +175,11 @@ def serve_until(
     for listener in listeners:
         listener.del_channel()
         listener.socket.close()
-    deadline = time.monotonic() + DRAIN_S
-    while time.monotonic() < deadline and any(_busy(d) for d in list(connections.values())):
+    stopped = time.monotonic()
+    while (now := time.monotonic()) < stopped + DRAIN_S:
+        arriving = now < stopped + ARRIVING_S
+        if not any(_busy(d, arriving) for d in list(connections.values())):
+            break
         server.asyncore.loop(timeout=0.05, map=connections, use_poll=True, count=1)
     server.task_dispatcher.shutdown(timeout=1)
 
@@ -205,10 +212,11 @@ class _WakePipe(wasyncore.file_dispatcher):
         return False
 
 
-def _busy(dispatcher) -> bool:
-    """A connection with a request read, being answered, or an answer still to send."""
+def _busy(dispatcher, arriving: bool = True) -> bool:
+    """A connection with a request read, being answered, or an answer still to send; with
+    `arriving`, also one whose request is still arriving."""
     return isinstance(dispatcher, HTTPChannel) and bool(
-        dispatcher.requests or dispatcher.total_outbufs_len or dispatcher.request is not None
+        dispatcher.requests or dispatcher.total_outbufs_len or (arriving and dispatcher.request is not None)
     )
 
 
