@@ -9,6 +9,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from babel import Locale, UnknownLocaleError
 from markdown.extensions.meta import META_RE
@@ -235,6 +236,7 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 LIST_KEYS = frozenset({"tags", "authors"})
 
 
+@cache  # an archive has a few codes, and each article's header is read
 def _known_language(code: str) -> bool:
     """Whether a well-formed code names a language (CLDR's, through Babel): « xx » does not."""
     try:
