@@ -62,12 +62,13 @@ def test_a_link_to_a_missing_section_of_another_article_is_said_at_its_line(tmp_
             "Voir [la vraie]({filename}b.md#la-methode).\n\n"
             "Puis [l’absente]({filename}/articles/b.md#absente).\n\n[Sans ancre]({filename}b.md).",
         ),
-        "b.md": article("Deux", "## La méthode\n\nTexte."),
+        "b.md": article("Deux", "## La méthode\n\nTexte.\n\n## Le contexte\n\nTexte."),
     }
     site = build_test_site(tmp_path / "out", tiny_content(tmp_path, texts), strict=False)
     assert [warning.split(": ", 1)[1] for warning in site.warnings] == [
+        # The fix lists the article's own sections, not the theme's (« À lire aussi »…).
         "articles/a.md:11: {filename}/articles/b.md#absente : ancre #absente introuvable ; "
-        "corrigez l’ancre : un intertitre « ## La méthode » a l’ancre #la-methode"
+        "corrigez l’ancre ; celles des intertitres de la page : #la-methode, #le-contexte"
     ]
     assert site.html("deux/index.html").find(id="la-methode") is not None
 
@@ -281,6 +282,25 @@ def test_a_dead_link_is_said_at_its_own_line_not_inside_a_longer_one(tmp_path):
         (8, f"/nulle/ : {missing}"),
         (10, "/archives/#nulle-part : ancre #nulle-part introuvable"),
     ]
+
+
+def test_a_missing_anchor_is_given_the_closest_section_or_told_there_is_none(tmp_path):
+    texts = {
+        "a.md": article(
+            "Un",
+            "Voir [la méthode]({filename}b.md#la-methodes).\n\n"
+            "Et [rien](/deux/#methode) et [plat]({filename}c.md#x).",
+        ),
+        "b.md": article("Deux", "## La méthode\n\nTexte."),
+        "c.md": article("Trois", "Un texte sans intertitre."),
+    }
+    site = build_test_site(tmp_path / "out", tiny_content(tmp_path, texts), strict=False)
+    fixes = [warning.split(" ; ", 1)[1] for warning in site.warnings]
+    assert fixes == [
+        "corrigez l’ancre : vouliez-vous dire #la-methode ?",
+        "corrigez l’ancre : vouliez-vous dire #la-methode ?",
+        "la page n’a pas d’intertitre « ## … » : liez la page sans ancre",
+    ], site.warnings
 
 
 def test_a_link_in_an_indented_code_block_holds_nothing_back_and_a_list_items_link_is_checked(tmp_path):

@@ -1,10 +1,12 @@
 """Once every page is written: the plain links of each article and page lead to a written file,
 and a page's Pelican links ({filename}, {static}…) were resolved (pages have no review before)."""
 
+import difflib
 import posixpath
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from .articles import read_source
@@ -13,21 +15,66 @@ from .sources import content_path, line_containing
 
 _HREF = re.compile(r"\b(?:href|src)=\"([^\"]+)\"")
 _ID = re.compile(r"\bid=\"([^\"]+)\"")
+# A section's heading, as Markdown's table of contents writes it (`## La méthode`).
+_HEADING_ID = re.compile(r"<h[2-6]\b[^>]*\bid=\"([^\"]+)\"")
+# The anchors a missing one's fix lists, at most.
+_ANCHORS_SHOWN = 5
 # Pelican's intrasite links ({filename}, |filename|, {attach}, {tag}…), which it resolves
 # itself and names the file or the name missing when it cannot.
 _INTRASITE = re.compile(r"[{|](?:filename|static|attach|author|category|tag|index)[|}]")
 
 
 _ADDRESS_FIX = "corrigez l’adresse ; pour un article, écrivez {filename}/articles/….md"
-_SECTION_FIX = "corrigez l’ancre : un intertitre « ## La méthode » a l’ancre #la-methode"
+
+
+class Broken(NamedTuple):
+    problem: str
+    fix: str = _ADDRESS_FIX
+
+
+class Anchors:
+    """The anchors of the site's written pages, each page read once: all its ids, and those of
+    its sections' headings, in order, for the fix of an anchor that is missing. `contents`: the
+    articles and pages by their written page, whose text's headings are the author's sections
+    (the theme's own, « À lire aussi », are on every article)."""
+
+    def __init__(self, contents: dict | None = None):
+        self._contents = contents or {}
+        self._ids: dict[Path, set[str]] = {}
+        self._headings: dict[Path, list[str]] = {}
+
+    def missing(self, page: Path, section: str) -> Broken | None:
+        if page not in self._ids:
+            html = page.read_text(encoding="utf-8", errors="replace")
+            self._ids[page] = set(_ID.findall(html))
+            content = self._contents.get(page)
+            text = html if content is None else (content.content or "")
+            known = self._ids[page]
+            self._headings[page] = [h for h in dict.fromkeys(_HEADING_ID.findall(text)) if h in known]
+        if section in self._ids[page]:
+            return None
+        return Broken(f"ancre #{section} introuvable", self._fix(page, section))
+
+    def _fix(self, page: Path, section: str) -> str:
+        headings = self._headings[page]
+        close = difflib.get_close_matches(section, headings, n=1, cutoff=0.6)
+        if close:
+            return f"corrigez l’ancre : vouliez-vous dire #{close[0]} ?"
+        if not headings:
+            return "la page n’a pas d’intertitre « ## … » : liez la page sans ancre"
+        shown = ", ".join(f"#{heading}" for heading in headings[:_ANCHORS_SHOWN])
+        more = " …" if len(headings) > _ANCHORS_SHOWN else ""
+        return f"corrigez l’ancre ; celles des intertitres de la page : {shown}{more}"
+
+
 # A link to a section of another article or page: `{filename}/articles/b.md#section`.
 _SECTION_OF_FILE = re.compile(r"^[{|]filename[|}](?P<path>[^#?]*)(?:\?[^#]*)?#(?P<section>.+)$")
 
 
 def written_link_findings(output: Path, articles, pages=()) -> Iterable[Finding]:
     """`articles`: their marks were checked by the review, before; `pages`: not."""
-    ids: dict[Path, set[str]] = {}
     written = {content.relative_source_path: output / content.save_as for content in [*articles, *pages]}
+    anchors = Anchors({output / content.save_as: content for content in [*articles, *pages]})
     for article, resolved in [*((article, False) for article in articles), *((page, True) for page in pages)]:
         page = output / article.save_as
         # An article's text as read (its review said which marks lead nowhere), a page's as
@@ -40,9 +87,9 @@ def written_link_findings(output: Path, articles, pages=()) -> Iterable[Finding]
             continue
         text = None
         for reference in dict.fromkeys(references):
-            problem = broken(output, page, reference, ids, marks_left=resolved)
+            problem = broken(output, page, reference, anchors, marks_left=resolved)
             if problem is None and not resolved:
-                problem = missing_section_of_file(reference, article.relative_source_path, written, ids)
+                problem = missing_section_of_file(reference, article.relative_source_path, written, anchors)
             if problem:
                 text = text if text is not None else read_source(article.source_path)
                 yield Finding(
@@ -51,8 +98,8 @@ def written_link_findings(output: Path, articles, pages=()) -> Iterable[Finding]
                     line_containing(text, reference)
                     or line_containing(text, reference.split("#")[0] or reference),
                     "lien cassé",
-                    f"{reference} : {problem}",
-                    _SECTION_FIX if problem.startswith("ancre") else _ADDRESS_FIX,
+                    f"{reference} : {problem.problem}",
+                    problem.fix,
                 )
 
 
@@ -64,12 +111,12 @@ def _links(html: str, sections: bool = True) -> list[str]:
 
 
 def broken(
-    output: Path, page: Path, reference: str, ids: dict[Path, set[str]], marks_left: bool = False
-) -> str | None:
+    output: Path, page: Path, reference: str, anchors: Anchors, marks_left: bool = False
+) -> Broken | None:
     """What is wrong with `reference` on `page`; `marks_left`: the HTML was resolved by Pelican,
     so a mark still there is one it could not resolve."""
     if _INTRASITE.search(reference):
-        return "Pelican n’a trouvé ni cet article ni ce fichier dans content/" if marks_left else None
+        return Broken("Pelican n’a trouvé ni cet article ni ce fichier dans content/") if marks_left else None
     parts = urlsplit(reference)
     if parts.scheme or parts.netloc or reference.startswith(("mailto:", "tel:", "data:")):
         return None
@@ -81,13 +128,15 @@ def broken(
         if path.endswith("/") or target.is_dir():
             target = target / "index.html"
         if not target.is_file():
-            return "cette page ou ce fichier n’existe pas sur le site"
+            return Broken("cette page ou ce fichier n’existe pas sur le site")
     if parts.fragment and target.suffix == ".html":
-        return missing_section(target, parts.fragment, ids)
+        return anchors.missing(target, parts.fragment)
     return None
 
 
-def missing_section_of_file(reference: str, source: str, written: dict[str, Path], ids) -> str | None:
+def missing_section_of_file(
+    reference: str, source: str, written: dict[str, Path], anchors: Anchors
+) -> Broken | None:
     """What is wrong with a `{filename}…#section` link of the article `source`: the section
     missing from the page written for that file (`written`: source path → page); a missing
     file is the review's to say, before."""
@@ -97,10 +146,4 @@ def missing_section_of_file(reference: str, source: str, written: dict[str, Path
     target = written.get(content_path(posixpath.dirname(source), match["path"]))
     if target is None or not target.is_file():
         return None
-    return missing_section(target, unquote(match["section"]), ids)
-
-
-def missing_section(page: Path, section: str, ids: dict[Path, set[str]]) -> str | None:
-    if page not in ids:
-        ids[page] = set(_ID.findall(page.read_text(encoding="utf-8", errors="replace")))
-    return None if section in ids[page] else f"ancre #{section} introuvable"
+    return anchors.missing(target, unquote(match["section"]))
