@@ -7,13 +7,17 @@ import logging
 import os
 import re
 
+import markdown
 import pytest
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED
+from pelican.settings import DEFAULT_CONFIG
 
 from carnet.builds.messages import exception_finding, finding_of
 from carnet.builds.report import wrapped
 from carnet.review.dates import read_date
-from carnet.review.header import header_findings, suggestion
+from carnet.review.header import FORMATTED_KEYS, ONCE_KEYS, header_findings, read_header, suggestion
 from tests.project import invoke, project_copy
+from tests.sitebuild import article, build_test_site, tiny_content
 
 GOOD = "Date: 2020-05-04\nAuthor: Camille\nCategory: Partenariat\nTags: partenariat\nLang: fr"
 
@@ -86,7 +90,39 @@ MISTAKES = {
     ),
     "cle-accentuee.md": (
         text("Clé accentuée", "cle-accentuee", **{"Humeur du jour": "calme", "Status": "draft"}),
-        [("erreur", 8, "« Humeur du jour » : l’espace ou l’accent dans la clé arrête l’en-tête : Pelican")],
+        [
+            (
+                "erreur",
+                8,
+                "« Humeur du jour » : l’espace, l’accent ou le signe dans la clé arrête l’en-tête : Pelican",
+            )
+        ],
+    ),
+    # a line indented under a key: Pelican keeps the first line of Tags, Slug…
+    "etiquettes-en-retrait.md": (
+        text(
+            "Étiquettes en retrait",
+            "etiquettes-en-retrait",
+            header=GOOD.replace("Tags: partenariat", "Tags: partenariat\n    confiance"),
+        ),
+        [("erreur", 6, "ligne en retrait sous « Tags » : Pelican n’en garde que la première ligne")],
+    ),
+    # a key line indented by mistake: taken for the rest of the author's name
+    "categorie-en-retrait.md": (
+        text(
+            "Catégorie en retrait", "categorie-en-retrait", header=GOOD.replace("Category:", "    Category:")
+        ),
+        [
+            (
+                "erreur",
+                4,
+                "« Category: Partenariat » est en retrait : Pelican la prend pour la suite de « Author »",
+            )
+        ],
+    ),
+    "sans-deux-points.md": (
+        text("Sans deux-points", "sans-deux-points", header=GOOD.replace("Category:", "Une note\nCategory:")),
+        [("erreur", 4, "« Une note » n’est pas une ligne « Clé: valeur » et arrête l’en-tête : Pelican lit")],
     ),
     "doublon.md": (
         text("Doublon", "perdre-des-clients"),
@@ -351,8 +387,12 @@ def test_a_language_code_must_name_a_language(code, said):
     ("line", "at", "said"),
     [
         ("Slug : t", 6, "« Slug : » : l’espace avant les deux-points arrête l’en-tête"),
-        ("Tags suggested: t", 6, "« Tags suggested » : l’espace ou l’accent dans la clé arrête"),
-        ("Humeur du jour: bonne", 6, "« Humeur du jour » : l’espace ou l’accent dans la clé arrête"),
+        ("Tags suggested: t", 6, "« Tags suggested » : l’espace, l’accent ou le signe dans la clé arrête"),
+        (
+            "Humeur du jour: bonne",
+            6,
+            "« Humeur du jour » : l’espace, l’accent ou le signe dans la clé arrête",
+        ),
     ],
 )
 def test_a_key_pelican_does_not_read_ends_its_header_there(line, at, said):
@@ -363,6 +403,64 @@ def test_a_key_pelican_does_not_read_ends_its_header_there(line, at, said):
     assert [(f.severity, f.line) for f in found] == [("erreur", at)]
     assert found[0].message.startswith(said)
     assert "les 2 suivantes comme du texte" in found[0].message
+
+
+HEADERS_PELICAN_READS = {
+    "leading spaces": " Title: T\n   Date: 2020-01-01\nAuthor: A",
+    "YAML fences": "---\nTitle: T\nDate: 2020-01-01\n---\nAuthor: Pas lu",
+    "YAML end with dots": "---\nTitle: T\n...\nAuthor: Pas lu",
+    "digits and underscores": "Title: T\n1er_lecteur: Paul\n_interne: x\nDate: 2020-01-01",
+    "Windows lines": "Title: T\r\nDate: 2020-01-01\r\n    suite\r\nAuthor: A",
+    "old Mac lines": "Title: T\rDate: 2020-01-01\rAuthor: A",
+    "a tab continues": "Title: T\n\tsuite\nAuthor: A",
+    "space before the colon": "Title: T\nSlug : s\nAuthor: A",
+    "an accent in a key": "Title: T\nCatégorie: C\nAuthor: A",
+    "an apostrophe in a key": "Title: T\nNote de l’auteur: rien\nAuthor: A",
+    "a line without a colon": "Title: T\nUne note\nAuthor: A",
+    "a first line indented": "    Title: T\nAuthor: A",
+    "no blank line before the text": "Title: T\nAuthor: A\nLe texte commence.",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HEADERS_PELICAN_READS))
+def test_the_header_is_read_as_python_markdown_reads_it(name):
+    """The keys the review takes as read are exactly those Python-Markdown's meta extension
+    finds (Pelican's Markdown reader), each with the values it gives."""
+    text = HEADERS_PELICAN_READS[name]
+    converter = markdown.Markdown(extensions=["meta"])
+    converter.convert(text + "\n\nLe texte.")
+    entries = [entry for entry in read_header(text) if entry.read]
+    assert {entry.key.lower() for entry in entries} == set(converter.Meta), name
+    for entry in entries:
+        lines = converter.Meta[entry.key.lower()]
+        # Pelican keeps the first line of a key it allows once; the project's reader joins the others.
+        assert entry.value == (lines[0] if entry.key.lower() in ONCE_KEYS else " ".join(lines)), name
+
+
+def test_a_value_on_two_lines_is_joined_and_a_pages_cut_header_is_warned(tmp_path):
+    """A title over two lines is the author's one title (Pelican made a list of it, which
+    failed the whole build); a page is never held back, so its header is warned (--strict)."""
+    long_title = article("Un titre", Slug="long").replace(
+        "Title: Un titre\n", "Title: Un titre\n\tsur deux lignes\n"
+    )
+    pages = {
+        "pages/titre.md": "Title: Une page\n    au long titre\nSlug: titre\nLang: fr\n\nTexte.\n",
+        "pages/secrete.md": "Title: Page secrète\nSlug: secrete\nLang: fr\nStatus : draft\n\nTexte.\n",
+    }
+    content = tiny_content(tmp_path, {"long.md": long_title}, extra_files=pages)
+    site = build_test_site(tmp_path / "out", content, strict=False)
+    assert site.html("long/index.html").h1.get_text(" ", strip=True) == "Un titre sur deux lignes"
+    assert site.html("titre/index.html").h1.get_text(" ", strip=True) == "Une page au long titre"
+    said = [warning.split(": ", 1)[1] for warning in site.warnings]
+    assert said == [
+        "pages/secrete.md:4: « Status : » : l’espace avant les deux-points arrête l’en-tête : "
+        "Pelican lit cette ligne comme du texte ; écrivez « Status: draft »"
+    ]
+
+
+def test_the_keys_pelican_allows_once_are_pelicans():
+    assert {key for key, allowed in DUPLICATES_DEFINITIONS_ALLOWED.items() if not allowed} == ONCE_KEYS
+    assert set(DEFAULT_CONFIG["FORMATTED_FIELDS"]) == FORMATTED_KEYS
 
 
 def test_a_header_pelican_reads_whole_has_no_cut():

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from carnet.review.findings import ERROR, LOG_KEY, WARNING, Finding
-from carnet.review.header import header_cut, header_end, is_placeholder, read_header
+from carnet.review.header import KNOWN_KEYS, header_end, header_problem, is_placeholder, read_header
 from carnet.tagmap.mapfile import toml_reason
 
 READ_FAILURE = "fichier illisible"
@@ -239,16 +239,20 @@ def finding_of(record: logging.LogRecord, content: Path) -> Finding | None:
                 fields["what"] = toml_reason(fields["what"])
         line = fields.get("line")
         line = int(line) if line and line.isdigit() else None
+        problem = _header_problem(content / file) if file and known.kind == READ_FAILURE else None
+        if problem is not None:  # Pelican read the header otherwise than it is written: said where
+            what = fields.get("what")
+            consequence = f"sans « {KNOWN_KEYS.get(what, what)} », Pelican" if what else "Pelican"
+            message = f"{problem.message} ; {consequence} ne publie pas ce fichier"
+            return problem._replace(file=file, kind=READ_FAILURE, message=message)
         if known.repeated_key and file:
             fields["Key"] = fields["key"].capitalize()
             line = header_line(content / file, fields["key"].casefold(), second=True)
+            if line is None:  # its second value is a line indented under it: the review says it
+                return None
         elif known.header_key and file:
             line = header_line(content / file, known.header_key)
         elif known.at_header_end and file:
-            cut = _header_cut(content / file, file)
-            if cut is not None:  # the key is there, but after the line where Pelican stopped
-                message = f"{cut.message} ; sans « {fields['what']} », il ne publie pas ce fichier"
-                return cut._replace(kind=READ_FAILURE, message=message)
             line = header_line(content / file, None)
         return Finding(
             known.severity,
@@ -291,12 +295,12 @@ def header_line(path: Path, key: str | None, second: bool = False) -> int | None
     return lines[0] if lines else None
 
 
-def _header_cut(path: Path, source: str) -> Finding | None:
+def _header_problem(path: Path) -> Finding | None:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
-    return header_cut(source, text)
+    return header_problem("", text)
 
 
 # Exceptions that stop Pelican, in French (the message a bare exception gives misleads:

@@ -6,7 +6,7 @@ plugin found; an article with an « erreur » is held back from the build.
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -14,7 +14,7 @@ from typing import NamedTuple
 from carnet.resume import parsing as resume
 
 from .findings import ERROR, NOTE, WARNING, Finding
-from .header import header_findings
+from .header import header_findings, read_header, structure_findings
 from .sources import (
     file_link_places,
     file_links,
@@ -214,6 +214,18 @@ def live_file_links(article, places: list[tuple]) -> list[tuple]:
     html = (article._content or "") + (getattr(article, "resume_html", "") or "")
     found = article._get_intrasite_link_regex().finditer(html)
     return shown_as_links(places, [(match.group("what"), match.group("value")) for match in found])
+
+
+def page_header_findings(pages: Iterable) -> list[Finding]:
+    """Of each page (content/pages/), its header read otherwise than written (header.py's
+    structure_findings), as warnings: a page is never held back, and `--strict` refuses them."""
+    found = []
+    for page in sorted(
+        {page.source_path: page for page in pages}.values(), key=lambda p: p.relative_source_path
+    ):
+        entries = read_header(read_source(page.source_path))
+        found.extend(structure_findings(page.relative_source_path, entries, WARNING))
+    return found
 
 
 def page_file_links(page) -> list[tuple]:

@@ -8,11 +8,11 @@ filled in (« À compléter », « [TITRE À TROUVER] »).
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
-from markdown.extensions.meta import META_RE
+from markdown.extensions.meta import BEGIN_RE, END_RE, META_MORE_RE, META_RE
 from slugify import slugify
 
 from carnet.text.folding import matchable
@@ -80,46 +80,89 @@ FILL_HINTS = {
 }
 # « À compléter » (invoke new), « [TITRE À TROUVER] » (invoke import), in any case or accents.
 _PLACEHOLDER = re.compile(r"^\[?.*\b(a completer|a trouver)\b.*\]?$")
-_KEY_LINE = re.compile(r"^(?P<key>[A-Za-zÀ-ÿ][\w\-À-ÿ ]*?)\s*:\s?(?P<value>.*)$")
+# A line an author means as `Key: value`, read more loosely than Pelican reads it (a space
+# before the colon, an accent, a space or an apostrophe in the key), so that it is said.
+_KEY_LINE = re.compile(r"^[ ]{0,3}(?P<key>\w[\w\-’' ]{0,40}?)[ \t\u00a0]*:\s?(?P<value>.*)$")
 _BOM = "\ufeff"
 # A language code as BCP 47 writes it: the language in small letters, then subtags (pt-BR).
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+# Keys whose lines Pelican joins (its FORMATTED_FIELDS); of any other, a second line (indented,
+# or the key written again) is a second value: Pelican keeps the first of those it allows
+# once (its DUPLICATES_DEFINITIONS_ALLOWED), and makes a list of the others' values.
+FORMATTED_KEYS = frozenset({"summary"})
+# Pelican's DUPLICATES_DEFINITIONS_ALLOWED (pelican/readers.py), its keys allowed once
+# (tests/test_author_mistakes.py checks that they are still Pelican's).
+ONCE_KEYS = frozenset(
+    {"tags", "date", "modified", "status", "category", "author", "save_as", "url", "authors", "slug"}
+)
+# Python-Markdown's tab width: it expands tabs before reading the header.
+_TAB = 4
 
 
 @dataclass(frozen=True)
 class Entry:
-    key: str  # as written
+    key: str  # as written; empty for a line that is no `Key: value` at all
     value: str
     line: int
-    # Whether Pelican reads it: Python-Markdown's header ends at the first line whose key it
-    # does not take (META_RE: no space before the colon, no accent or space in the key), and
-    # that line and the ones after are the article's text.
+    # Whether Pelican reads it: Python-Markdown's header ends at the first line it does not
+    # take (META_RE: no space before the colon, no accent or space in the key), and that line
+    # and the ones after are the article's text.
     read: bool = True
+    # The lines indented under it (Python-Markdown's META_MORE_RE), each (line, text): the
+    # project's reader joins them to the value (plugins/resume/reader.py), but for a key
+    # Pelican allows once (ONCE_KEYS), of which it keeps the first line only.
+    continued: tuple[tuple[int, str], ...] = ()
 
 
 def read_header(text: str) -> list[Entry]:
-    """The `Key: value` lines at the top of a Markdown article (Python-Markdown's meta
-    syntax: a line indented by four spaces continues the value above). Read more loosely
-    than Pelican reads them, so that a key Pelican misses is still found, and said."""
+    """The `Key: value` lines at the top of a Markdown article, as Python-Markdown's meta
+    extension reads them (its own expressions; `---` before and `---` or `...` after are
+    allowed; a line indented by four spaces continues the key above), and then on, more
+    loosely, past a line where Pelican's header ends, up to the blank line: a key Pelican
+    misses is still found, and said (`read` False from there)."""
+    lines = text.removeprefix(_BOM).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = [line.expandtabs(_TAB) for line in lines]
     entries: list[Entry] = []
     read = True
-    for number, line in enumerate(text.removeprefix(_BOM).split("\n"), start=1):
-        if not line.strip():
+    first = 1 if lines and BEGIN_RE.match(lines[0]) else 0
+    for index in range(first, len(lines)):
+        line, number = lines[index], index + 1
+        if not line.strip() or END_RE.match(line):
             break
-        if line.startswith(("    ", "\t")) and entries:
+        meta = META_RE.match(line)
+        if meta is None and entries and META_MORE_RE.match(line):
             last = entries[-1]
-            entries[-1] = Entry(last.key, f"{last.value} {line.strip()}", last.line, last.read)
+            more = line.strip()
+            value = last.value if _known(last.key, ONCE_KEYS) else f"{last.value} {more}".strip()
+            entries[-1] = replace(last, value=value, continued=(*last.continued, (number, more)))
             continue
-        match = _KEY_LINE.match(line)
-        if match is None:
+        read = read and meta is not None
+        if meta is not None:
+            entries.append(Entry(meta.group("key"), meta.group("value").strip(), number, read))
+            continue
+        loose = _KEY_LINE.match(line)
+        if loose is not None:
+            entries.append(Entry(loose.group("key").strip(), loose.group("value").strip(), number, False))
+        elif any(META_RE.match(after) or _KEY_LINE.match(after) for after in _block(lines, index + 1)):
+            entries.append(Entry("", line.strip(), number, False))  # the header goes on after it
+        else:
             break
-        read = read and META_RE.match(line) is not None
-        entries.append(Entry(match.group("key").strip(), match.group("value").strip(), number, read))
     return entries
 
 
+def _block(lines: list[str], start: int) -> Iterable[str]:
+    """The lines from `start` up to the next blank one."""
+    for line in lines[start:]:
+        if not line.strip():
+            return
+        yield line
+
+
 def header_end(entries: list[Entry]) -> int:
-    return entries[-1].line + 1 if entries else 1
+    """The line after the header's last."""
+    return (
+        max((max((entry.line, *(line for line, _ in entry.continued))) for entry in entries), default=0) + 1
+    )
 
 
 def suggestion(key: str) -> str | None:
@@ -143,11 +186,16 @@ def header_findings(
     found: list[Finding] = []
     present: dict[str, Entry] = {}
     meant_keys: set[str] = set()
-    cut = next((entry for entry in entries if not entry.read), None)
+    found.extend(structure_findings(source, entries))
+    for entry in entries:  # a key line indented by mistake is said (_continued_findings), not missing
+        for _, text in entry.continued:
+            indented = META_RE.match(text) or _KEY_LINE.match(text)
+            if indented and _known(indented.group("key")):
+                meant_keys.add(_known(indented.group("key")).casefold())
     for entry in entries:
         key = matchable(entry.key).replace(" ", "_")
-        if entry is cut and (key in KNOWN_KEYS or suggestion(entry.key) is None):
-            found.append(_cut_header(source, entry, entries))
+        if not entry.key:  # no key at all: said by structure_findings
+            continue
         if key in KNOWN_KEYS:
             present.setdefault(key, entry)
             found.extend(_value_findings(source, key, entry))
@@ -202,31 +250,99 @@ def header_findings(
     return found
 
 
-def header_cut(source: str, text: str) -> Finding | None:
-    """The error of the line where Pelican's header ends before the author's, if one does."""
-    entries = read_header(text)
+def structure_findings(source: str, entries: list[Entry], severity: str = ERROR) -> list[Finding]:
+    """What makes Pelican read the header otherwise than it is written: the line where its
+    header ends before the author's, a line indented under a key, a key written twice that
+    Pelican would make a list of. Errors for an article (it is held back), warnings for a page."""
+    found = []
     cut = next((entry for entry in entries if not entry.read), None)
-    return None if cut is None else _cut_header(source, cut, entries)
+    if cut is not None and (not cut.key or _known(cut.key) or suggestion(cut.key) is None):
+        found.append(_cut_header(source, cut, entries, severity))  # (else: « vouliez-vous dire »)
+    seen: set[str] = set()
+    for entry in entries:
+        key = _known(entry.key)
+        if not entry.read or key is None or key.casefold() in FORMATTED_KEYS:
+            continue
+        found.extend(_continued_findings(source, key, entry, severity))
+        if key.casefold() in seen and key.casefold() not in ONCE_KEYS:
+            found.append(  # (the others, Pelican says itself: builds/messages.py)
+                Finding(
+                    severity,
+                    source,
+                    entry.line,
+                    "clé en double",
+                    f"« {key} » est écrit deux fois dans l’en-tête : ses valeurs seraient jointes",
+                    f"gardez une seule ligne « {key}: … »",
+                )
+            )
+        seen.add(key.casefold())
+    return found
 
 
-def _cut_header(source: str, entry: Entry, entries: list[Entry]) -> Finding:
-    """The line where Pelican's header ends before the author's does: an error, since it and
-    the lines after it (a « Status: draft » among them) show as the article's text."""
-    after = sum(1 for other in entries if other.line > entry.line)
+def _continued_findings(source: str, key: str, entry: Entry, severity: str) -> Iterable[Finding]:
+    """Lines indented under `entry`: a `Key: value` line indented by mistake, taken for the
+    rest of the value above; or the rest of a value Pelican keeps the first line of."""
+    for line, text in entry.continued:
+        if META_RE.match(text) or _KEY_LINE.match(text):
+            yield Finding(
+                severity,
+                source,
+                line,
+                "ligne en retrait",
+                f"« {text} » est en retrait : Pelican la prend pour la suite de « {key} »",
+                "retirez les espaces au début de cette ligne",
+            )
+            return
+    if entry.continued and key.casefold() in ONCE_KEYS:
+        yield Finding(
+            severity,
+            source,
+            entry.continued[0][0],
+            "ligne en retrait",
+            f"ligne en retrait sous « {key} » : Pelican n’en garde que la première ligne",
+            f"écrivez toute la valeur sur la ligne « {key}: … » (ligne {entry.line})",
+        )
+
+
+def header_problem(source: str, text: str, severity: str = ERROR) -> Finding | None:
+    """The first of the header's structure_findings, if any."""
+    found = structure_findings(source, read_header(text), severity)
+    return min(found, key=lambda finding: finding.line) if found else None
+
+
+def _known(key: str, among=KNOWN_KEYS) -> str | None:
+    """The known key `key` is (as the README writes it), or None; with `among`, only of those."""
+    known = KNOWN_KEYS.get(matchable(key).replace(" ", "_")) if key else None
+    return known if known is not None and known.casefold() in among else None
+
+
+def _cut_header(source: str, entry: Entry, entries: list[Entry], severity: str) -> Finding:
+    """The line where Pelican's header ends before the author's: that line and the ones after
+    it (a « Status: draft » among them) show as the text."""
+    after = header_end(entries) - 1 - entry.line
     lines = f"cette ligne et les {after} suivantes" if after > 1 else "cette ligne et la suivante"
     lines = lines if after else "cette ligne"
-    key = KNOWN_KEYS.get(matchable(entry.key).replace(" ", "_"))
-    if re.fullmatch(r"[A-Za-z0-9_-]+", entry.key):
+    key = _known(entry.key)
+    if not entry.key:
+        cause = f"« {entry.value} » n’est pas une ligne « Clé: valeur » et"
+        fix = "retirez-la, ou mettez-la après la ligne vide qui suit l’en-tête"
+    elif re.fullmatch(r"[A-Za-z0-9_-]+", entry.key):
         cause = f"« {entry.key} : » : l’espace avant les deux-points"
+        fix = f"écrivez « {key or entry.key}: {entry.value} »"
     else:
-        cause = f"« {entry.key} » : l’espace ou l’accent dans la clé"
+        cause = f"« {entry.key} » : l’espace, l’accent ou le signe dans la clé"
+        fix = (
+            f"écrivez « {key}: {entry.value} »"
+            if key
+            else "retirez la ligne, ou écrivez une des clés du README"
+        )
     return Finding(
-        ERROR,
+        severity,
         source,
         entry.line,
         "en-tête coupé",
         f"{cause} arrête l’en-tête : Pelican lit {lines} comme du texte",
-        f"écrivez « {key}: {entry.value} »" if key else "retirez la ligne, ou écrivez une des clés du README",
+        fix,
     )
 
 

@@ -28,6 +28,7 @@ from carnet.review.articles import (
     links_to_held_back,
     notes,
     page_file_links,
+    page_header_findings,
     translations_held_back,
 )
 from carnet.review.findings import LOG_KEY, Finding
@@ -168,6 +169,19 @@ def review_links_to_drafts(generator) -> None:
         report(finding)
 
 
+def review_page_headers(generator) -> None:
+    lists = (
+        "pages",
+        "hidden_pages",
+        "translations",
+        "hidden_translations",
+        "draft_pages",
+        "draft_translations",
+    )
+    for finding in page_header_findings(page for name in lists for page in getattr(generator, name)):
+        report(finding)
+
+
 def check_written_links(pelican) -> None:
     for finding in written_link_findings(Path(pelican.output_path), _published, _pages):
         report(finding)
@@ -189,5 +203,6 @@ def register():
     signals.article_generator_finalized.connect(review_archive)
     signals.page_generator_finalized.connect(count_pages)
     signals.page_generator_finalized.connect(review_links_to_drafts)
+    signals.page_generator_finalized.connect(review_page_headers)
     # finalized: every page is written, so links can be followed.
     signals.finalized.connect(check_written_links)

@@ -6,6 +6,7 @@ from pelican.readers import MarkdownReader
 from carnet.resume.parsing import extract_resume
 from carnet.resume.rendering import render_extraction
 from carnet.resume.source import read_text
+from carnet.review.header import FORMATTED_KEYS, ONCE_KEYS
 
 META = "meta"  # the name of Python-Markdown's metadata preprocessor
 
@@ -26,7 +27,7 @@ class ResumeMarkdownReader(MarkdownReader):
         if extraction.block is not None:
             # « [texte][étiquette] » in a point, its definition further down the article.
             extraction.block.references = dict(self._md.references)
-        metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
+        metadata = self._parse_metadata(single_values(self._md.Meta)) if hasattr(self._md, "Meta") else {}
         metadata["resume_rendered"] = render_extraction(extraction, content)
         return content, metadata
 
@@ -43,6 +44,20 @@ class ResumeMarkdownReader(MarkdownReader):
         if META not in md.preprocessors:
             md.preprocessors.register(self._meta[0], META, self._meta[1])
         return md.reset()
+
+
+def single_values(meta: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The header's values, a key written on several lines (indented, or written again) joined
+    into one, as the author meant: Pelican would make a list of them, which no template shows
+    (a title's list failed the whole build). Its summary's lines it joins itself; of a key it
+    allows once (Tags, Slug…) it keeps the first, as before. The review says each case, at its
+    line (carnet/review/header.py)."""
+    return {
+        key: [" ".join(values)]
+        if len(values) > 1 and key.lower() not in FORMATTED_KEYS and key.lower() not in ONCE_KEYS
+        else values
+        for key, values in meta.items()
+    }
 
 
 def _priority(md: Markdown, name: str) -> float:
