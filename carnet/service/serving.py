@@ -178,7 +178,14 @@ def serve_until(
     stopped = time.monotonic()
     while (now := time.monotonic()) < stopped + DRAIN_S:
         arriving = now < stopped + ARRIVING_S
-        if not any(_busy(d, arriving) for d in list(connections.values())):
+        channels = [d for d in list(connections.values()) if isinstance(d, HTTPChannel)]
+        if not arriving:
+            # Past the grace, a connection with nothing to answer goes (idle, still arriving,
+            # or done), so that no request starts now to be cut at DRAIN_S.
+            for channel in channels:
+                if not _busy(channel, arriving=False):
+                    channel.handle_close()
+        if not any(_busy(d, arriving) for d in channels):
             break
         server.asyncore.loop(timeout=0.05, map=connections, use_poll=True, count=1)
     server.task_dispatcher.shutdown(timeout=1)
