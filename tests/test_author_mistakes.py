@@ -14,6 +14,7 @@ from pelican.settings import DEFAULT_CONFIG
 
 from carnet.builds.messages import exception_finding, finding_of
 from carnet.builds.report import wrapped
+from carnet.resume.source import text_problem
 from carnet.review.dates import read_date
 from carnet.review.header import FORMATTED_KEYS, ONCE_KEYS, header_findings, read_header, suggestion
 from tests.project import invoke, project_copy
@@ -123,6 +124,11 @@ MISTAKES = {
     "sans-deux-points.md": (
         text("Sans deux-points", "sans-deux-points", header=GOOD.replace("Category:", "Une note\nCategory:")),
         [("erreur", 4, "« Une note » n’est pas une ligne « Clé: valeur » et arrête l’en-tête : Pelican lit")],
+    ),
+    # no title and no text: Pelican skips it, and the résumé plugin must not fail first
+    "sans-titre-ni-texte.md": (
+        GOOD + "\nSlug: sans-titre-ni-texte\n",
+        [("erreur", 7, "il manque « title » : Pelican ne publie pas ce fichier")],
     ),
     "doublon.md": (
         text("Doublon", "perdre-des-clients"),
@@ -463,6 +469,37 @@ def test_the_keys_pelican_allows_once_are_pelicans():
     assert set(DEFAULT_CONFIG["FORMATTED_FIELDS"]) == FORMATTED_KEYS
 
 
+BASE = "Title: T\nDate: 2020-01-01\nAuthor: A\nCategory: C\nTags: t\nSlug: s\nLang: fr"
+NOT_A_KEY = "n’est pas une ligne « Clé: valeur »"
+
+
+@pytest.mark.parametrize(
+    ("tail", "line", "said", "fix"),
+    [
+        # a draft indented under the summary: Pelican joins it to the summary
+        ("Summary: r\n    Status: draft", 9, "« Status: draft » est en retrait", "retirez les espaces"),
+        # French typography's narrow no-break space before the colon
+        ("Status\u202f: draft", 8, "« Status : » : l’espace avant les deux-points", "écrivez « Status: d"),
+        ("\u00a0Status: draft", 8, "« Status » : le retrait au début de la ligne", "retirez les espaces"),
+        ("une note\n    Status: draft", 8, f"« une note » {NOT_A_KEY}", "ajoutez une ligne vide"),
+        ("   suite\nStatus: draft", 8, f"« suite » {NOT_A_KEY}", "pour continuer la valeur"),
+    ],
+)
+def test_what_hides_a_draft_in_the_header_is_said_at_its_line(tail, line, said, fix):
+    found = header_findings("a.md", f"{BASE}\n{tail}\n\nTexte.", ["title"])
+    assert [(f.severity, f.line) for f in found] == [("erreur", line)], found
+    assert found[0].message.startswith(said), found
+    assert found[0].fix.startswith(fix), found
+
+
+def test_a_first_line_indented_is_said_and_a_text_with_no_blank_line_before_it_is_not():
+    (indented,) = header_findings("a.md", f"    {BASE}\n\nTexte.", ["title"])
+    assert (indented.line, indented.fix) == (1, "retirez les espaces au début de cette ligne")
+    # The text starts right under the header: Pelican reads it so, and nothing is lost.
+    text = f"{BASE}\nPremier paragraphe.\nNote : voir plus bas.\n\nSuite."
+    assert header_findings("a.md", text, ["title"]) == []
+
+
 def test_a_header_pelican_reads_whole_has_no_cut():
     # A line indented by four spaces continues the value above; Pelican reads it so too.
     header = "Title: T\nDate: 2020-01-01\nAuthor: A\n    Suite de l’auteur\nCategory: C\nTags: t\nLang: fr"
@@ -572,3 +609,21 @@ def test_a_long_path_is_never_cut_and_a_messages_own_lines_are_kept():
     assert all(len(line) <= 80 for line in lines[1:])
     assert lines[-2:] == ["      «\u00a0a\u00a0»", "      «\u00a0b\u00a0»"]
     assert not any("   " in line.lstrip() for line in lines)  # no paragraph reflowed into runs of spaces
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_an_undecodable_byte_is_said_at_its_line_whatever_the_line_ends(end):
+    data = end.join(["Title: X", "Slug: y", "Author: Cam"]).encode() + b"\xe9lia" + end.encode()
+    assert "(ligne 3)" in text_problem(data)
+
+
+def test_the_reader_joins_a_value_over_several_lines_but_not_what_pelican_reads_once():
+    from plugins.resume.reader import single_values
+
+    meta = {"title": ["", "Titre en retrait"], "tags": ["a", "b"], "summary": ["un", "deux"], "lang": ["fr"]}
+    assert single_values(meta) == {
+        "title": ["Titre en retrait"],  # `Title:` empty, its value on the next line
+        "tags": ["a", "b"],  # Pelican keeps the first, and the review says so
+        "summary": ["un", "deux"],  # Pelican joins a summary's lines itself
+        "lang": ["fr"],
+    }

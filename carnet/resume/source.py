@@ -48,7 +48,8 @@ def text_problem(data: bytes) -> str | None:
 
 
 def _place(data: bytes, offset: int) -> str:
-    line = data.count(b"\n", 0, offset) + 1
+    # Lines as Markdown counts them: \r\n, \n, or \r alone (an old Mac's file).
+    line = data[:offset].replace(b"\r\n", b"\n").replace(b"\r", b"\n").count(b"\n") + 1
     return f"à la position {offset} (ligne {line})"
 
 

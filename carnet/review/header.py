@@ -82,7 +82,8 @@ FILL_HINTS = {
 _PLACEHOLDER = re.compile(r"^\[?.*\b(a completer|a trouver)\b.*\]?$")
 # A line an author means as `Key: value`, read more loosely than Pelican reads it (a space
 # before the colon, an accent, a space or an apostrophe in the key), so that it is said.
-_KEY_LINE = re.compile(r"^[ ]{0,3}(?P<key>\w[\w\-’' ]{0,40}?)[ \t\u00a0]*:\s?(?P<value>.*)$")
+# Any space counts, as the no-break spaces of French typography (« Status\u202f: draft »).
+_KEY_LINE = re.compile(r"^(?P<indent>[^\S\n]*)(?P<key>\w[\w\-’' ]{0,40}?)[^\S\n]*:\s?(?P<value>.*)$")
 _BOM = "\ufeff"
 # A language code as BCP 47 writes it: the language in small letters, then subtags (pt-BR).
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -112,6 +113,7 @@ class Entry:
     # project's reader joins them to the value (plugins/resume/reader.py), but for a key
     # Pelican allows once (ONCE_KEYS), of which it keeps the first line only.
     continued: tuple[tuple[int, str], ...] = ()
+    indent: bool = False  # it starts with spaces (not enough for Pelican to read it as a continuation)
 
 
 def read_header(text: str) -> list[Entry]:
@@ -125,6 +127,7 @@ def read_header(text: str) -> list[Entry]:
     entries: list[Entry] = []
     read = True
     first = 1 if lines and BEGIN_RE.match(lines[0]) else 0
+    known_after = _known_keys_after(lines, first)
     for index in range(first, len(lines)):
         line, number = lines[index], index + 1
         if not line.strip() or END_RE.match(line):
@@ -133,7 +136,8 @@ def read_header(text: str) -> list[Entry]:
         if meta is None and entries and META_MORE_RE.match(line):
             last = entries[-1]
             more = line.strip()
-            value = last.value if _known(last.key, ONCE_KEYS) else f"{last.value} {more}".strip()
+            joined = last.key and not _known(last.key, ONCE_KEYS)  # (a line that is no key: its own)
+            value = f"{last.value} {more}".strip() if joined else last.value
             entries[-1] = replace(last, value=value, continued=(*last.continued, (number, more)))
             continue
         read = read and meta is not None
@@ -142,20 +146,27 @@ def read_header(text: str) -> list[Entry]:
             continue
         loose = _KEY_LINE.match(line)
         if loose is not None:
-            entries.append(Entry(loose.group("key").strip(), loose.group("value").strip(), number, False))
-        elif any(META_RE.match(after) or _KEY_LINE.match(after) for after in _block(lines, index + 1)):
-            entries.append(Entry("", line.strip(), number, False))  # the header goes on after it
+            key = loose.group("key").strip()
+            entries.append(
+                Entry(key, loose.group("value").strip(), number, False, indent=bool(loose["indent"]))
+            )
+        elif known_after[index]:  # a line that is no key, a known key line after it
+            entries.append(Entry("", line.strip(), number, False, indent=line[:1].isspace()))
         else:
             break
     return entries
 
 
-def _block(lines: list[str], start: int) -> Iterable[str]:
-    """The lines from `start` up to the next blank one."""
-    for line in lines[start:]:
-        if not line.strip():
-            return
-        yield line
+def _known_keys_after(lines: list[str], first: int) -> list[bool]:
+    """For each line of the header's block (up to the first blank one), whether a line of a
+    known key follows it in the block: then a line that is no key at all does not end the
+    author's header, only Pelican's (one made of a paragraph with no blank line before it does)."""
+    end = next((i for i in range(first, len(lines)) if not lines[i].strip()), len(lines))
+    after = [False] * (len(lines) + 1)
+    for index in range(end - 1, first - 1, -1):
+        match = _KEY_LINE.match(lines[index])
+        after[index] = after[index + 1] or bool(match and _known(match["key"].strip()))
+    return [after[index + 1] for index in range(len(lines))]
 
 
 def header_end(entries: list[Entry]) -> int:
@@ -261,9 +272,11 @@ def structure_findings(source: str, entries: list[Entry], severity: str = ERROR)
     seen: set[str] = set()
     for entry in entries:
         key = _known(entry.key)
-        if not entry.read or key is None or key.casefold() in FORMATTED_KEYS:
+        if not entry.read or key is None:
             continue
         found.extend(_continued_findings(source, key, entry, severity))
+        if key.casefold() in FORMATTED_KEYS:  # Pelican joins its lines, and a second one's
+            continue
         if key.casefold() in seen and key.casefold() not in ONCE_KEYS:
             found.append(  # (the others, Pelican says itself: builds/messages.py)
                 Finding(
@@ -325,17 +338,21 @@ def _cut_header(source: str, entry: Entry, entries: list[Entry], severity: str) 
     key = _known(entry.key)
     if not entry.key:
         cause = f"« {entry.value} » n’est pas une ligne « Clé: valeur » et"
-        fix = "retirez-la, ou mettez-la après la ligne vide qui suit l’en-tête"
+        fix = (
+            "pour continuer la valeur au-dessus, commencez la ligne par quatre espaces ; sinon retirez-la"
+            if entry.indent
+            else "ajoutez une ligne vide avant elle si le texte commence là ; sinon retirez-la"
+        )
+    elif entry.indent:
+        cause = f"« {entry.key} » : le retrait au début de la ligne"
+        fix = "retirez les espaces au début de cette ligne"
     elif re.fullmatch(r"[A-Za-z0-9_-]+", entry.key):
         cause = f"« {entry.key} : » : l’espace avant les deux-points"
         fix = f"écrivez « {key or entry.key}: {entry.value} »"
     else:
         cause = f"« {entry.key} » : l’espace, l’accent ou le signe dans la clé"
-        fix = (
-            f"écrivez « {key}: {entry.value} »"
-            if key
-            else "retirez la ligne, ou écrivez une des clés du README"
-        )
+        fix = "retirez la ligne, écrivez une des clés du README, ou ajoutez une ligne vide avant elle"
+        fix = f"écrivez « {key}: {entry.value} »" if key else fix
     return Finding(
         severity,
         source,

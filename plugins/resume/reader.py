@@ -53,7 +53,7 @@ def single_values(meta: dict[str, list[str]]) -> dict[str, list[str]]:
     allows once (Tags, Slug…) it keeps the first, as before. The review says each case, at its
     line (carnet/review/header.py)."""
     return {
-        key: [" ".join(values)]
+        key: [" ".join(values).strip()]
         if len(values) > 1 and key.lower() not in FORMATTED_KEYS and key.lower() not in ONCE_KEYS
         else values
         for key, values in meta.items()

@@ -49,7 +49,8 @@ def attach_resume(instance) -> None:
     if not instance.resume_html:
         if "summary" not in instance.metadata and rendered.fallback_html:
             instance.metadata["summary"] = rendered.fallback_html
-        instance.description_text = rendered.fallback_text or instance.title
+        # (No title: Pelican then skips the file, and says why; this must not fail first.)
+        instance.description_text = rendered.fallback_text or getattr(instance, "title", "")
 
 
 def register_resume_files(generator) -> None:
