@@ -452,6 +452,7 @@ def test_a_value_on_two_lines_is_joined_and_a_pages_cut_header_is_warned(tmp_pat
     pages = {
         "pages/titre.md": "Title: Une page\n    au long titre\nSlug: titre\nLang: fr\n\nTexte.\n",
         "pages/secrete.md": "Title: Page secrète\nSlug: secrete\nLang: fr\nStatus : draft\n\nTexte.\n",
+        "pages/theme.md": "Title: Thème\nSlug: theme\nLang: fr\nCatégorie: Achats\nStatus: draft\n\nTexte.\n",
     }
     content = tiny_content(tmp_path, {"long.md": long_title}, extra_files=pages)
     site = build_test_site(tmp_path / "out", content, strict=False)
@@ -460,7 +461,9 @@ def test_a_value_on_two_lines_is_joined_and_a_pages_cut_header_is_warned(tmp_pat
     said = [warning.split(": ", 1)[1] for warning in site.warnings]
     assert said == [
         "pages/secrete.md:4: « Status : » : l’espace avant les deux-points arrête l’en-tête : "
-        "Pelican lit cette ligne comme du texte ; écrivez « Status: draft »"
+        "Pelican lit cette ligne comme du texte ; écrivez « Status: draft »",
+        "pages/theme.md:4: « Catégorie » : l’espace, l’accent ou le signe dans la clé arrête l’en-tête : "
+        "Pelican lit cette ligne et la suivante comme du texte ; écrivez « Category: Achats »",
     ]
 
 

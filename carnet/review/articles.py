@@ -224,7 +224,7 @@ def page_header_findings(pages: Iterable) -> list[Finding]:
         {page.source_path: page for page in pages}.values(), key=lambda p: p.relative_source_path
     ):
         entries = read_header(read_source(page.source_path))
-        found.extend(structure_findings(page.relative_source_path, entries, WARNING))
+        found.extend(structure_findings(page.relative_source_path, entries, WARNING, misspelt_too=True))
     return found
 
 

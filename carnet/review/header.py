@@ -261,14 +261,18 @@ def header_findings(
     return found
 
 
-def structure_findings(source: str, entries: list[Entry], severity: str = ERROR) -> list[Finding]:
+def structure_findings(
+    source: str, entries: list[Entry], severity: str = ERROR, misspelt_too: bool = False
+) -> list[Finding]:
     """What makes Pelican read the header otherwise than it is written: the line where its
     header ends before the author's, a line indented under a key, a key written twice that
-    Pelican would make a list of. Errors for an article (it is held back), warnings for a page."""
+    Pelican would make a list of. Errors for an article (it is held back), warnings for a page.
+    A cut at a misspelt key (`Catégorie:`) only with `misspelt_too`: an article's review says
+    « vouliez-vous dire » there (header_findings)."""
     found = []
     cut = next((entry for entry in entries if not entry.read), None)
-    if cut is not None and (not cut.key or _known(cut.key) or suggestion(cut.key) is None):
-        found.append(_cut_header(source, cut, entries, severity))  # (else: « vouliez-vous dire »)
+    if cut is not None and (misspelt_too or not cut.key or _known(cut.key) or suggestion(cut.key) is None):
+        found.append(_cut_header(source, cut, entries, severity))
     seen: set[str] = set()
     for entry in entries:
         key = _known(entry.key)
@@ -352,7 +356,8 @@ def _cut_header(source: str, entry: Entry, entries: list[Entry], severity: str) 
     else:
         cause = f"« {entry.key} » : l’espace, l’accent ou le signe dans la clé"
         fix = "retirez la ligne, écrivez une des clés du README, ou ajoutez une ligne vide avant elle"
-        fix = f"écrivez « {key}: {entry.value} »" if key else fix
+        meant = key or suggestion(entry.key)
+        fix = f"écrivez « {meant}: {entry.value} »" if meant else fix
     return Finding(
         severity,
         source,
