@@ -282,9 +282,8 @@ def shown(path: str, content: Path) -> str:
 def header_line(path: Path, key: str | None, second: bool = False) -> int | None:
     """The line of `key` in the file's header (`second`: of its second time); with None,
     the line just after the header."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+    text = _source_text(path)
+    if text is None:
         return None
     entries = read_header(text)
     if key is None:
@@ -296,11 +295,16 @@ def header_line(path: Path, key: str | None, second: bool = False) -> int | None
 
 
 def _header_problem(path: Path) -> Finding | None:
+    text = _source_text(path)
+    return None if text is None else header_problem("", text)
+
+
+def _source_text(path: Path) -> str | None:
+    """An article's text, or None when it cannot be read (then said by what read it first)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
-    return header_problem("", text)
 
 
 # Exceptions that stop Pelican, in French (the message a bare exception gives misleads:

@@ -123,14 +123,16 @@ def read_header(text: str) -> list[Entry]:
     loosely, past a line where Pelican's header ends, up to the blank line: a key Pelican
     misses is still found, and said (`read` False from there)."""
     lines = text.removeprefix(_BOM).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    lines = [line.expandtabs(_TAB) for line in lines]
+    first = 1 if lines and BEGIN_RE.match(lines[0]) else 0
+    # The header's block: up to the first blank line (the text after it is not read).
+    end = next((index for index in range(first, len(lines)) if not lines[index].strip()), len(lines))
+    lines = [line.expandtabs(_TAB) for line in lines[:end]]
     entries: list[Entry] = []
     read = True
-    first = 1 if lines and BEGIN_RE.match(lines[0]) else 0
     known_after = _known_keys_after(lines, first)
     for index in range(first, len(lines)):
         line, number = lines[index], index + 1
-        if not line.strip() or END_RE.match(line):
+        if END_RE.match(line):
             break
         meta = META_RE.match(line)
         if meta is None and entries and META_MORE_RE.match(line):
@@ -158,15 +160,19 @@ def read_header(text: str) -> list[Entry]:
 
 
 def _known_keys_after(lines: list[str], first: int) -> list[bool]:
-    """For each line of the header's block (up to the first blank one), whether a line of a
-    known key follows it in the block: then a line that is no key at all does not end the
-    author's header, only Pelican's (one made of a paragraph with no blank line before it does)."""
-    end = next((i for i in range(first, len(lines)) if not lines[i].strip()), len(lines))
+    """For each line of the header's block, whether a line of a known key follows it: then a
+    line that is no key at all does not end the author's header, only Pelican's (one made of
+    a paragraph with no blank line before it does)."""
     after = [False] * (len(lines) + 1)
-    for index in range(end - 1, first - 1, -1):
-        match = _KEY_LINE.match(lines[index])
-        after[index] = after[index + 1] or bool(match and _known(match["key"].strip()))
-    return [after[index + 1] for index in range(len(lines))]
+    for index in range(len(lines) - 1, first - 1, -1):
+        after[index] = after[index + 1] or _key_line_of(lines[index]) is not None
+    return after[1:]
+
+
+def _key_line_of(text: str) -> str | None:
+    """The known key of a `Key: value` line, read loosely (an indented one too), or None."""
+    match = META_RE.match(text) or _KEY_LINE.match(text)
+    return _known(match.group("key").strip()) if match else None
 
 
 def header_end(entries: list[Entry]) -> int:
@@ -199,10 +205,7 @@ def header_findings(
     meant_keys: set[str] = set()
     found.extend(structure_findings(source, entries))
     for entry in entries:  # a key line indented by mistake is said (_continued_findings), not missing
-        for _, text in entry.continued:
-            indented = META_RE.match(text) or _KEY_LINE.match(text)
-            if indented and _known(indented.group("key")):
-                meant_keys.add(_known(indented.group("key")).casefold())
+        meant_keys.update(key.casefold() for _, text in entry.continued if (key := _key_line_of(text)))
     for entry in entries:
         key = matchable(entry.key).replace(" ", "_")
         if not entry.key:  # no key at all: said by structure_findings
@@ -300,7 +303,7 @@ def _continued_findings(source: str, key: str, entry: Entry, severity: str) -> I
     """Lines indented under `entry`: a `Key: value` line indented by mistake, taken for the
     rest of the value above; or the rest of a value Pelican keeps the first line of."""
     for line, text in entry.continued:
-        if META_RE.match(text) or _KEY_LINE.match(text):
+        if META_RE.match(text) or _KEY_LINE.match(text):  # any key, known or not
             yield Finding(
                 severity,
                 source,

@@ -45,18 +45,22 @@ class Anchors:
 
     def missing(self, page: Path, section: str) -> Broken | None:
         if page not in self._ids:
-            html = page.read_text(encoding="utf-8", errors="replace")
-            self._ids[page] = set(_ID.findall(html))
-            content = self._contents.get(page)
-            text = html if content is None else (content.content or "")
-            known = self._ids[page]
-            self._headings[page] = [h for h in dict.fromkeys(_HEADING_ID.findall(text)) if h in known]
+            self._ids[page] = set(_ID.findall(page.read_text(encoding="utf-8", errors="replace")))
         if section in self._ids[page]:
             return None
         return Broken(f"ancre #{section} introuvable", self._fix(page, section))
 
+    def _headings_of(self, page: Path) -> list[str]:
+        """Worked out only for a page with a missing anchor: most links' anchors are there."""
+        if page not in self._headings:
+            content = self._contents.get(page)
+            text = page.read_text(encoding="utf-8", errors="replace") if content is None else content.content
+            known = self._ids[page]
+            self._headings[page] = [h for h in dict.fromkeys(_HEADING_ID.findall(text or "")) if h in known]
+        return self._headings[page]
+
     def _fix(self, page: Path, section: str) -> str:
-        headings = self._headings[page]
+        headings = self._headings_of(page)
         close = difflib.get_close_matches(section, headings, n=1, cutoff=0.6)
         if close:
             return f"corrigez l’ancre : vouliez-vous dire #{close[0]} ?"
@@ -73,8 +77,9 @@ _SECTION_OF_FILE = re.compile(r"^[{|]filename[|}](?P<path>[^#?]*)(?:\?[^#]*)?#(?
 
 def written_link_findings(output: Path, articles, pages=()) -> Iterable[Finding]:
     """`articles`: their marks were checked by the review, before; `pages`: not."""
-    written = {content.relative_source_path: output / content.save_as for content in [*articles, *pages]}
-    anchors = Anchors({output / content.save_as: content for content in [*articles, *pages]})
+    contents = {output / content.save_as: content for content in [*articles, *pages]}
+    written = {content.relative_source_path: path for path, content in contents.items()}
+    anchors = Anchors(contents)
     for article, resolved in [*((article, False) for article in articles), *((page, True) for page in pages)]:
         page = output / article.save_as
         # An article's text as read (its review said which marks lead nowhere), a page's as
